@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { role as roleSchema, department as departmentSchema } from '@civitas/contracts/roles';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from './config.js';
+import { ensureDemo, demoBanner } from './demo/demo-loader.js';
+import { AppError } from './platform/errors/errors.js';
+import type { RequestContext } from './platform/auth/actor.js';
+import { createLogger } from './platform/logging/logger.js';
+import { openRuntime } from './runtime.js';
+import type { Services } from './services.js';
+import { version } from './version.js';
+
+/** Operator commands: the same config, database and services as the server, without a browser. */
+class UsageError extends Error {}
+
+// Kept here and applied with process.exit at the end: PGlite's runtime resets process.exitCode on close.
+let exitCode = 0;
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const operator: RequestContext = {
+  actor: null,
+  requestId: `cli-${randomBytes(4).toString('hex')}`,
+  ip: 'cli',
+};
+
+async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const services = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  try {
+    return await fn(services);
+  } finally {
+    await services.database.close();
+  }
+}
+
+const program = new Command('civitas')
+  .description('Civitas operator commands (configured by the same environment variables as the server)')
+  .version(version)
+  .exitOverride();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() => withServices(async () => out('database is up to date')));
+
+const user = program.command('user').description('manage users');
+user
+  .command('create')
+  .description('create a user holding one role on one org unit')
+  .requiredOption('--username <name>', 'login name')
+  .requiredOption('--role <role>', `one of: ${roleSchema.options.join(', ')}`)
+  .requiredOption('--unit <code>', 'org unit code the role is granted on')
+  .option('--department <dept>', `for department_staff: ${departmentSchema.options.join(', ')}`)
+  .option('--display-name <name>', 'name shown in the app')
+  .option(
+    '--password-file <file>',
+    'read the password from this file (else one is generated and printed once)',
+  )
+  .action(
+    (o: {
+      username: string;
+      role: string;
+      unit: string;
+      department?: string;
+      displayName?: string;
+      passwordFile?: string;
+    }) =>
+      withServices(async (s) => {
+        const role = roleSchema.safeParse(o.role);
+        if (!role.success) throw new UsageError(`--role: must be one of ${roleSchema.options.join(', ')}`);
+        const dept = o.department === undefined ? null : departmentSchema.safeParse(o.department);
+        if (dept && !dept.success)
+          throw new UsageError(`--department: must be one of ${departmentSchema.options.join(', ')}`);
+        const unit = await s.orgs.findByCode(o.unit);
+        if (!unit) throw new UsageError(`--unit: no org unit with code ${o.unit}`);
+        const generated = !o.passwordFile;
+        const password = o.passwordFile
+          ? fs.readFileSync(o.passwordFile, 'utf8').trim()
+          : randomBytes(12).toString('base64url');
+        const id = await s.users.createUnchecked(operator, {
+          username: o.username,
+          displayName: o.displayName ?? o.username,
+          kind: role.data === 'resident' ? 'resident' : 'staff',
+          password,
+          grants: [{ role: role.data, orgUnitId: unit.id, department: dept?.data ?? null }],
+        });
+        out(`created user ${o.username} (${id}) as ${role.data} on ${unit.code}`);
+        if (generated) out(`password (shown once): ${password}`);
+      }),
+  );
+user
+  .command('disable')
+  .argument('<username>')
+  .description('disable a user and end their sessions')
+  .action((username: string) =>
+    withServices(async (s) => {
+      const u = await s.identityRepo.findUserByUsername(username);
+      if (!u) throw new UsageError(`no user ${username}`);
+      await s.database.db.transaction().execute(async (trx) => {
+        await s.identityRepo.setDisabled(trx, u.id, true);
+        await s.audit.append(trx, operator, { action: 'user.disable', targetType: 'user', targetId: u.id });
+      });
+      out(`disabled ${username}; their sessions are ended`);
+    }),
+  );
+
+program
+  .command('token')
+  .description('API tokens')
+  .command('create')
+  .requiredOption('--user <username>', 'the user the token acts as')
+  .option('--name <name>', 'what the token is for', 'cli')
+  .description('create an API token (printed once; only its hash is stored)')
+  .action((o: { user: string; name: string }) =>
+    withServices(async (s) => {
+      const u = await s.identityRepo.findUserByUsername(o.user);
+      if (!u) throw new UsageError(`--user: no user ${o.user}`);
+      const { token } = await s.auth.createTokenForUser(operator, u.id, o.name);
+      out(token);
+    }),
+  );
+
+program
+  .command('audit')
+  .description('audit log')
+  .command('verify')
+  .description('recompute the hash chain; exit 3 when it is broken')
+  .action(() =>
+    withServices(async (s) => {
+      const r = await s.audit.verify();
+      if (r.ok) return out(`audit chain intact: ${r.checked} entries`);
+      out(
+        `audit chain BROKEN at entry ${r.firstBadSeq}: ${r.reason} (${r.checked} entries verified before it)`,
+      );
+      exitCode = 3;
+    }),
+  );
+
+program
+  .command('import')
+  .description('bulk imports')
+  .command('residents')
+  .argument('<file>', 'CSV file (UTF-8, BOM optional)')
+  .requiredOption('--as <username>', 'import with this user’s area and permissions')
+  .description('import residents; prints a per-row report and exits 4 if any row was rejected')
+  .action((file: string, o: { as: string }) =>
+    withServices(async (s) => {
+      if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+      const actor = await s.auth.actorForUser(o.as);
+      if (!actor?.permissions.has('resident.import'))
+        throw new UsageError(`--as: ${o.as} may not import residents`);
+      const ctx = { ...operator, actor };
+      const jobId = await s.imports.importNow(ctx, file, fs.readFileSync(file));
+      const job = await s.imports.job(actor, jobId);
+      out(`${job.imported_rows} imported, ${job.rejected_rows} rejected of ${job.total_rows ?? 0} rows`);
+      for (const e of job.errors) out(`  line ${e.line}: ${e.message}`);
+      if (job.rejected_rows > 0) exitCode = 4;
+    }),
+  );
+
+program
+  .command('demo')
+  .description('demo district')
+  .command('load')
+  .description('load the demo district (once per database)')
+  .action(() =>
+    withServices(async (s) => {
+      const config = loadConfig(process.env);
+      out(demoBanner(await ensureDemo(s, config.DEMO_PASSWORD), config.DEMO_PASSWORD));
+    }),
+  );
+
+program
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? 0 : 2;
+    else if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
+    else if (e instanceof UsageError) fail(2, `civitas: ${e.message}`);
+    else if (e instanceof AppError) fail(1, `civitas: ${e.message}`);
+    else fail(1, `civitas: ${e instanceof Error ? e.message : String(e)}`);
+  })
+  .finally(() => process.exit(exitCode));
+
+function fail(code: number, line: string): void {
+  process.stderr.write(`${line}\n`);
+  exitCode = code;
+}

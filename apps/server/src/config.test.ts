@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSchema, loadConfig } from './config.js';
+
+const doc = fs.readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+
+describe('config', () => {
+  it('has defaults for a fresh embedded start', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8080);
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.demo).toBe(false);
+    expect(loadConfig({}, { demoDefault: true }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }, { demoDefault: true }).demo).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: '99999' }, 'PORT', /between 0 and 65535/],
+    [{ PORT: 'abc' }, 'PORT', /port number/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+    [{ DATABASE_URL: 'postgres://h/db' }, 'SECRET_KEY', /required/],
+    [{ DEMO: 'maybe' }, 'DEMO', /true or false/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /.+/],
+    [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD', /8 characters/],
+  ])('rejects %o naming %s', (env, variable, message) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as ConfigError).problem).toMatch(message);
+  });
+
+  it('documents every variable with its default in docs/configuration.md', () => {
+    const defaults = loadConfig({});
+    for (const key of Object.keys(configSchema.shape)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
+      expect(row, `${key} is missing from docs/configuration.md`).toBeDefined();
+      const value = (defaults as Record<string, unknown>)[key];
+      if (typeof value === 'number' || (typeof value === 'string' && value !== '')) {
+        expect(row, `${key}: documented default differs`).toContain(`\`${String(value)}\``);
+      }
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+/**
+ * Every setting Civitas reads. Each key is the environment variable's name; the doc comment,
+ * default and rule here are mirrored in docs/configuration.md (a test checks they agree).
+ */
+export const configSchema = z.object({
+  /** HTTP port. 0 picks a free port. */
+  PORT: port.default(8080),
+  /** Interface to listen on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where embedded data (PGlite database, key file, uploads) lives. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL connection URL. When set, PostgreSQL is used instead of embedded PGlite. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** Largest number of PostgreSQL connections this process opens. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** MQTT listener port of the embedded broker (used by the perception layer). 0 disables it. */
+  MQTT_PORT: port.default(1883),
+  /** Key for personal-field encryption: 32 bytes as 64 hex characters or base64. */
+  SECRET_KEY: z.string().optional(),
+  /** File holding SECRET_KEY. Default: DATA_DIR/secret.key, created on first embedded start. */
+  SECRET_KEY_FILE: z.string().optional(),
+  /** Load the demo district on first start. */
+  DEMO: bool.optional(),
+  /** Password shared by every demo login. */
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('civitas-demo-2026'),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Map tile URL template for the web map, e.g. https://tile.example.org/{z}/{x}/{y}.png. Empty: no tiles. */
+  MAP_TILE_URL: z.string().default(''),
+  /** Attribution shown for the tiles. */
+  MAP_TILE_ATTRIBUTION: z.string().default(''),
+  /** Send cookies with the Secure flag. Turn on behind HTTPS. */
+  COOKIE_SECURE: bool.default(false),
+  /** Idle session lifetime in minutes. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(120),
+  /** Absolute session lifetime in hours. */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Failed logins before an account is locked. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Minutes an account stays locked. */
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Largest accepted request body in bytes (CSV imports included). */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
+  /** Largest accepted upload (CSV import) in bytes. */
+  UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(52_428_800),
+  /** Require TOTP for system admins (always off in demo mode). */
+  REQUIRE_ADMIN_MFA: bool.default(true),
+  /** Trust X-Forwarded-For from a reverse proxy. */
+  TRUST_PROXY: bool.default(false),
+  /** External MQTT broker (e.g. mqtt://127.0.0.1:1883). When set, Civitas subscribes there instead of running its own broker. */
+  MQTT_URL: z
+    .string()
+    .regex(/^mqtts?:\/\/|^wss?:\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+    .optional(),
+  /** Client id at the external broker; keep it stable so the persistent session survives restarts. */
+  MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
+  /** Shared-subscription group at the external broker; empty: plain subscriptions (one subscribing process). */
+  MQTT_SHARED_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" or "-"')
+    .default('civitas'),
+  /** Username and password Civitas uses at the external broker. */
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  /** Largest accepted device message in bytes (MQTT and HTTP ingestion). */
+  MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(64).max(16_777_216).default(65_536),
+  /** Messages per second a device may send on average, and the burst allowed above that. */
+  DEVICE_RATE_LIMIT: z.coerce.number().min(0.01).max(100_000).default(50),
+  DEVICE_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Readings held in memory waiting for the database at most; beyond it publishers are slowed. */
+  TELEMETRY_BUFFER: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** Readings written per transaction at most. */
+  TELEMETRY_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  /** Readings stamped further ahead than this many seconds are refused. */
+  TELEMETRY_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Run a small device simulator in demo mode so the dashboard is alive. */
+  DEMO_SIMULATOR: bool.default(true),
+});
+
+export type Config = z.infer<typeof configSchema> & { demo: boolean; dataDir: string };
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+/**
+ * Parses the environment. `demoDefault` is what `npm start` passes so that a first start shows a
+ * living district, while a bare server binary stays empty unless asked.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { demoDefault?: boolean } = {}): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') relevant[key] = v;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'config');
+    throw new ConfigError(variable, issue?.message ?? 'invalid');
+  }
+  const c = parsed.data;
+  if (c.SECRET_KEY && c.SECRET_KEY_FILE) {
+    throw new ConfigError('SECRET_KEY', 'set either SECRET_KEY or SECRET_KEY_FILE, not both');
+  }
+  if (c.DATABASE_URL && !c.SECRET_KEY && !c.SECRET_KEY_FILE) {
+    // Several processes share one database, so a key generated on one machine would strand the data.
+    throw new ConfigError('SECRET_KEY', 'required (or SECRET_KEY_FILE) when DATABASE_URL is set');
+  }
+  return { ...c, demo: c.DEMO ?? opts.demoDefault ?? false, dataDir: path.resolve(c.DATA_DIR) };
+}

@@ -1,0 +1,182 @@
+import { latLngToCell } from 'h3-js';
+import type { Role } from '@civitas/contracts/roles';
+import type { RequestContext } from '../platform/auth/actor.js';
+import type { OrgUnitRow } from '../platform/db/schema.js';
+import { hashPassword } from '../modules/identity/password.js';
+import { BUILDING_CELL_RESOLUTION } from '../modules/registry/buildings.service.js';
+import { idNumberIndex, sealResident } from '../modules/registry/resident-sealing.js';
+import type { Services } from '../services.js';
+import { generateDemoDistrict, type DemoDistrict } from './demo-district.js';
+import { demoDevices } from './demo-devices.js';
+import { DEVICE_CELL_RESOLUTION } from '../modules/devices/devices.service.js';
+
+export interface DemoSummary {
+  loadedNow: boolean;
+  logins: { username: string; role: Role; unit: string }[];
+  counts: { units: number; buildings: number; residents: number; devices: number };
+}
+
+const LOADED_KEY = 'demo_loaded';
+
+/** Loads the demo district once per database; later starts only report the logins. */
+export async function ensureDemo(services: Services, password: string): Promise<DemoSummary> {
+  const demo = generateDemoDistrict();
+  if (await services.settings.get(LOADED_KEY)) return summarize(demo, false);
+  try {
+    await loadDemo(services, demo, password);
+  } catch (e) {
+    // Another process loading at the same moment wins the unique codes; that is fine.
+    if (!(await services.settings.get(LOADED_KEY))) throw e;
+    return summarize(demo, false);
+  }
+  return summarize(demo, true);
+}
+
+/** One transaction: a half-loaded demo never exists. */
+export async function loadDemo(services: Services, demo: DemoDistrict, password: string): Promise<void> {
+  const ctx: RequestContext = { actor: null, requestId: 'demo-load', ip: '127.0.0.1' };
+  const passwordHash = await hashPassword(password);
+  const { db } = services.database;
+  await db.transaction().execute(async (trx) => {
+    const units = new Map<string, OrgUnitRow>();
+    for (const u of demo.units) {
+      const parent = u.parentCode ? units.get(u.parentCode) : undefined;
+      const row = await services.orgs.insertUnit(
+        trx,
+        ctx,
+        { code: u.code, type: u.type, name: u.name, parentId: parent?.id ?? null, boundary: u.boundary },
+        parent,
+      );
+      units.set(u.code, row);
+    }
+    const buildingIds = new Map<string, { id: string; gridId: string; lat: number; lng: number }>();
+    for (const b of demo.buildings) {
+      const gridId = units.get(b.gridCode)!.id;
+      const id = await services.buildingsRepo.insert(trx, {
+        code: b.code,
+        name: b.name,
+        address: b.address,
+        grid_id: gridId,
+        lat: b.lat,
+        lng: b.lng,
+        h3: latLngToCell(b.lat, b.lng, BUILDING_CELL_RESOLUTION),
+        floors: b.floors,
+      });
+      buildingIds.set(b.code, { id, gridId, lat: b.lat, lng: b.lng });
+    }
+    const profileIds = new Map(
+      (await trx.selectFrom('device_profiles').select(['id', 'code']).execute()).map((p) => [p.code, p.id]),
+    );
+    for (const dd of demoDevices(demo)) {
+      const b = buildingIds.get(dd.buildingCode)!;
+      const lat = b.lat + dd.dLat;
+      const lng = b.lng + dd.dLng;
+      await services.devicesRepo.insert(trx, {
+        code: dd.code,
+        name: dd.name,
+        profile_id: profileIds.get(dd.profile)!,
+        org_unit_id: b.gridId,
+        lat,
+        lng,
+        h3: latLngToCell(lat, lng, DEVICE_CELL_RESOLUTION),
+        install_date: '2025-06-01',
+        status: 'active',
+        // Credentials are issued by the demo simulator when it starts (see demo-simulator.ts).
+        token_hash: null,
+        token_prefix: null,
+        api_key_group_id: null,
+      });
+    }
+    const households = new Map<string, string>();
+    const rows = [];
+    for (const r of demo.residents) {
+      const building = buildingIds.get(r.buildingCode)!;
+      const hhKey = `${building.id}|${r.unitNo}`;
+      if (!households.has(hhKey))
+        households.set(hhKey, await services.residentsRepo.householdId(trx, building.id, r.unitNo));
+      rows.push(
+        sealResident(
+          services.cipher,
+          {
+            name: r.name,
+            phone: r.phone,
+            idNumber: r.idNumber,
+            birthDate: r.birthDate,
+            gender: r.gender,
+            flags: r.flags,
+          },
+          { orgUnitId: building.gridId, buildingId: building.id, householdId: households.get(hhKey)! },
+        ),
+      );
+    }
+    for (let i = 0; i < rows.length; i += 500)
+      await services.residents.insertSealed(trx, ctx, rows.slice(i, i + 500));
+
+    for (const u of demo.users) {
+      let residentId: string | null = null;
+      if (u.residentIdNumber) {
+        const hash = idNumberIndex(services.cipher, u.residentIdNumber);
+        const r = await trx
+          .selectFrom('residents')
+          .select('id')
+          .where('id_number_hash', '=', hash)
+          .executeTakeFirst();
+        residentId = r?.id ?? null;
+      }
+      const id = await services.identityRepo.insertUser(
+        trx,
+        { username: u.username, displayName: u.displayName, kind: u.kind, passwordHash, residentId },
+        [{ role: u.role, orgUnitId: units.get(u.unitCode)!.id, department: u.department }],
+      );
+      await services.audit.append(trx, ctx, {
+        action: 'user.create',
+        targetType: 'user',
+        targetId: id,
+        detail: { username: u.username, demo: true },
+      });
+    }
+    await services.settings.setIfAbsent(LOADED_KEY, new Date().toISOString(), trx);
+  });
+}
+
+function summarize(demo: DemoDistrict, loadedNow: boolean): DemoSummary {
+  // Grids repeat names ("Grid 1") across communities, so a grid is shown with its parent.
+  const byCode = new Map(demo.units.map((u) => [u.code, u]));
+  const label = (code: string) => {
+    const u = byCode.get(code);
+    if (!u) return code;
+    const p = u.type === 'grid' && u.parentCode ? byCode.get(u.parentCode) : undefined;
+    return p
+      ? `${p.name['zh-CN']}${u.name['zh-CN']} ${p.name.en}, ${u.name.en}`
+      : `${u.name['zh-CN']} ${u.name.en}`;
+  };
+  const names = new Map(demo.units.map((u) => [u.code, label(u.code)]));
+  return {
+    loadedNow,
+    logins: demo.users.map((u) => ({
+      username: u.username,
+      role: u.role,
+      unit: names.get(u.unitCode) ?? u.unitCode,
+    })),
+    counts: {
+      units: demo.units.length,
+      buildings: demo.buildings.length,
+      residents: demo.residents.length,
+      devices: demoDevices(demo).length,
+    },
+  };
+}
+
+export function demoBanner(s: DemoSummary, password: string): string {
+  const width = Math.max(...s.logins.map((l) => l.username.length));
+  const lines = s.logins.map((l) => `    ${l.username.padEnd(width)}  ${l.role.padEnd(18)}  ${l.unit}`);
+  return [
+    '',
+    s.loadedNow
+      ? `  Demo district loaded: ${s.counts.units} units, ${s.counts.buildings} buildings, ${s.counts.residents} residents, ${s.counts.devices} devices.`
+      : '  Demo district (already loaded).',
+    `  Demo logins (password: ${password}):`,
+    ...lines,
+    '',
+  ].join('\n');
+}

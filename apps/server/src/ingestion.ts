@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { EmbeddedBroker } from './modules/telemetry/doors/embedded-broker.js';
+import { ExternalSubscriber } from './modules/telemetry/doors/external-subscriber.js';
+import type { Services } from './services.js';
+
+/**
+ * Starts the MQTT door (the embedded broker, or a subscriber at MQTT_URL) and the telemetry
+ * background jobs. HTTP doors are routes and start with the HTTP server.
+ */
+export async function startIngestion(config: Config, services: Services, logger: Logger) {
+  const log = logger.child({ area: 'mqtt' });
+  let close: () => Promise<void> = async () => undefined;
+  let mqttPort: number | null = null;
+  if (config.MQTT_URL) {
+    const sub = new ExternalSubscriber(services.router, log);
+    await sub.start({
+      url: config.MQTT_URL,
+      clientId: config.MQTT_CLIENT_ID,
+      sharedGroup: config.MQTT_SHARED_GROUP,
+      username: config.MQTT_USERNAME,
+      password: config.MQTT_PASSWORD,
+    });
+    close = () => sub.close();
+  } else if (config.MQTT_PORT !== 0) {
+    const broker = new EmbeddedBroker(services.directory, services.router, services.bus, log);
+    mqttPort = await broker.start({ port: config.MQTT_PORT, host: config.HOST, portAttempts: 20 });
+    close = () => broker.close();
+  }
+  services.connectivity.start(10_000);
+  services.retention.start(3_600_000);
+  void services.retention.run().catch((e: unknown) => logger.warn({ err: e }, 'retention run failed'));
+  return {
+    mqttPort,
+    close: async () => {
+      services.connectivity.stop();
+      services.retention.stop();
+      await close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { auditEntry, auditQuery, auditVerifyResult } from '@civitas/contracts/audit';
+import { z } from 'zod';
+import { scopePaths } from '../../platform/auth/access.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { App } from '../../platform/http/http-server.js';
+import type { AuditRepository } from './audit.repository.js';
+
+const tags = ['audit'];
+
+export function registerAuditRoutes(app: App, repo: AuditRepository, log: AuditLog): void {
+  app.get(
+    '/api/v1/audit',
+    {
+      config: { access: 'audit.read' },
+      schema: {
+        tags,
+        summary: 'Query the audit log, newest first',
+        querystring: auditQuery,
+        response: { 200: z.object({ items: z.array(auditEntry), nextBeforeSeq: z.number().nullable() }) },
+      },
+    },
+    async (req) => {
+      const paths = scopePaths(req.actor!, 'audit.read');
+      const rootScope = paths.some((p) => p.split('/').length === 3);
+      const rows = await repo.query(req.query, paths, rootScope);
+      const items = rows.map((r) => ({
+        seq: r.seq,
+        at: r.at.toISOString(),
+        actorId: r.actor_id,
+        actorName: r.actor_name,
+        actorRole: r.actor_role,
+        actorUnitId: r.actor_unit_id,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        targetUnitId: r.target_unit_id,
+        requestId: r.request_id,
+        ip: r.ip,
+        detail: r.detail,
+        hash: r.hash,
+      }));
+      const last = items[items.length - 1];
+      return { items, nextBeforeSeq: items.length === req.query.limit && last ? last.seq : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/verify',
+    {
+      config: { access: 'audit.read' },
+      schema: {
+        tags,
+        summary: 'Recompute the hash chain and report the first broken row',
+        response: { 200: auditVerifyResult },
+      },
+    },
+    async (req) => {
+      const result = await log.verify();
+      await log.record(req.ctx, {
+        action: 'audit.verify',
+        detail: { ok: result.ok, checked: result.checked },
+      });
+      return result;
+    },
+  );
+}

@@ -1,0 +1,295 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { LoginRequest } from '@civitas/contracts/auth';
+import * as OTPAuth from 'otpauth';
+import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
+import { permissionsOf } from '../../platform/auth/actor.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import { AppError, badRequest, invalidCredentials, locked, notFound } from '../../platform/errors/errors.js';
+import type { Authenticator } from '../../platform/http/access.js';
+import { toGrant, type IdentityRepository } from './identity.repository.js';
+import { burnPasswordCheck, verifyPassword } from './password.js';
+
+export interface AuthSettings {
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  maxFailures: number;
+  lockMinutes: number;
+  requireAdminMfa: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const TOUCH_EVERY_MS = 60_000;
+const TOTP_AAD = 'users.totp_secret';
+
+export type LoginOutcome = { status: 'ok'; sessionToken: string; actor: Actor } | { status: 'mfa_required' };
+
+/** Sign-in, sessions, API tokens and TOTP. Also the request authenticator used by the HTTP layer. */
+export class AuthService implements Authenticator {
+  // Failure counts for usernames that do not exist, so lockout behaves the same for them and
+  // does not reveal which accounts exist. Bounded: oldest entries are dropped first.
+  private readonly ghostFailures = new Map<string, { n: number; until: number }>();
+
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly audit: AuditLog,
+    private readonly cipher: FieldCipher,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  async login(ctx: RequestContext, req: LoginRequest, userAgent: string | null): Promise<LoginOutcome> {
+    const user = await this.repo.findUserByUsername(req.username);
+    if (!user) {
+      this.assertGhostNotLocked(req.username);
+      await burnPasswordCheck(req.password);
+      this.ghostFailure(req.username);
+      await this.audit.record(ctx, { action: 'auth.login_failed', detail: { username: req.username } });
+      throw invalidCredentials();
+    }
+    if (user.locked_until && user.locked_until > new Date()) throw locked(user.locked_until);
+    const passwordOk = await verifyPassword(user.password_hash, req.password);
+    if (!passwordOk || user.disabled_at) {
+      await this.fail(ctx, user.id, req.username);
+      throw invalidCredentials();
+    }
+    let step: number | null = null;
+    if (user.totp_enabled) {
+      if (!req.totp) return { status: 'mfa_required' };
+      step = this.checkTotp(user.username, user.totp_secret_enc, req.totp, user.totp_last_step);
+      if (step === null) {
+        await this.fail(ctx, user.id, req.username);
+        throw invalidCredentials();
+      }
+    }
+    await this.repo.resetFailures(user.id, step);
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.settings.sessionMaxHours * 3_600_000);
+    await this.repo.insertSession({
+      id: sha256(token),
+      userId: user.id,
+      csrf,
+      ip: ctx.ip,
+      userAgent,
+      expiresAt,
+    });
+    const actor = await this.authenticate({ sessionToken: token, bearerToken: undefined, ip: ctx.ip });
+    if (!actor) throw new Error('session vanished right after creation');
+    await this.audit.record(
+      { ...ctx, actor },
+      { action: 'auth.login', targetType: 'user', targetId: user.id },
+    );
+    return { status: 'ok', sessionToken: token, actor };
+  }
+
+  async logout(ctx: RequestContext, sessionToken: string | undefined): Promise<void> {
+    if (!sessionToken) return;
+    await this.repo.deleteSession(sha256(sessionToken));
+    await this.audit.record(ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.actor?.userId });
+  }
+
+  async authenticate(input: {
+    sessionToken: string | undefined;
+    bearerToken: string | undefined;
+    ip: string;
+  }) {
+    if (input.bearerToken) return this.fromToken(input.bearerToken);
+    if (input.sessionToken) return this.fromSession(input.sessionToken);
+    return null;
+  }
+
+  private async fromSession(token: string): Promise<Actor | null> {
+    const id = sha256(token);
+    const s = await this.repo.findSession(id);
+    if (!s || s.disabled_at) return null;
+    const now = Date.now();
+    if (
+      s.expires_at.getTime() <= now ||
+      s.last_seen_at.getTime() < now - this.settings.sessionIdleMinutes * 60_000
+    ) {
+      await this.repo.deleteSession(id);
+      return null;
+    }
+    if (now - s.last_seen_at.getTime() > TOUCH_EVERY_MS) await this.repo.touchSession(id);
+    return this.actorFor(s, s.grants.map(toGrant), 'session', s.session_id, s.csrf_token);
+  }
+
+  private async fromToken(token: string): Promise<Actor | null> {
+    const t = await this.repo.findToken(sha256(token));
+    if (!t || t.disabled_at || t.revoked_at) return null;
+    if (t.expires_at && t.expires_at.getTime() <= Date.now()) return null;
+    if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > TOUCH_EVERY_MS)
+      await this.repo.touchToken(t.token_id);
+    return this.actorFor(t, t.grants.map(toGrant), 'token', null, null);
+  }
+
+  /** The actor for a user acting outside HTTP (the operator CLI importing "as" a user). */
+  async actorForUser(username: string): Promise<Actor | null> {
+    const u = await this.repo.findUserByUsername(username);
+    if (!u || u.disabled_at) return null;
+    const grants = (await this.repo.grantsOf([u.id])).get(u.id) ?? [];
+    return this.actorFor(u, grants, 'token', null, null);
+  }
+
+  private actorFor(
+    u: {
+      id: string;
+      username: string;
+      display_name: string;
+      kind: 'staff' | 'resident';
+      locale: string;
+      totp_enabled: boolean;
+    },
+    grants: Grant[],
+    via: 'session' | 'token',
+    sessionId: string | null,
+    csrf: string | null,
+  ): Actor {
+    const isAdmin = grants.some((g) => g.role === 'system_admin');
+    // An admin without a second factor may only enrol one (REQUIRE_ADMIN_MFA, off in demo mode).
+    const mustEnrol = isAdmin && this.settings.requireAdminMfa && !u.totp_enabled;
+    return {
+      userId: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      kind: u.kind,
+      locale: u.locale,
+      grants,
+      permissions: mustEnrol ? new Set() : permissionsOf(grants),
+      via,
+      sessionId,
+      csrfToken: csrf,
+      mfaEnabled: u.totp_enabled,
+    };
+  }
+
+  mfaEnrolmentRequired(actor: Actor): boolean {
+    return (
+      this.settings.requireAdminMfa &&
+      !actor.mfaEnabled &&
+      actor.grants.some((g) => g.role === 'system_admin')
+    );
+  }
+
+  private async fail(ctx: RequestContext, userId: string, username: string): Promise<void> {
+    const until = new Date(Date.now() + this.settings.lockMinutes * 60_000);
+    await this.repo.recordFailedLogin(userId, this.settings.maxFailures, until);
+    await this.audit.record(ctx, {
+      action: 'auth.login_failed',
+      targetType: 'user',
+      targetId: userId,
+      detail: { username },
+    });
+  }
+
+  private ghostFailure(username: string): void {
+    const now = Date.now();
+    const g = this.ghostFailures.get(username) ?? { n: 0, until: 0 };
+    g.n += 1;
+    if (g.n >= this.settings.maxFailures) g.until = now + this.settings.lockMinutes * 60_000;
+    this.ghostFailures.delete(username);
+    this.ghostFailures.set(username, g);
+    if (this.ghostFailures.size > 10_000) this.ghostFailures.delete(this.ghostFailures.keys().next().value!);
+  }
+
+  private assertGhostNotLocked(username: string): void {
+    const g = this.ghostFailures.get(username);
+    if (g && g.until > Date.now()) throw locked(new Date(g.until));
+  }
+
+  // ---- TOTP (RFC 6238) ----
+  private totp(username: string, secret: OTPAuth.Secret) {
+    return new OTPAuth.TOTP({
+      issuer: 'Civitas',
+      label: username,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret,
+    });
+  }
+
+  /** Returns the time step the code belongs to, or null. A step at or before the last used one is a replay. */
+  private checkTotp(
+    username: string,
+    secretEnc: string | null,
+    code: string,
+    lastStep: number | null,
+  ): number | null {
+    if (!secretEnc) return null;
+    const secret = OTPAuth.Secret.fromBase32(this.cipher.decrypt(secretEnc, TOTP_AAD));
+    const delta = this.totp(username, secret).validate({ token: code, window: 1 });
+    if (delta === null) return null;
+    const step = Math.floor(Date.now() / 30_000) + delta;
+    if (lastStep !== null && step <= lastStep) return null;
+    return step;
+  }
+
+  async beginTotp(ctx: RequestContext, actor: Actor): Promise<{ secret: string; otpauthUrl: string }> {
+    if (actor.mfaEnabled) throw new AppError(409, 'mfa_already_enabled', 'Two-factor sign-in is already on.');
+    const secret = new OTPAuth.Secret({ size: 20 });
+    await this.repo.setTotp(actor.userId, this.cipher.encrypt(secret.base32, TOTP_AAD), false);
+    await this.audit.record(ctx, { action: 'auth.totp_setup', targetType: 'user', targetId: actor.userId });
+    return { secret: secret.base32, otpauthUrl: this.totp(actor.username, secret).toString() };
+  }
+
+  async confirmTotp(ctx: RequestContext, actor: Actor, code: string): Promise<void> {
+    const user = await this.repo.findUserById(actor.userId);
+    if (!user?.totp_secret_enc) throw badRequest('mfa_not_started', 'Start two-factor setup first.');
+    if (user.totp_enabled)
+      throw new AppError(409, 'mfa_already_enabled', 'Two-factor sign-in is already on.');
+    const step = this.checkTotp(user.username, user.totp_secret_enc, code, null);
+    if (step === null)
+      throw badRequest('mfa_code_wrong', 'That code is not valid; check the clock of your device.');
+    await this.repo.setTotp(actor.userId, user.totp_secret_enc, true);
+    await this.repo.resetFailures(actor.userId, step);
+    await this.audit.record(ctx, { action: 'auth.totp_enabled', targetType: 'user', targetId: actor.userId });
+  }
+
+  // ---- API tokens ----
+  async createToken(ctx: RequestContext, actor: Actor, name: string, expiresInDays?: number) {
+    const secret = `cvt_${randomBytes(32).toString('base64url')}`;
+    const row = await this.repo.insertToken({
+      userId: actor.userId,
+      name,
+      prefix: secret.slice(0, 12),
+      hash: sha256(secret),
+      expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
+    });
+    await this.audit.record(ctx, {
+      action: 'token.create',
+      targetType: 'api_token',
+      targetId: row.id,
+      detail: { name },
+    });
+    return { row, token: secret };
+  }
+
+  /** Issues a token for a user by id, for the operator CLI (no HTTP actor involved). */
+  async createTokenForUser(ctx: RequestContext, userId: string, name: string) {
+    const secret = `cvt_${randomBytes(32).toString('base64url')}`;
+    const row = await this.repo.insertToken({
+      userId,
+      name,
+      prefix: secret.slice(0, 12),
+      hash: sha256(secret),
+      expiresAt: null,
+    });
+    await this.audit.record(ctx, {
+      action: 'token.create',
+      targetType: 'api_token',
+      targetId: row.id,
+      detail: { name, userId },
+    });
+    return { row, token: secret };
+  }
+
+  listTokens(actor: Actor) {
+    return this.repo.listTokens(actor.userId);
+  }
+
+  async revokeToken(ctx: RequestContext, actor: Actor, tokenId: string): Promise<void> {
+    if (!(await this.repo.revokeToken(actor.userId, tokenId))) throw notFound('API token');
+    await this.audit.record(ctx, { action: 'token.revoke', targetType: 'api_token', targetId: tokenId });
+  }
+}

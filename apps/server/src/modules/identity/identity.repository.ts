@@ -1,0 +1,337 @@
+import type { Role } from '@civitas/contracts/roles';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Grant } from '../../platform/auth/actor.js';
+import type { DB, UserRow } from '../../platform/db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface GrantJson {
+  role: Role;
+  orgUnitId: string;
+  orgUnitPath: string;
+  orgUnitCode: string;
+  nameZh: string;
+  nameEn: string;
+  department: string | null;
+}
+
+/** The user's grants as one JSON array column, ordered from the top of the tree down. */
+const grantsJson = sql<GrantJson[]>`coalesce((
+  SELECT json_agg(json_build_object('role', g.role, 'orgUnitId', g.org_unit_id, 'orgUnitPath', o.path,
+    'orgUnitCode', o.code, 'nameZh', o.name_zh, 'nameEn', o.name_en, 'department', g.department)
+    ORDER BY o.depth, g.created_at)
+  FROM role_grants g JOIN org_units o ON o.id = g.org_unit_id WHERE g.user_id = u.id), '[]'::json)`.as(
+  'grants',
+);
+
+export const toGrant = (g: GrantJson): Grant => ({
+  role: g.role,
+  orgUnitId: g.orgUnitId,
+  orgUnitPath: g.orgUnitPath,
+  orgUnitCode: g.orgUnitCode,
+  orgUnitName: { 'zh-CN': g.nameZh, en: g.nameEn },
+  department: g.department,
+});
+
+export class IdentityRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  findUserByUsername(username: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  findUserById(id: string, ex: Executor = this.db): Promise<UserRow | undefined> {
+    return ex.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async grantsOf(userIds: string[]): Promise<Map<string, Grant[]>> {
+    const out = new Map<string, Grant[]>();
+    if (userIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('role_grants as g')
+      .innerJoin('org_units as u', 'u.id', 'g.org_unit_id')
+      .select([
+        'g.user_id',
+        'g.role',
+        'g.org_unit_id',
+        'g.department',
+        'u.path',
+        'u.code',
+        'u.name_zh',
+        'u.name_en',
+      ])
+      .where('g.user_id', 'in', userIds)
+      .orderBy('u.depth')
+      .orderBy('g.created_at')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.user_id) ?? [];
+      list.push({
+        role: r.role as Role,
+        orgUnitId: r.org_unit_id,
+        orgUnitPath: r.path,
+        orgUnitCode: r.code,
+        orgUnitName: { 'zh-CN': r.name_zh, en: r.name_en },
+        department: r.department,
+      });
+      out.set(r.user_id, list);
+    }
+    return out;
+  }
+
+  async insertUser(
+    trx: Transaction<DB>,
+    u: {
+      username: string;
+      displayName: string;
+      kind: 'staff' | 'resident';
+      passwordHash: string;
+      residentId?: string | null;
+    },
+    grants: { role: Role; orgUnitId: string; department: string | null }[],
+  ): Promise<string> {
+    const { id } = await trx
+      .insertInto('users')
+      .values({
+        username: u.username,
+        display_name: u.displayName,
+        kind: u.kind,
+        password_hash: u.passwordHash,
+        resident_id: u.residentId ?? null,
+        disabled_at: null,
+        locked_until: null,
+        totp_secret_enc: null,
+        totp_last_step: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (grants.length > 0) {
+      await trx
+        .insertInto('role_grants')
+        .values(
+          grants.map((g) => ({
+            user_id: id,
+            role: g.role,
+            org_unit_id: g.orgUnitId,
+            department: g.department,
+          })),
+        )
+        .execute();
+    }
+    return id;
+  }
+
+  async recordFailedLogin(userId: string, maxFailures: number, lockUntil: Date): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({
+        failed_logins: eb('failed_logins', '+', 1),
+        locked_until: eb
+          .case()
+          .when('failed_logins', '>=', maxFailures - 1)
+          .then(lockUntil)
+          .else(eb.ref('locked_until'))
+          .end(),
+      }))
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  async resetFailures(userId: string, totpStep: number | null): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        failed_logins: 0,
+        locked_until: null,
+        ...(totpStep !== null ? { totp_last_step: totpStep } : {}),
+      })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  async setTotp(userId: string, secretEnc: string | null, enabled: boolean): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        totp_secret_enc: secretEnc,
+        totp_enabled: enabled,
+        totp_last_step: null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  async setDisabled(trx: Transaction<DB>, userId: string, disabled: boolean): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set({ disabled_at: disabled ? new Date() : null, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  // ---- sessions ----
+  async insertSession(s: {
+    id: string;
+    userId: string;
+    csrf: string;
+    ip: string;
+    userAgent: string | null;
+    expiresAt: Date;
+  }) {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        user_id: s.userId,
+        csrf_token: s.csrf,
+        ip: s.ip,
+        user_agent: s.userAgent,
+        expires_at: s.expiresAt,
+      })
+      .execute();
+  }
+
+  /** Session, user and grants in one round trip: this runs on every authenticated request. */
+  findSession(idHash: string) {
+    return this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(grantsJson)
+      .select([
+        's.id as session_id',
+        's.csrf_token',
+        's.expires_at',
+        's.last_seen_at',
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.kind',
+        'u.locale',
+        'u.disabled_at',
+        'u.totp_enabled',
+      ])
+      .where('s.id', '=', idHash)
+      .executeTakeFirst();
+  }
+
+  async touchSession(idHash: string): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date() })
+      .where('id', '=', idHash)
+      .execute();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', idHash).execute();
+  }
+
+  async deleteExpiredSessions(idleBefore: Date): Promise<number> {
+    const r = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('last_seen_at', '<', idleBefore)]))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  // ---- API tokens ----
+  findToken(hash: string) {
+    return this.db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(grantsJson)
+      .select([
+        't.id as token_id',
+        't.expires_at',
+        't.revoked_at',
+        't.last_used_at',
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.kind',
+        'u.locale',
+        'u.disabled_at',
+        'u.totp_enabled',
+      ])
+      .where('t.token_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  async touchToken(id: string): Promise<void> {
+    await this.db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+  }
+
+  async insertToken(t: {
+    userId: string;
+    name: string;
+    prefix: string;
+    hash: string;
+    expiresAt: Date | null;
+  }) {
+    return this.db
+      .insertInto('api_tokens')
+      .values({
+        user_id: t.userId,
+        name: t.name,
+        prefix: t.prefix,
+        token_hash: t.hash,
+        expires_at: t.expiresAt,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  listTokens(userId: string) {
+    return this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  async revokeToken(userId: string, tokenId: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', tokenId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Users holding at least one grant inside any of the given subtrees. */
+  async listUsersUnder(
+    paths: string[],
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: UserRow[]; total: number }> {
+    if (paths.length === 0) return { rows: [], total: 0 };
+    const visible = this.db
+      .selectFrom('role_grants as g')
+      .innerJoin('org_units as u', 'u.id', 'g.org_unit_id')
+      .select('g.user_id')
+      .where((eb) => eb.or(paths.map((p) => eb('u.path', 'like', `${p}%`))));
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', 'in', visible)
+        .orderBy('username')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+      this.db
+        .selectFrom('users')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('id', 'in', visible)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.n };
+  }
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { App } from '../../../platform/http/http-server.js';
+import type { Services } from '../../../services.js';
+import { render } from './entities.presenter.js';
+import {
+  EntityQueries,
+  entityQueryParams,
+  parseEntityQuery,
+  parseRepresentation,
+  retrieveParams,
+} from './entities.query.js';
+import { assertNoTenant, representation, sendLd } from './ngsi-ld.context.js';
+import { ngsiLdErrorHandler, problem, resourceNotFound } from './ngsi-ld.errors.js';
+import { NgsiLdRepository } from './ngsi-ld.repository.js';
+import { TemporalEntities, temporalParams } from './temporal.js';
+import { EntityUpsert } from './upsert.js';
+
+const tags = ['ngsi-ld'];
+const entityParams = z.object({ entityId: z.string().min(1).max(300) });
+
+/**
+ * NGSI-LD API (ETSI GS CIM 009) at /ngsi-ld/v1: devices and their latest state as Smart Data Models
+ * entities, batch upsert into the ingestion pipeline, and temporal retrieval from raw telemetry.
+ * Its own plugin scope gives NGSI-LD clients NGSI-LD error bodies and the application/ld+json parser.
+ */
+export function registerNgsiLdRoutes(app: App, services: Services): void {
+  const repo = new NgsiLdRepository(services.database.db);
+  const queries = new EntityQueries(repo);
+  const temporal = new TemporalEntities(queries, services.telemetryRepo, repo);
+  const upsert = new EntityUpsert(repo, services.directory, services.ingest);
+
+  const plugin = async (scope: App) => {
+    scope.setErrorHandler(ngsiLdErrorHandler);
+    scope.setNotFoundHandler((request, reply) =>
+      reply
+        .status(404)
+        .type('application/json')
+        .send(
+          problem('ResourceNotFound', `No NGSI-LD operation ${request.method} ${request.url.split('?')[0]}.`),
+        ),
+    );
+    scope.addContentTypeParser(
+      'application/ld+json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('error', 'error'),
+    );
+    scope.addHook('onRequest', async (request) => assertNoTenant(request));
+
+    scope.get(
+      '/entities',
+      {
+        config: { access: 'device.read' },
+        schema: { tags, summary: 'Query entities (clause 6.4.3.2)', querystring: entityQueryParams },
+      },
+      async (req, reply) => {
+        const rep = representation(req);
+        const parsed = parseEntityQuery(req.query);
+        const { total, page } = await queries.query(req.actor!, parsed);
+        if (parsed.count) void reply.header('NGSILD-Results-Count', String(total));
+        const body = page.map((e) => render(e, { attrs: parsed.attrs, keyValues: parsed.keyValues, rep }));
+        return sendLd(reply, rep, body);
+      },
+    );
+
+    scope.get(
+      '/entities/:entityId',
+      {
+        config: { access: 'device.read' },
+        schema: {
+          tags,
+          summary: 'Retrieve an entity (clause 6.5.3.1)',
+          params: entityParams,
+          querystring: retrieveParams,
+        },
+      },
+      async (req, reply) => {
+        const rep = representation(req);
+        const { keyValues, attrs } = parseRepresentation(req.query);
+        const entity = await queries.retrieve(req.actor!, req.params.entityId);
+        if (attrs && ![...attrs].some((a) => entity.attrs.has(a)))
+          throw resourceNotFound(`Entity ${entity.id} has none of the requested attributes.`);
+        return sendLd(reply, rep, render(entity, { attrs, keyValues, rep }));
+      },
+    );
+
+    scope.post(
+      '/entityOperations/upsert',
+      {
+        config: { access: 'device.write' },
+        schema: {
+          tags,
+          summary: 'Batch entity upsert into the ingestion pipeline (clause 6.15.3.1)',
+          querystring: z.object({ options: z.enum(['update', 'replace']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        const result = await upsert.upsert(req.actor!, req, req.body);
+        // Clause 6.15.3.1: 204 when every entity already existed and was updated; 207 with a
+        // BatchOperationResult when any failed. 201 (created ids) never applies: nothing is created.
+        if (result.errors.length === 0) return reply.status(204).send();
+        return reply.status(207).type('application/json').send(result);
+      },
+    );
+
+    scope.get(
+      '/temporal/entities/:entityId',
+      {
+        config: { access: 'device.read' },
+        schema: {
+          tags,
+          summary: 'Retrieve the temporal evolution of an entity (clause 6.19.3.1)',
+          params: entityParams,
+          querystring: temporalParams,
+        },
+      },
+      async (req, reply) => {
+        const rep = representation(req);
+        return sendLd(reply, rep, await temporal.retrieve(req.actor!, req.params.entityId, req.query, rep));
+      },
+    );
+  };
+  void app.register(plugin, { prefix: '/ngsi-ld/v1' });
+}

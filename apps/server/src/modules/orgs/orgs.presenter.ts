@@ -1,0 +1,18 @@
+import type { BoundaryGeometry } from '@civitas/contracts/common';
+import type { OrgUnit, OrgUnitType } from '@civitas/contracts/org-units';
+import type { OrgUnitRow } from '../../platform/db/schema.js';
+
+export function presentOrgUnit(r: OrgUnitRow): OrgUnit {
+  return {
+    id: r.id,
+    code: r.code,
+    type: r.type as OrgUnitType,
+    name: { 'zh-CN': r.name_zh, en: r.name_en },
+    parentId: r.parent_id,
+    depth: r.depth,
+    boundary: (r.boundary as BoundaryGeometry | null) ?? null,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

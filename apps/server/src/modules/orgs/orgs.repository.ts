@@ -1,0 +1,146 @@
+import type { OrgUnitType } from '@civitas/contracts/org-units';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface OrgListFilter {
+  paths: string[];
+  type?: OrgUnitType | undefined;
+  parentId?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+const underAny = (paths: string[]) =>
+  sql<boolean>`(${sql.join(
+    paths.map((p) => sql`path LIKE ${`${p}%`}`),
+    sql` OR `,
+  )})`;
+
+export class OrgsRepository {
+  constructor(readonly db: Kysely<DB>) {}
+
+  findById(id: string, ex: Executor = this.db): Promise<OrgUnitRow | undefined> {
+    return ex.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByCode(code: string, ex: Executor = this.db): Promise<OrgUnitRow | undefined> {
+    return ex.selectFrom('org_units').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  findManyByIds(ids: string[]): Promise<OrgUnitRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
+  }
+
+  async list(f: OrgListFilter): Promise<{ rows: OrgUnitRow[]; total: number }> {
+    if (f.paths.length === 0) return { rows: [], total: 0 };
+    let q = this.db.selectFrom('org_units').where(underAny(f.paths));
+    if (f.type) q = q.where('type', '=', f.type);
+    if (f.parentId) q = q.where('parent_id', '=', f.parentId);
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) =>
+        eb.or([eb('name_zh', 'like', like), eb('name_en', 'ilike', like), eb('code', 'ilike', like)]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('path').limit(f.limit).offset(f.offset).execute(),
+      q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.n };
+  }
+
+  subtree(path: string): Promise<OrgUnitRow[]> {
+    return this.db
+      .selectFrom('org_units')
+      .selectAll()
+      .where('path', 'like', `${path}%`)
+      .orderBy('path')
+      .execute();
+  }
+
+  async insert(
+    trx: Transaction<DB>,
+    row: Omit<OrgUnitRow, 'version' | 'created_at' | 'updated_at'>,
+  ): Promise<OrgUnitRow> {
+    return trx
+      .insertInto('org_units')
+      .values({ ...row, boundary: row.boundary === null ? null : JSON.stringify(row.boundary) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Updates when the version still matches; undefined means someone else changed it first. */
+  async update(
+    trx: Transaction<DB>,
+    id: string,
+    version: number,
+    patch: { name_zh?: string; name_en?: string; boundary?: unknown },
+  ): Promise<OrgUnitRow | undefined> {
+    const { boundary, ...rest } = patch;
+    return trx
+      .updateTable('org_units')
+      .set({
+        ...rest,
+        ...(boundary !== undefined ? { boundary: boundary === null ? null : JSON.stringify(boundary) } : {}),
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Re-roots a subtree: rewrites every descendant's path prefix and depth in one statement. */
+  async move(trx: Transaction<DB>, unit: OrgUnitRow, parent: OrgUnitRow): Promise<void> {
+    const newPath = `${parent.path}${unit.id}/`;
+    const depthShift = parent.depth + 1 - unit.depth;
+    await trx
+      .updateTable('org_units')
+      .set({
+        path: sql`${newPath} || substr(path, ${unit.path.length + 1})`,
+        depth: sql`depth + ${depthShift}`,
+        updated_at: new Date(),
+      })
+      .where('path', 'like', `${unit.path}%`)
+      .execute();
+    await trx
+      .updateTable('org_units')
+      .set({ parent_id: parent.id, version: sql`version + 1` })
+      .where('id', '=', unit.id)
+      .execute();
+  }
+
+  async replaceCells(trx: Transaction<DB>, unitId: string, cells: string[]): Promise<void> {
+    await trx.deleteFrom('org_unit_cells').where('unit_id', '=', unitId).execute();
+    for (let i = 0; i < cells.length; i += 1000) {
+      await trx
+        .insertInto('org_unit_cells')
+        .values(cells.slice(i, i + 1000).map((h3) => ({ h3, unit_id: unitId })))
+        .execute();
+    }
+  }
+
+  unitsInCell(h3: string): Promise<OrgUnitRow[]> {
+    return this.db
+      .selectFrom('org_units as u')
+      .innerJoin('org_unit_cells as c', 'c.unit_id', 'u.id')
+      .selectAll('u')
+      .where('c.h3', '=', h3)
+      .orderBy('u.depth')
+      .execute();
+  }
+
+  async countChildren(id: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('org_units')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('parent_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { BoundaryGeometry } from '@civitas/contracts/common';
+import {
+  allowedChildTypes,
+  type CreateOrgUnit,
+  type OrgUnitType,
+  type UpdateOrgUnit,
+} from '@civitas/contracts/org-units';
+import type { Kysely, Transaction } from 'kysely';
+import { assertCovers, scopePaths } from '../../platform/auth/access.js';
+import type { Actor, RequestContext } from '../../platform/auth/actor.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
+import { cellOf, cellsCovering, contains } from './org-geometry.js';
+import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
+import { presentOrgUnit } from './orgs.presenter.js';
+
+/** The administrative tree: creation, edits, moves, and "which units contain this point". */
+export class OrgsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: OrgsRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Loads a unit the actor may read, or 404 (a unit outside one's tree is not shown to exist). */
+  async get(actor: Actor, id: string): Promise<OrgUnitRow> {
+    const unit = await this.repo.findById(id);
+    if (!unit) throw notFound('Org unit');
+    assertCovers(actor, 'org.read', unit.path, 'Org unit');
+    return unit;
+  }
+
+  /** Internal lookups for other services, which authorize against the returned path themselves. */
+  findById(id: string): Promise<OrgUnitRow | undefined> {
+    return this.repo.findById(id);
+  }
+
+  findByCode(code: string): Promise<OrgUnitRow | undefined> {
+    return this.repo.findByCode(code);
+  }
+
+  list(actor: Actor, f: Omit<OrgListFilter, 'paths'>) {
+    return this.repo.list({ ...f, paths: scopePaths(actor, 'org.read') });
+  }
+
+  async subtree(actor: Actor, id: string): Promise<OrgUnitRow[]> {
+    const unit = await this.get(actor, id);
+    return this.repo.subtree(unit.path);
+  }
+
+  /** Units whose boundary contains the point, from the district down to the grid. */
+  async containing(lat: number, lng: number): Promise<OrgUnitRow[]> {
+    const candidates = await this.repo.unitsInCell(cellOf(lat, lng));
+    return candidates.filter(
+      (u) => u.boundary !== null && contains(u.boundary as BoundaryGeometry, lat, lng),
+    );
+  }
+
+  /** The deepest unit containing the point, optionally restricted to one type (e.g. 'grid'). */
+  async deepestContaining(lat: number, lng: number, type?: OrgUnitType): Promise<OrgUnitRow | undefined> {
+    const units = await this.containing(lat, lng);
+    const fit = type ? units.filter((u) => u.type === type) : units;
+    return fit[fit.length - 1];
+  }
+
+  async create(ctx: RequestContext & { actor: Actor }, input: CreateOrgUnit): Promise<OrgUnitRow> {
+    const parent = input.parentId ? await this.repo.findById(input.parentId) : undefined;
+    if (input.parentId && !parent) throw badRequest('parent_not_found', 'parentId: no such org unit');
+    if (parent) assertCovers(ctx.actor, 'org.write', parent.path, 'Parent org unit', false);
+    else if (
+      !ctx.actor.grants.some((g) => g.role === 'system_admin' && g.orgUnitPath.split('/').length === 3)
+    ) {
+      // A new root district may only be created by an administrator of an existing root.
+      throw forbidden('Only a district-level system administrator can create a new district.');
+    }
+    return this.db.transaction().execute((trx) => this.insertUnit(trx, ctx, input, parent));
+  }
+
+  /** Used by the demo loader and the CLI too: no actor checks here, the callers made them. */
+  async insertUnit(
+    trx: Transaction<DB>,
+    ctx: RequestContext,
+    input: CreateOrgUnit,
+    parent: OrgUnitRow | undefined,
+  ): Promise<OrgUnitRow> {
+    assertChildType(parent, input.type);
+    if (await this.repo.findByCode(input.code, trx)) {
+      throw conflict('code_taken', `code: an org unit with code ${input.code} already exists`);
+    }
+    const id = randomUUID();
+    const row = await this.repo.insert(trx, {
+      id,
+      code: input.code,
+      type: input.type,
+      name_zh: input.name['zh-CN'],
+      name_en: input.name.en,
+      parent_id: parent?.id ?? null,
+      path: `${parent?.path ?? '/'}${id}/`,
+      depth: (parent?.depth ?? -1) + 1,
+      boundary: input.boundary,
+    });
+    if (input.boundary) await this.repo.replaceCells(trx, id, cellsCovering(input.boundary));
+    await this.audit.append(trx, ctx, {
+      action: 'org.create',
+      targetType: 'org_unit',
+      targetId: id,
+      targetUnitId: id,
+      detail: { code: input.code, type: input.type, parentId: parent?.id ?? null },
+    });
+    return row;
+  }
+
+  async update(
+    ctx: RequestContext & { actor: Actor },
+    id: string,
+    patch: UpdateOrgUnit,
+  ): Promise<OrgUnitRow> {
+    const unit = await this.repo.findById(id);
+    if (!unit) throw notFound('Org unit');
+    const grant = assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await this.repo.update(trx, id, patch.version, {
+        ...(patch.name ? { name_zh: patch.name['zh-CN'], name_en: patch.name.en } : {}),
+        ...(patch.boundary !== undefined ? { boundary: patch.boundary } : {}),
+      });
+      if (!updated) throw staleVersion(await this.repo.findById(id, trx));
+      if (patch.boundary !== undefined) {
+        await this.repo.replaceCells(trx, id, patch.boundary ? cellsCovering(patch.boundary) : []);
+      }
+      await this.audit.append(trx, ctx, {
+        action: 'org.update',
+        targetType: 'org_unit',
+        targetId: id,
+        targetUnitId: id,
+        grant,
+        detail: { fields: Object.keys(patch).filter((k) => k !== 'version') },
+      });
+      return updated;
+    });
+  }
+
+  async move(ctx: RequestContext & { actor: Actor }, id: string, newParentId: string, version: number) {
+    const [unit, parent] = await Promise.all([this.repo.findById(id), this.repo.findById(newParentId)]);
+    if (!unit) throw notFound('Org unit');
+    assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
+    if (!parent) throw badRequest('parent_not_found', 'newParentId: no such org unit');
+    const grant = assertCovers(ctx.actor, 'org.write', parent.path, 'New parent org unit', false);
+    if (parent.path.startsWith(unit.path)) {
+      throw badRequest(
+        'move_into_own_subtree',
+        'newParentId: a unit cannot move under itself or its descendants',
+      );
+    }
+    assertChildType(parent, unit.type as OrgUnitType);
+    if (unit.version !== version) throw staleVersion(unit);
+    return this.db.transaction().execute(async (trx) => {
+      await this.repo.move(trx, unit, parent);
+      await this.audit.append(trx, ctx, {
+        action: 'org.move',
+        targetType: 'org_unit',
+        targetId: id,
+        targetUnitId: id,
+        grant,
+        detail: { from: unit.parent_id, to: parent.id },
+      });
+      return (await this.repo.findById(id, trx))!;
+    });
+  }
+}
+
+function assertChildType(parent: OrgUnitRow | undefined, type: OrgUnitType): void {
+  if (!parent) {
+    if (type !== 'district')
+      throw badRequest('bad_unit_type', 'type: a unit without a parent must be a district');
+    return;
+  }
+  const allowed = allowedChildTypes[parent.type as OrgUnitType];
+  if (!allowed.includes(type)) {
+    throw badRequest(
+      'bad_unit_type',
+      `type: a ${parent.type} may hold ${allowed.join(' or ') || 'no children'}, not a ${type}`,
+    );
+  }
+}
+
+function staleVersion(current: OrgUnitRow | undefined) {
+  return conflict('stale_version', 'The unit was changed by someone else; reload and try again.', {
+    current: current ? presentOrgUnit(current) : null,
+  });
+}

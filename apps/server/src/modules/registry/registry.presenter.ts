@@ -1,0 +1,42 @@
+import type { Building, ResidentMasked } from '@civitas/contracts/registry';
+import type { BuildingWithGrid } from './buildings.repository.js';
+import type { ResidentListRow } from './residents.repository.js';
+
+export function presentResident(r: ResidentListRow): ResidentMasked {
+  return {
+    id: r.id,
+    name: r.name_mask,
+    phone: r.phone_mask,
+    idNumber: r.id_number_mask,
+    birthDate: r.birth_date,
+    gender: r.gender as ResidentMasked['gender'],
+    flags: {
+      elderlyLivingAlone: r.elderly_living_alone,
+      disability: r.disability,
+      child: r.child,
+      needsAssistance: r.needs_assistance,
+    },
+    householdId: r.household_id,
+    buildingId: r.building_id,
+    buildingName: r.building_name,
+    gridId: r.org_unit_id,
+    gridCode: r.grid_code,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    version: r.version,
+  };
+}
+
+export function presentBuilding(b: BuildingWithGrid): Building {
+  return {
+    id: b.id,
+    code: b.code,
+    name: b.name,
+    address: b.address,
+    gridId: b.grid_id,
+    gridCode: b.grid_code,
+    location: { type: 'Point', coordinates: [b.lng, b.lat] },
+    floors: b.floors,
+    createdAt: b.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,54 @@
+import type { ResidentFlags } from '@civitas/contracts/registry';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import type { NewResident } from '../../platform/db/schema.js';
+import { maskIdNumber, maskName, maskPhone, normalizeIdNumber, normalizePhone } from './masking.js';
+
+/** A resident as validated at the edge, before encryption. */
+export interface ResidentFields {
+  name: string;
+  phone: string | null;
+  idNumber: string | null;
+  birthDate: string | null;
+  gender: 'male' | 'female' | 'unknown';
+  flags: ResidentFlags;
+}
+
+// Associated data binds each ciphertext to its column: a phone ciphertext pasted into the name
+// column fails to decrypt instead of revealing a phone number as a name.
+export const AAD = {
+  name: 'residents.name',
+  phone: 'residents.phone',
+  idNumber: 'residents.id_number',
+} as const;
+
+export const phoneIndex = (cipher: FieldCipher, phone: string) =>
+  cipher.blindIndex('phone', normalizePhone(phone));
+export const idNumberIndex = (cipher: FieldCipher, id: string) =>
+  cipher.blindIndex('id_number', normalizeIdNumber(id));
+
+/** Turns plain fields into the stored form: ciphertext, mask and blind index per personal field. */
+export function sealResident(
+  cipher: FieldCipher,
+  f: ResidentFields,
+  place: { orgUnitId: string; buildingId: string | null; householdId: string | null },
+): NewResident {
+  return {
+    org_unit_id: place.orgUnitId,
+    building_id: place.buildingId,
+    household_id: place.householdId,
+    name_enc: cipher.encrypt(f.name, AAD.name),
+    name_mask: maskName(f.name),
+    phone_enc: f.phone ? cipher.encrypt(f.phone, AAD.phone) : null,
+    phone_mask: f.phone ? maskPhone(f.phone) : null,
+    phone_hash: f.phone ? phoneIndex(cipher, f.phone) : null,
+    id_number_enc: f.idNumber ? cipher.encrypt(normalizeIdNumber(f.idNumber), AAD.idNumber) : null,
+    id_number_mask: f.idNumber ? maskIdNumber(normalizeIdNumber(f.idNumber)) : null,
+    id_number_hash: f.idNumber ? idNumberIndex(cipher, f.idNumber) : null,
+    birth_date: f.birthDate,
+    gender: f.gender,
+    elderly_living_alone: f.flags.elderlyLivingAlone,
+    disability: f.flags.disability,
+    child: f.flags.child,
+    needs_assistance: f.flags.needsAssistance,
+  };
+}

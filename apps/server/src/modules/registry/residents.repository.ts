@@ -1,0 +1,179 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB, NewResident } from '../../platform/db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export const COUNT_CAP = 10_000;
+const COUNT_TTL_MS = 10_000;
+
+export interface ResidentFilter {
+  paths: string[];
+  flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
+  phoneHash?: string | undefined;
+  idNumberHash?: string | undefined;
+  buildingId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+const flagColumn = {
+  elderlyLivingAlone: 'r.elderly_living_alone',
+  disability: 'r.disability',
+  child: 'r.child',
+  needsAssistance: 'r.needs_assistance',
+} as const;
+
+export class ResidentsRepository {
+  private readonly counts = new Map<string, { n: number; at: number }>();
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  private base(ex: Executor = this.db) {
+    return ex
+      .selectFrom('residents as r')
+      .innerJoin('org_units as u', 'u.id', 'r.org_unit_id')
+      .leftJoin('buildings as b', 'b.id', 'r.building_id');
+  }
+
+  private readonly columns = [
+    'r.id',
+    'r.org_unit_id',
+    'r.building_id',
+    'r.household_id',
+    'r.name_mask',
+    'r.phone_mask',
+    'r.id_number_mask',
+    'r.birth_date',
+    'r.gender',
+    'r.elderly_living_alone',
+    'r.disability',
+    'r.child',
+    'r.needs_assistance',
+    'r.version',
+    'r.created_at',
+    'r.updated_at',
+    'u.code as grid_code',
+    'u.path as unit_path',
+    'b.name as building_name',
+  ] as const;
+
+  async list(f: ResidentFilter) {
+    if (f.paths.length === 0) return { rows: [], total: 0, totalExact: true };
+    // Units in scope first, then residents of those units: the prefix match uses the path index
+    // and the residents scan uses (org_unit_id, created_at, id).
+    // The unit ids are fetched first and passed as values: the planner then estimates the share
+    // of residents from the org_unit_id statistics (a subquery on a tiny, rarely analysed
+    // org_units table misleads it into reading and sorting every resident in scope).
+    const units = (
+      await this.db
+        .selectFrom('org_units')
+        .select('id')
+        .where((eb) => eb.or(f.paths.map((p) => eb('path', 'like', `${p}%`))))
+        .execute()
+    ).map((u) => u.id);
+    if (units.length === 0) return { rows: [], total: 0, totalExact: true };
+    let q = this.base().where('r.org_unit_id', 'in', units);
+    if (f.flag) q = q.where(flagColumn[f.flag], '=', true);
+    if (f.phoneHash) q = q.where('r.phone_hash', '=', f.phoneHash);
+    if (f.idNumberHash) q = q.where('r.id_number_hash', '=', f.idNumberHash);
+    if (f.buildingId) q = q.where('r.building_id', '=', f.buildingId);
+    // Counting a whole district on every page costs more than the page itself. Counts stop at
+    // COUNT_CAP (the answer says whether the total is exact: "10,000+" in the UI), and a count is
+    // reused for COUNT_TTL_MS: paging through a list does not recount it for every page.
+    const countKey = JSON.stringify([units, f.flag, f.phoneHash, f.idNumberHash, f.buildingId]);
+    const cached = this.counts.get(countKey);
+    const counting =
+      cached && cached.at > Date.now() - COUNT_TTL_MS
+        ? Promise.resolve(cached.n)
+        : this.db
+            .selectFrom(
+              q
+                .select(sql<number>`1`.as('x'))
+                .limit(COUNT_CAP + 1)
+                .as('c'),
+            )
+            .select(sql<number>`count(*)::int`.as('n'))
+            .executeTakeFirstOrThrow()
+            .then((r) => {
+              if (this.counts.size > 10_000) this.counts.clear();
+              this.counts.set(countKey, { n: r.n, at: Date.now() });
+              return r.n;
+            });
+    const [rows, n] = await Promise.all([
+      q
+        .select(this.columns)
+        .orderBy('r.created_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(f.limit)
+        .offset(f.offset)
+        .execute(),
+      counting,
+    ]);
+    return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+  }
+
+  findById(id: string, ex: Executor = this.db) {
+    return this.base(ex).select(this.columns).where('r.id', '=', id).executeTakeFirst();
+  }
+
+  /** The ciphertext of one field plus the unit path needed to authorize revealing it. */
+  findSealed(id: string) {
+    return this.base()
+      .select([
+        'r.id',
+        'r.org_unit_id',
+        'u.path as unit_path',
+        'r.name_enc',
+        'r.phone_enc',
+        'r.id_number_enc',
+      ])
+      .where('r.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async existingIdNumberHashes(hashes: string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('residents')
+      .select('id_number_hash')
+      .where('id_number_hash', 'in', hashes)
+      .execute();
+    return new Set(rows.map((r) => r.id_number_hash!));
+  }
+
+  async insertMany(trx: Transaction<DB>, rows: NewResident[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const out = await trx.insertInto('residents').values(rows).returning('id').execute();
+    this.counts.clear();
+    return out.map((r) => r.id);
+  }
+
+  async update(trx: Transaction<DB>, id: string, version: number, patch: Partial<NewResident>) {
+    this.counts.clear();
+    return trx
+      .updateTable('residents')
+      .set({ ...patch, version: sql`version + 1`, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returning('id')
+      .executeTakeFirst();
+  }
+
+  /** Finds or creates the household for (building, unit number). */
+  async householdId(trx: Transaction<DB>, buildingId: string, unitNo: string): Promise<string> {
+    await trx
+      .insertInto('households')
+      .values({ building_id: buildingId, unit_no: unitNo })
+      .onConflict((oc) => oc.columns(['building_id', 'unit_no']).doNothing())
+      .execute();
+    const r = await trx
+      .selectFrom('households')
+      .select('id')
+      .where('building_id', '=', buildingId)
+      .where('unit_no', '=', unitNo)
+      .executeTakeFirstOrThrow();
+    return r.id;
+  }
+}
+
+export type ResidentListRow = Awaited<ReturnType<ResidentsRepository['list']>>['rows'][number];

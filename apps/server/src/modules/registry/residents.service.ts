@@ -1,0 +1,285 @@
+import type {
+  CreateResident,
+  ResidentListQuery,
+  RevealableField,
+  UpdateResident,
+} from '@civitas/contracts/registry';
+import type { Kysely, Transaction } from 'kysely';
+import { assertCovers, scopePaths } from '../../platform/auth/access.js';
+import type { Actor, RequestContext } from '../../platform/auth/actor.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import type { DB, NewResident } from '../../platform/db/schema.js';
+import { badRequest, conflict, notFound } from '../../platform/errors/errors.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
+import type { BuildingsRepository } from './buildings.repository.js';
+import { birthDateOf, idNumberProblem } from './id-number.js';
+import { AAD, idNumberIndex, phoneIndex, sealResident, type ResidentFields } from './resident-sealing.js';
+import type { ResidentsRepository } from './residents.repository.js';
+import { presentResident } from './registry.presenter.js';
+
+type Ctx = RequestContext & { actor: Actor };
+
+/** People of the registry. Lists and details are masked; every look is audited. */
+export class ResidentsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: ResidentsRepository,
+    private readonly buildings: BuildingsRepository,
+    private readonly orgs: OrgsService,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(ctx: Ctx, q: ResidentListQuery) {
+    let paths = scopePaths(ctx.actor, 'resident.read');
+    if (q.unitId) {
+      const unit = await this.orgs.get(ctx.actor, q.unitId);
+      assertCovers(ctx.actor, 'resident.read', unit.path, 'Org unit');
+      paths = [unit.path];
+    }
+    const result = await this.repo.list({
+      paths,
+      flag: q.flag,
+      buildingId: q.buildingId,
+      phoneHash: q.phone ? phoneIndex(this.cipher, q.phone) : undefined,
+      idNumberHash: q.idNumber ? idNumberIndex(this.cipher, q.idNumber) : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    await this.audit.record(ctx, {
+      action: 'resident.list',
+      targetType: 'resident',
+      targetUnitId: q.unitId ?? ctx.actor.grants[0]?.orgUnitId ?? null,
+      detail: {
+        ids: result.rows.map((r) => r.id),
+        filter: { unitId: q.unitId, flag: q.flag, byPhone: !!q.phone, byIdNumber: !!q.idNumber },
+      },
+    });
+    return { items: result.rows.map(presentResident), total: result.total, totalExact: result.totalExact };
+  }
+
+  async get(ctx: Ctx, id: string) {
+    const row = await this.repo.findById(id);
+    if (!row) throw notFound('Resident');
+    const grant = assertCovers(ctx.actor, 'resident.read', row.unit_path, 'Resident');
+    await this.audit.record(ctx, {
+      action: 'resident.read',
+      targetType: 'resident',
+      targetId: id,
+      targetUnitId: row.org_unit_id,
+      grant,
+    });
+    return presentResident(row);
+  }
+
+  /** The one way to see a plain personal value: explicit, with a reason, and logged before it is shown. */
+  async reveal(ctx: Ctx, id: string, field: RevealableField, reason: string): Promise<string | null> {
+    const row = await this.repo.findSealed(id);
+    if (!row) throw notFound('Resident');
+    const grant = assertCovers(ctx.actor, 'resident.reveal', row.unit_path, 'Resident');
+    const sealed = field === 'name' ? row.name_enc : field === 'phone' ? row.phone_enc : row.id_number_enc;
+    const value = sealed ? this.cipher.decrypt(sealed, AAD[field]) : null;
+    await this.audit.record(ctx, {
+      action: 'resident.reveal',
+      targetType: 'resident',
+      targetId: id,
+      targetUnitId: row.org_unit_id,
+      grant,
+      detail: { field, reason },
+    });
+    return value;
+  }
+
+  async create(ctx: Ctx, input: CreateResident) {
+    const fields = checkFields(input);
+    const place = await this.placeFor(input.buildingId, input.gridId);
+    const grant = assertCovers(ctx.actor, 'resident.write', place.gridPath, 'Grid', false);
+    if (
+      fields.idNumber &&
+      (await this.repo.existingIdNumberHashes([idNumberIndex(this.cipher, fields.idNumber)])).size > 0
+    ) {
+      throw conflict('id_number_taken', 'idNumber: a resident with this ID number is already registered');
+    }
+    const id = await this.db.transaction().execute(async (trx) => {
+      const householdId =
+        place.buildingId && input.unitNo
+          ? await this.repo.householdId(trx, place.buildingId, input.unitNo)
+          : null;
+      const [newId] = await this.insertSealed(
+        trx,
+        ctx,
+        [
+          sealResident(this.cipher, fields, {
+            orgUnitId: place.gridId,
+            buildingId: place.buildingId,
+            householdId,
+          }),
+        ],
+        grant,
+      );
+      return newId!;
+    });
+    return presentResident((await this.repo.findById(id))!);
+  }
+
+  async update(ctx: Ctx, id: string, patch: UpdateResident) {
+    const current = await this.repo.findById(id);
+    if (!current) throw notFound('Resident');
+    const grant = assertCovers(ctx.actor, 'resident.write', current.unit_path, 'Resident');
+    const set: Partial<NewResident> = {};
+    if (patch.name !== undefined)
+      Object.assign(set, pick(sealOne(this.cipher, { name: patch.name }), ['name_enc', 'name_mask']));
+    if (patch.phone !== undefined) {
+      Object.assign(
+        set,
+        patch.phone
+          ? pick(sealOne(this.cipher, { phone: patch.phone }), ['phone_enc', 'phone_mask', 'phone_hash'])
+          : { phone_enc: null, phone_mask: null, phone_hash: null },
+      );
+    }
+    if (patch.idNumber !== undefined) {
+      if (patch.idNumber)
+        checkFields({
+          ...patch,
+          name: 'x',
+          idNumber: patch.idNumber,
+          birthDate: patch.birthDate ?? current.birth_date,
+        });
+      Object.assign(
+        set,
+        patch.idNumber
+          ? pick(sealOne(this.cipher, { idNumber: patch.idNumber }), [
+              'id_number_enc',
+              'id_number_mask',
+              'id_number_hash',
+            ])
+          : { id_number_enc: null, id_number_mask: null, id_number_hash: null },
+      );
+    }
+    if (patch.birthDate !== undefined) set.birth_date = patch.birthDate;
+    if (patch.gender !== undefined) set.gender = patch.gender;
+    if (patch.flags) {
+      set.elderly_living_alone = patch.flags.elderlyLivingAlone;
+      set.disability = patch.flags.disability;
+      set.child = patch.flags.child;
+      set.needs_assistance = patch.flags.needsAssistance;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const done = await this.repo.update(trx, id, patch.version, set).catch((e: unknown) => {
+        if (isUniqueViolation(e))
+          throw conflict('id_number_taken', 'idNumber: a resident with this ID number is already registered');
+        throw e;
+      });
+      if (!done) {
+        const now = await this.repo.findById(id, trx);
+        throw conflict('stale_version', 'The resident was changed by someone else; reload and try again.', {
+          current: now ? presentResident(now) : null,
+        });
+      }
+      await this.audit.append(trx, ctx, {
+        action: 'resident.update',
+        targetType: 'resident',
+        targetId: id,
+        targetUnitId: current.org_unit_id,
+        grant,
+        detail: { fields: Object.keys(patch).filter((k) => k !== 'version') },
+      });
+    });
+    return presentResident((await this.repo.findById(id))!);
+  }
+
+  /** Inserts sealed rows and their audit entry in the caller's transaction (create, import, demo). */
+  async insertSealed(
+    trx: Transaction<DB>,
+    ctx: RequestContext,
+    rows: NewResident[],
+    grant?: Actor['grants'][number],
+  ) {
+    const ids = await this.repo.insertMany(trx, rows);
+    await this.audit.append(trx, ctx, {
+      action: rows.length === 1 ? 'resident.create' : 'resident.create_batch',
+      targetType: 'resident',
+      targetId: rows.length === 1 ? ids[0] : undefined,
+      targetUnitId: rows[0]?.org_unit_id ?? null,
+      ...(grant ? { grant } : {}),
+      detail: { ids },
+    });
+    return ids;
+  }
+
+  private async placeFor(buildingId: string | null, gridId: string | undefined) {
+    if (buildingId) {
+      const b = await this.buildings.findById(buildingId);
+      if (!b) throw badRequest('building_not_found', 'buildingId: no such building');
+      if (gridId && gridId !== b.grid_id)
+        throw badRequest('grid_mismatch', 'gridId: the building lies in another grid');
+      return { gridId: b.grid_id, gridPath: b.unit_path, buildingId: b.id };
+    }
+    if (!gridId) throw badRequest('place_required', 'gridId: give a building or a grid');
+    const grid = await this.orgs.findById(gridId);
+    if (!grid || grid.type !== 'grid') throw badRequest('grid_not_found', 'gridId: no such grid');
+    return { gridId: grid.id, gridPath: grid.path, buildingId: null };
+  }
+}
+
+/** Cross-field checks the schema cannot express. */
+export function checkFields(input: {
+  name: string;
+  phone?: string | null;
+  idNumber?: string | null;
+  birthDate?: string | null;
+  gender?: 'male' | 'female' | 'unknown';
+  flags?: ResidentFields['flags'];
+}): ResidentFields {
+  let birthDate = input.birthDate ?? null;
+  if (input.idNumber) {
+    const problem = idNumberProblem(input.idNumber);
+    if (problem)
+      throw badRequest('validation_failed', `idNumber: ${problem}`, [
+        { path: 'body.idNumber', message: problem },
+      ]);
+    const embedded = birthDateOf(input.idNumber);
+    if (birthDate && birthDate !== embedded) {
+      const message = `does not match the birth date in the ID number (${embedded})`;
+      throw badRequest('validation_failed', `birthDate: ${message}`, [{ path: 'body.birthDate', message }]);
+    }
+    birthDate = embedded;
+  }
+  return {
+    name: input.name,
+    phone: input.phone ?? null,
+    idNumber: input.idNumber ?? null,
+    birthDate,
+    gender: input.gender ?? 'unknown',
+    flags: input.flags ?? {
+      elderlyLivingAlone: false,
+      disability: false,
+      child: false,
+      needsAssistance: false,
+    },
+  };
+}
+
+function sealOne(cipher: FieldCipher, f: Partial<ResidentFields>) {
+  return sealResident(
+    cipher,
+    {
+      name: f.name ?? '-',
+      phone: f.phone ?? null,
+      idNumber: f.idNumber ?? null,
+      birthDate: null,
+      gender: 'unknown',
+      flags: { elderlyLivingAlone: false, disability: false, child: false, needsAssistance: false },
+    },
+    { orgUnitId: '', buildingId: null, householdId: null },
+  );
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Database } from '../../platform/db/database.js';
+import { pendingMigrations } from '../../platform/db/migrate.js';
+import type { App } from '../../platform/http/http-server.js';
+
+export interface PublicSettings {
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  demo: boolean;
+  version: string;
+}
+
+/** Probes for orchestrators and the settings the web app needs before sign-in. */
+export function registerSystemRoutes(app: App, database: Database, settings: PublicSettings): void {
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    try {
+      await database.ping();
+      const pending = await pendingMigrations(database.db);
+      if (pending.length > 0) return reply.status(503).send({ status: 'migrations pending', pending });
+      return { status: 'ready', engine: database.engine };
+    } catch (e) {
+      req.log.warn({ err: e }, 'readiness check failed');
+      return reply.status(503).send({ status: 'database unreachable' });
+    }
+  });
+
+  app.get(
+    '/api/v1/config/public',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        response: {
+          200: z.object({
+            tileUrl: z.string().nullable(),
+            tileAttribution: z.string().nullable(),
+            demo: z.boolean(),
+            version: z.string(),
+          }),
+        },
+      },
+    },
+    async () => settings,
+  );
+}

@@ -1,0 +1,109 @@
+import os from 'node:os';
+import mqtt, { type ISubscriptionMap, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { MqttRouter } from '../mqtt-router.js';
+
+/**
+ * Ingestion behind an external broker (e.g. Mosquitto). The broker authenticates devices (its own
+ * password file, or the dynamic-security plugin) and its ACLs let each device publish only under
+ * its own token; Civitas then finds the device by the token in the topic:
+ *   v1/devices/{token}/telemetry | attributes | senml,  v1/gateway/{token}/telemetry,
+ *   /json/{apikey}/{deviceId}/attrs[/{attr}]
+ *
+ * Subscriptions are MQTT 5 shared subscriptions ($share/civitas/...), so several Civitas processes
+ * split the stream. The session is persistent (clean start off, one-hour expiry), so messages that
+ * arrive while Civitas is away wait at the broker. PUBACK is sent by hand (customHandleAcks) only
+ * after the readings are durably stored; a message is acknowledged to the broker only once safe.
+ */
+export const deviceTopics = [
+  'v1/devices/+/telemetry',
+  'v1/devices/+/attributes',
+  'v1/devices/+/senml',
+  'v1/gateway/+/telemetry',
+  '/json/+/+/attrs',
+  '/json/+/+/attrs/+',
+  'json/+/+/attrs',
+  'json/+/+/attrs/+',
+];
+
+/** The filters for a shared-subscription group, or plain filters when the group is empty. */
+export const subscriptionsFor = (group: string) =>
+  deviceTopics.map((t) => (group ? `$share/${group}/${t}` : t));
+
+export interface ExternalOptions {
+  url: string;
+  clientId?: string | undefined;
+  /** Shared-subscription group; empty for plain subscriptions (a single subscribing process). */
+  sharedGroup: string;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export class ExternalSubscriber {
+  private client: MqttClient | null = null;
+  readonly stats = { messages: 0, reconnects: 0 };
+
+  constructor(
+    private readonly router: MqttRouter,
+    private readonly log: Logger,
+  ) {}
+
+  start(opts: ExternalOptions): Promise<void> {
+    const client = mqtt.connect(opts.url, {
+      protocolVersion: 5,
+      clientId: opts.clientId ?? `civitas-${os.hostname()}-${process.pid}`,
+      clean: false,
+      properties: { sessionExpiryInterval: 3600 },
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      ...(opts.username ? { username: opts.username, password: opts.password } : {}),
+      customHandleAcks: (topic, payload, _packet, done) => {
+        this.stats.messages++;
+        this.router.route({ kind: 'broker' }, topic, payload).then(
+          () => done(0),
+          (e: unknown) => {
+            // An internal fault: answer "unspecified error" so the broker may redeliver.
+            this.log.error({ err: e, topic }, 'external MQTT message failed');
+            done(0x80);
+          },
+        );
+      },
+    });
+    this.client = client;
+    client.on('reconnect', () => {
+      this.stats.reconnects++;
+      this.log.warn({ url: redact(opts.url) }, 'reconnecting to the MQTT broker');
+    });
+    client.on('error', (e) => this.log.error({ err: e }, 'MQTT broker connection error'));
+    return new Promise((resolve, reject) => {
+      // Subscribe on every (re)connect, even when the broker says the session is present: some
+      // brokers (Mosquitto 2.0.11 among them) restore a persistent session after a restart but not
+      // its shared subscriptions. Subscribing again to the same filter replaces it (MQTT 5 3.8.4).
+      client.on('connect', (connack) => {
+        // `resubscribe: true` makes mqtt.js send the SUBSCRIBE even for filters it believes active.
+        const filters = Object.fromEntries(
+          subscriptionsFor(opts.sharedGroup).map((f) => [f, { qos: 1 as const }]),
+        );
+        client.subscribe({ ...filters, resubscribe: true } as ISubscriptionMap, (err) => {
+          if (err) return reject(err);
+          this.log.info(
+            { url: redact(opts.url), sessionPresent: connack.sessionPresent },
+            'subscribed to the external MQTT broker',
+          );
+          resolve();
+        });
+      });
+      client.once('error', reject);
+    });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.endAsync();
+  }
+}
+
+const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');

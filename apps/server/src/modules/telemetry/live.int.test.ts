@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
+
+let t: TestApp;
+let ca1: Client;
+let base: string;
+let device: { id: string; token: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ca1 = await t.login('ca1');
+  device = (
+    await ca1.post('/api/v1/devices', {
+      code: 'LV-1',
+      name: 'live',
+      profile: 'noise',
+      location: { type: 'Point', coordinates: [113.82, 22.55] },
+    })
+  ).json();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await t.app.close();
+});
+
+/** Reads server-sent events until `want` events of type telemetry.stored arrived. */
+async function collect(headers: Record<string, string>, want: number, trigger?: () => Promise<void>) {
+  const ctl = new AbortController();
+  const res = await fetch(`${base}/api/v1/live`, {
+    headers: { cookie: ca1.cookie, ...headers },
+    signal: ctl.signal,
+  });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  const events: { id: number; data: { readings: { metric: string; value: number }[] } }[] = [];
+  let buf = '';
+  const started = Date.now();
+  if (trigger) await trigger();
+  while (events.length < want && Date.now() - started < 5000) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += Buffer.from(value).toString();
+    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const id = /^id: (\d+)$/m.exec(block)?.[1];
+      const type = /^event: (.+)$/m.exec(block)?.[1];
+      const data = /^data: (.+)$/m.exec(block)?.[1];
+      if (id && type === 'telemetry.stored' && data) events.push({ id: Number(id), data: JSON.parse(data) });
+    }
+  }
+  ctl.abort();
+  return { events, elapsed: Date.now() - started };
+}
+
+const send = (leq: number) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1/ingest/${device.token}/telemetry`,
+    headers: { 'content-type': 'application/json' },
+    payload: { LAeq: leq },
+  });
+
+describe('live updates (server-sent events)', () => {
+  it('deliver a new reading to a subscribed browser within a second', async () => {
+    const { events, elapsed } = await collect({}, 1, async () => {
+      await send(61);
+    });
+    expect(events[0]?.data.readings[0]).toMatchObject({ metric: 'LAeq', value: 61 });
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('replay what was missed after Last-Event-ID', async () => {
+    const first = await collect({}, 1, async () => {
+      await send(62);
+    });
+    const lastId = first.events[0]!.id;
+    await send(63);
+    await send(64);
+    const resumed = await collect({ 'last-event-id': String(lastId) }, 2);
+    expect(resumed.events.map((e) => e.data.readings[0]!.value)).toEqual([63, 64]);
+  });
+
+  it('are scoped to the caller’s units', async () => {
+    const gw2 = await t.login('gw2');
+    const ctl = new AbortController();
+    const res = await fetch(`${base}/api/v1/live`, {
+      headers: { cookie: gw2.cookie, 'last-event-id': '0' },
+      signal: ctl.signal,
+    });
+    const reader = res.body!.getReader();
+    await send(65);
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), 500)),
+    ]);
+    ctl.abort();
+    const text = chunk && !chunk.done ? Buffer.from(chunk.value).toString() : '';
+    expect(text).not.toContain('LV-1');
+  });
+});

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../platform/bus/event-bus.js';
+import { openDatabase, type Database } from '../../platform/db/database.js';
+import { migrate } from '../../platform/db/migrate.js';
+import { createTestDatabase, testPostgresUrl } from '../../test-support/test-database.js';
+import { seedFixture } from '../../test-support/fixtures.js';
+import { createServices } from '../../services.js';
+import { loadConfig } from '../../config.js';
+import { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import { TelemetryRepository } from './telemetry.repository.js';
+import { TelemetryWriter, type WriteBatch } from './telemetry-writer.js';
+
+const silent = pino({ level: 'silent' });
+
+/** Registers `n` air-quality devices directly, for writer tests that bypass HTTP. */
+async function devices(database: Database, n: number): Promise<string[]> {
+  const services = createServices({
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    database,
+    cipher: new FieldCipher(randomBytes(32)),
+    logger: silent,
+  });
+  await services.devices.ensureBuiltinProfiles();
+  const units = await seedFixture(services);
+  const profile = await services.profilesRepo.findByCode('air-quality');
+  const ids: string[] = [];
+  await database.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < n; i++) {
+      ids.push(
+        await services.devicesRepo.insert(trx, {
+          code: `W-${i}`,
+          name: `w${i}`,
+          profile_id: profile!.id,
+          org_unit_id: units.get('G1')!.id,
+          lat: 22.55,
+          lng: 113.82,
+          h3: 'x',
+          install_date: null,
+          status: 'active',
+          token_hash: null,
+          token_prefix: null,
+          api_key_group_id: null,
+        }),
+      );
+    }
+  });
+  return ids;
+}
+
+const batch = (deviceId: string, from: number, n: number, txt: string | null = null): WriteBatch => ({
+  deviceId,
+  code: 'W',
+  orgUnitPath: '/',
+  readings: Array.from({ length: n }, (_, i) => ({
+    deviceId,
+    metric: 'pm25',
+    ts: new Date(from + i * 1000),
+    num: txt === null ? i : null,
+    txt,
+    outlier: false,
+  })),
+  events: [],
+  rejections: new Map(),
+  lastError: null,
+});
+
+const stored = async (database: Database, deviceId: string) =>
+  Number(
+    (
+      await database.db
+        .selectFrom('telemetry')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('device_id', '=', deviceId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('telemetry writer', () => {
+  it('isolates a message the database refuses and keeps the rest of the batch', async () => {
+    const database = await createTestDatabase();
+    const [a, b] = await devices(database, 2);
+    const writer = new TelemetryWriter(
+      database.db,
+      new TelemetryRepository(database.db),
+      new EventBus(),
+      silent,
+      { maxBuffered: 10_000, batchSize: 1000 },
+    );
+    const base = Date.now() - 600_000;
+    // A NUL character is refused by PostgreSQL (SQLSTATE 22021): a poison message.
+    await Promise.all([
+      writer.write(batch(a!, base, 5)),
+      writer.write(batch(b!, base, 1, 'bad\u0000text')),
+      writer.write(batch(a!, base + 10_000, 5)),
+    ]);
+    expect(await stored(database, a!)).toBe(10);
+    expect(await stored(database, b!)).toBe(0);
+    const rej = await database.db
+      .selectFrom('device_rejections')
+      .selectAll()
+      .where('device_id', '=', b!)
+      .execute();
+    expect(rej.map((r) => [r.reason, Number(r.count)])).toEqual([['store_failed', 1]]);
+  });
+});
+
+// The database disappears for 10 s (a TCP proxy in front of PostgreSQL is cut): writes buffer up
+// to the bound, then further writes wait; on recovery everything is written exactly once.
+describe.runIf(process.env.TEST_DB === 'postgres')('database outage', () => {
+  const name = `civitas_f_${randomBytes(5).toString('hex')}`;
+  const sockets = new Set<net.Socket>();
+  let proxy: net.Server;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      proxy = net.createServer((client) => {
+        const up = net.connect(
+          Number(new URL(testPostgresUrl).port || 5432),
+          new URL(testPostgresUrl).hostname,
+        );
+        sockets.add(client).add(up);
+        client.pipe(up).pipe(client);
+        const drop = () => (client.destroy(), up.destroy());
+        client.on('error', drop).on('close', drop);
+        up.on('error', drop).on('close', drop);
+      });
+      proxy.listen(port, '127.0.0.1', () => {
+        port = (proxy.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      proxy.close(() => resolve());
+    });
+
+  afterAll(async () => {
+    proxy?.close();
+    const c = new pg.Client({ connectionString: testPostgresUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+
+  it('buffers to the bound, applies backpressure, and writes everything once on recovery', async () => {
+    const admin = new pg.Client({ connectionString: testPostgresUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const direct = new URL(testPostgresUrl);
+    direct.pathname = `/${name}`;
+    const setup = await openDatabase({ engine: 'postgres', url: direct.toString(), poolSize: 2 });
+    await migrate(setup.db);
+    const [dev] = await devices(setup, 1);
+    await listen();
+    const viaProxy = new URL(direct.toString());
+    viaProxy.port = String(port);
+    const database = await openDatabase({ engine: 'postgres', url: viaProxy.toString(), poolSize: 2 });
+    const writer = new TelemetryWriter(
+      database.db,
+      new TelemetryRepository(database.db),
+      new EventBus(),
+      silent,
+      { maxBuffered: 300, batchSize: 100 },
+    );
+    const base = Date.now() - 3_600_000;
+    await writer.write(batch(dev!, base, 100));
+    await cut();
+    const cutAt = Date.now();
+    const settled: boolean[] = [];
+    const writes = [1, 2, 3, 4, 5].map((k) =>
+      writer.write(batch(dev!, base + k * 100_000, 100)).then(() => (settled[k] = true)),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(writer.bufferedReadings).toBeLessThanOrEqual(300);
+    expect(settled.filter(Boolean)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - cutAt))));
+    await listen();
+    await Promise.all(writes);
+    expect(await stored(setup, dev!)).toBe(600);
+    expect(writer.stats.duplicates).toBe(0);
+    expect(writer.stats.retries).toBeGreaterThan(0);
+    await database.close();
+    await setup.close();
+  }, 60_000);
+});

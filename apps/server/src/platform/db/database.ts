@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-driver.js';
+import type { DB } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly engine: Engine;
+  /** A human-readable location for logs: the data directory or the host/db, never credentials. */
+  readonly where: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Both engines return the same JS types: int8 as number (our counts and sequences stay far below
+// 2^53), `date` as its 'YYYY-MM-DD' text so no time zone shifts a birth date.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+const typeParsers: Record<number, (v: string) => unknown> = {
+  [INT8]: (v) => Number(v),
+  [DATE]: (v) => v,
+  [NUMERIC]: (v) => Number(v),
+};
+
+export type DatabaseOptions =
+  { engine: 'pglite'; dataDir: string | null } | { engine: 'postgres'; url: string; poolSize: number };
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.engine === 'postgres') return openPostgres(opts.url, opts.poolSize);
+  return openPglite(opts.dataDir);
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = path.join(dataDir, 'pgdata');
+    fs.mkdirSync(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create(dir);
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client, typeParsers) });
+  return {
+    db,
+    engine: 'pglite',
+    where: dir ?? 'memory',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        typeParsers[oid] ??
+        (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A client losing its server must not crash the process: pg emits 'error' on idle clients
+  // through the pool and on checked-out ones through the client itself. The failing query
+  // rejects on its own, and the next checkout reconnects.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  const database: Database = {
+    db,
+    engine: 'postgres',
+    where: `${u.hostname}:${u.port || '5432'}${u.pathname}`,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+  await database.ping();
+  return database;
+}

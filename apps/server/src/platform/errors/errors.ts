@@ -1,0 +1,49 @@
+/**
+ * The error vocabulary of the whole server. Every error a client can see is one of these, with a
+ * stable `code` that clients may branch on; the HTTP handler turns them into RFC 9457 bodies.
+ */
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      body?: Record<string, unknown>;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, errors?: FieldError[]) =>
+  new AppError(400, code, message, errors ? { errors } : {});
+export const validationFailed = (errors: FieldError[]) =>
+  new AppError(
+    400,
+    'validation_failed',
+    errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
+    { errors },
+  );
+export const unauthenticated = (message = 'Sign in first.') => new AppError(401, 'unauthenticated', message);
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'Wrong username or password.');
+export const forbidden = (message = 'You do not have permission for this action.') =>
+  new AppError(403, 'forbidden', message);
+export const csrfFailed = () =>
+  new AppError(
+    403,
+    'csrf_failed',
+    'Missing or wrong X-CSRF-Token header for a cookie-authenticated request.',
+  );
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
+export const conflict = (code: string, message: string, body?: Record<string, unknown>) =>
+  new AppError(409, code, message, body ? { body } : {});
+export const locked = (until: Date) =>
+  new AppError(423, 'account_locked', 'Too many failed sign-ins; the account is locked for a while.', {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))) },
+  });
+export const unavailable = (message: string) => new AppError(503, 'unavailable', message);

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../errors/errors.js';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Writes an RFC 9457 problem+json body carrying the stable code and the request id. */
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  detail: string,
+  extra: { errors?: FieldError[]; body?: Record<string, unknown> } = {},
+): FastifyReply {
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:civitas:problem:${code}`,
+      title: titles[status] ?? 'Error',
+      status,
+      detail,
+      instance: request.url.split('?')[0],
+      code,
+      requestId: request.id,
+      ...(extra.errors ? { errors: extra.errors } : {}),
+      ...(extra.body ?? {}),
+    });
+}
+
+/** The single place where any thrown error becomes an HTTP answer. No stack ever leaves. */
+export function handleError(
+  error: FastifyError | AppError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (error instanceof AppError) {
+    if (error.extra.headers) void reply.headers(error.extra.headers);
+    return sendProblem(reply, request, error.status, error.code, error.message, error.extra);
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext ?? 'body';
+    const errors = error.validation.map((v) => {
+      const path = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+      return { path, message: v.message ?? 'invalid' };
+    });
+    return sendProblem(
+      reply,
+      request,
+      400,
+      'validation_failed',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      { errors },
+    );
+  }
+  if (isResponseSerializationError(error)) {
+    request.log.error({ err: error }, 'response did not match its schema');
+    return sendProblem(
+      reply,
+      request,
+      500,
+      'internal_error',
+      'The server failed to produce a valid response.',
+    );
+  }
+  const fe = error as FastifyError;
+  const status = fe.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, request, 500, 'internal_error', 'Something went wrong on our side.');
+  }
+  if (status === 429)
+    return sendProblem(reply, request, 429, 'rate_limited', 'Too many requests; slow down.');
+  const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+  return sendProblem(reply, request, status, code, fe.message);
+}

@@ -1,0 +1,36 @@
+import { importJob, type ImportJob } from '@civitas/contracts/registry';
+import { z } from 'zod';
+import { notFound } from '../errors/errors.js';
+import type { App } from '../http/http-server.js';
+import type { ImportJobRow, ImportJobsRepository } from './import-jobs.repository.js';
+
+export function presentImportJob(j: ImportJobRow): ImportJob {
+  return {
+    id: j.id,
+    status: j.status,
+    fileName: j.file_name,
+    totalRows: j.total_rows,
+    processedRows: j.processed_rows,
+    importedRows: j.imported_rows,
+    rejectedRows: j.rejected_rows,
+    errors: j.errors,
+    startedAt: j.started_at.toISOString(),
+    finishedAt: j.finished_at?.toISOString() ?? null,
+  };
+}
+
+/** Progress of any import (residents, devices): visible to the user who started it, no one else. */
+export function registerImportJobRoutes(app: App, jobs: ImportJobsRepository): void {
+  app.get(
+    '/api/v1/imports/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['imports'], params: z.object({ id: z.uuid() }), response: { 200: importJob } },
+    },
+    async (req) => {
+      const job = await jobs.find(req.params.id);
+      if (!job || job.created_by !== req.actor!.userId) throw notFound('Import job');
+      return presentImportJob(job);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from './config.js';
+import { FieldCipher } from './platform/crypto/field-cipher.js';
+import { KeyError, resolveMasterKey } from './platform/crypto/master-key.js';
+import { openDatabase, type Database } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { SettingsRepository } from './modules/system/settings.repository.js';
+import { createServices, type Services } from './services.js';
+
+/**
+ * Opens everything a Civitas process needs, in order: key, database, schema, services. Shared by
+ * the server and the CLI so both see the same configuration the same way.
+ */
+export async function openRuntime(config: Config, logger: Logger): Promise<Services> {
+  let key;
+  try {
+    key = resolveMasterKey({
+      secretKey: config.SECRET_KEY,
+      secretKeyFile: config.SECRET_KEY_FILE,
+      dataDir: config.dataDir,
+      allowGenerate: !config.DATABASE_URL,
+    });
+  } catch (e) {
+    if (e instanceof KeyError)
+      throw new ConfigError(
+        e.message.split(':')[0] ?? 'SECRET_KEY',
+        e.message.split(': ').slice(1).join(': '),
+      );
+    throw e;
+  }
+  if (key.generated)
+    logger.info({ file: key.source }, 'generated a new encryption key; back it up with the data');
+  const cipher = new FieldCipher(key.key);
+  const database: Database = config.DATABASE_URL
+    ? await openDatabase({
+        engine: 'postgres',
+        url: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+      })
+    : await openDatabase({ engine: 'pglite', dataDir: config.dataDir });
+  try {
+    const applied = await migrate(database.db);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const stored = await new SettingsRepository(database.db).setIfAbsent(
+      'key_fingerprint',
+      cipher.fingerprint,
+    );
+    if (stored !== cipher.fingerprint) {
+      throw new ConfigError('SECRET_KEY', 'does not match the key this database was encrypted with');
+    }
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const services = createServices({ config, database, cipher, logger });
+  await services.devices.ensureBuiltinProfiles();
+  return services;
+}

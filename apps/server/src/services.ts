@@ -1,0 +1,124 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { AuditLog } from './platform/audit/audit-log.js';
+import type { FieldCipher } from './platform/crypto/field-cipher.js';
+import type { Database } from './platform/db/database.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuthService } from './modules/identity/auth.service.js';
+import { IdentityRepository } from './modules/identity/identity.repository.js';
+import { UsersService } from './modules/identity/users.service.js';
+import { OrgsRepository } from './modules/orgs/orgs.repository.js';
+import { OrgsService } from './modules/orgs/orgs.service.js';
+import { BuildingsRepository } from './modules/registry/buildings.repository.js';
+import { BuildingsService } from './modules/registry/buildings.service.js';
+import { ImportJobsRepository } from './platform/jobs/import-jobs.repository.js';
+import { ResidentImportService } from './modules/registry/resident-import.service.js';
+import { ResidentsRepository } from './modules/registry/residents.repository.js';
+import { ResidentsService } from './modules/registry/residents.service.js';
+import { SettingsRepository } from './modules/system/settings.repository.js';
+import { EventBus } from './platform/bus/event-bus.js';
+import { DevicesRepository } from './modules/devices/devices.repository.js';
+import { DevicesService } from './modules/devices/devices.service.js';
+import { DeviceImportService } from './modules/devices/device-import.service.js';
+import { ProfilesRepository } from './modules/devices/profiles.repository.js';
+import { ConnectivityMonitor } from './modules/telemetry/connectivity.js';
+import { DeviceDirectory } from './modules/telemetry/device-directory.js';
+import { IngestService } from './modules/telemetry/ingest.service.js';
+import { LiveHub } from './modules/telemetry/live-hub.js';
+import { MqttRouter } from './modules/telemetry/mqtt-router.js';
+import { RetentionJob } from './modules/telemetry/retention.js';
+import { TelemetryRepository } from './modules/telemetry/telemetry.repository.js';
+import { TelemetryService } from './modules/telemetry/telemetry.service.js';
+import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
+
+/**
+ * The composition root: every repository and service, wired once. The HTTP server, the CLI and
+ * the demo loader all work through this same object, so there is one way to do each thing.
+ */
+export function createServices(opts: {
+  config: Config;
+  database: Database;
+  cipher: FieldCipher;
+  logger: Logger;
+}) {
+  const { db } = opts.database;
+  const { config } = opts;
+  const audit = new AuditLog(db);
+  const orgsRepo = new OrgsRepository(db);
+  const identityRepo = new IdentityRepository(db);
+  const orgs = new OrgsService(db, orgsRepo, audit);
+  const auth = new AuthService(identityRepo, audit, opts.cipher, {
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    sessionMaxHours: config.SESSION_MAX_HOURS,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockMinutes: config.LOGIN_LOCK_MINUTES,
+    requireAdminMfa: config.REQUIRE_ADMIN_MFA && !config.demo,
+  });
+  const users = new UsersService(db, identityRepo, orgsRepo, audit);
+  const importJobs = new ImportJobsRepository(db);
+  const buildingsRepo = new BuildingsRepository(db);
+  const residentsRepo = new ResidentsRepository(db);
+  const residents = new ResidentsService(db, residentsRepo, buildingsRepo, orgs, opts.cipher, audit);
+  const buildings = new BuildingsService(db, buildingsRepo, orgs, audit);
+  const imports = new ResidentImportService(
+    db,
+    importJobs,
+    residents,
+    residentsRepo,
+    buildingsRepo,
+    orgs,
+    opts.cipher,
+    opts.logger.child({ area: 'import' }),
+  );
+  const bus = new EventBus();
+  const profilesRepo = new ProfilesRepository(db);
+  const devicesRepo = new DevicesRepository(db);
+  const devices = new DevicesService(db, devicesRepo, profilesRepo, orgs, audit, bus);
+  const telemetryRepo = new TelemetryRepository(db);
+  const writer = new TelemetryWriter(db, telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
+    maxBuffered: config.TELEMETRY_BUFFER,
+    batchSize: config.TELEMETRY_BATCH,
+  });
+  const directory = new DeviceDirectory(devicesRepo, profilesRepo, bus);
+  const ingest = new IngestService(writer, {
+    maxFutureMs: config.TELEMETRY_MAX_FUTURE_SECONDS * 1000,
+    ratePerSecond: config.DEVICE_RATE_LIMIT,
+    rateBurst: config.DEVICE_RATE_BURST,
+  });
+  const router = new MqttRouter(directory, ingest, config.MQTT_MAX_PAYLOAD_BYTES);
+  return {
+    database: opts.database,
+    bus,
+    profilesRepo,
+    devicesRepo,
+    devices,
+    telemetryRepo,
+    writer,
+    directory,
+    ingest,
+    router,
+    telemetry: new TelemetryService(telemetryRepo, devices, devicesRepo, orgs),
+    live: new LiveHub(bus),
+    importJobs,
+    deviceImports: new DeviceImportService(devices, importJobs, opts.logger.child({ area: 'import' })),
+    connectivity: new ConnectivityMonitor(db, bus, opts.logger.child({ area: 'telemetry' })),
+    retention: new RetentionJob(db, opts.logger.child({ area: 'jobs' })),
+    cipher: opts.cipher,
+    logger: opts.logger,
+    audit,
+    auditRepo: new AuditRepository(db),
+    orgsRepo,
+    identityRepo,
+    orgs,
+    auth,
+    users,
+    buildingsRepo,
+    residentsRepo,
+    residents,
+    buildings,
+    imports,
+    settings: new SettingsRepository(db),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

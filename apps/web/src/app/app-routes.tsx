@@ -1,0 +1,85 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { AccountPage } from '../features/account/account-page';
+import { HomePage } from '../features/account/home-page';
+import { NotFoundPage } from '../features/account/not-found-page';
+import { AuditLogPage } from '../features/audit/audit-page';
+import { ImportPage } from '../features/residents/import-page';
+import { ResidentDetailPage } from '../features/residents/resident-detail-page';
+import { ResidentsPage } from '../features/residents/residents-page';
+import { UsersPage } from '../features/users/users-page';
+import { RequirePermission } from './require-permission';
+
+// Leaflet is the largest dependency; only users who open the map download it.
+const OrgTreePage = lazy(() => import('../features/orgs/org-tree-page'));
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p role="status" aria-live="polite">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<HomePage />} />
+      <Route path="/login" element={<Navigate to="/" replace />} />
+      <Route
+        path="/orgs"
+        element={
+          <RequirePermission permission="org.read">
+            <Suspense fallback={<Loading />}>
+              <OrgTreePage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/residents"
+        element={
+          <RequirePermission permission="resident.read">
+            <ResidentsPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/residents/import"
+        element={
+          <RequirePermission permission="resident.import">
+            <ImportPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/residents/:id"
+        element={
+          <RequirePermission permission="resident.read">
+            <ResidentDetailPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/audit"
+        element={
+          <RequirePermission permission="audit.read">
+            <AuditLogPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/users"
+        element={
+          <RequirePermission permission="user.read">
+            <UsersPage />
+          </RequirePermission>
+        }
+      />
+      <Route path="/account" element={<AccountPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,82 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { LoginRequest, LoginResponse, Me } from '@civitas/contracts/auth';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from './api-client';
+
+type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; me: Me };
+
+interface AuthContextValue {
+  state: AuthState;
+  login: (request: LoginRequest) => Promise<LoginResponse>;
+  logout: () => Promise<void>;
+  refresh: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: 'loading' });
+
+  const signedIn = useCallback((me: Me) => {
+    setCsrfToken(me.csrfToken);
+    setState({ status: 'signed-in', me });
+  }, []);
+
+  const signedOut = useCallback(() => {
+    setCsrfToken(null);
+    setState({ status: 'anonymous' });
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      signedIn(await api<Me>('/auth/me'));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) signedOut();
+      else throw error;
+    }
+  }, [signedIn, signedOut]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(signedOut);
+    // Any failure to read the session (401, network) leaves the user at the login form.
+    api<Me>('/auth/me').then(signedIn, () => signedOut());
+    return () => setUnauthorizedHandler(null);
+  }, [signedIn, signedOut]);
+
+  const login = useCallback(
+    async (request: LoginRequest) => {
+      const response = await api<LoginResponse>('/auth/login', { method: 'POST', body: request });
+      if (response.status === 'ok') signedIn(response.me);
+      return response;
+    },
+    [signedIn],
+  );
+
+  const logout = useCallback(async () => {
+    try {
+      await api('/auth/logout', { method: 'POST' });
+    } finally {
+      signedOut();
+    }
+  }, [signedOut]);
+
+  const value = useMemo(() => ({ state, login, logout, refresh }), [state, login, logout, refresh]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}
+
+/** The signed-in user; only used below the signed-in shell. */
+export function useMe(): Me {
+  const { state } = useAuth();
+  if (state.status !== 'signed-in') throw new Error('useMe without a session');
+  return state.me;
+}
+
+export function useCan(permission: string): boolean {
+  const { state } = useAuth();
+  return state.status === 'signed-in' && state.me.permissions.includes(permission);
+}

@@ -1,0 +1,20 @@
+/** One entry per top-level screen; a nav item shows only when the user holds its permission. */
+export interface NavItem {
+  to: string;
+  labelKey: string;
+  permission: string | null;
+}
+
+export const navItems: readonly NavItem[] = [
+  { to: '/', labelKey: 'nav.home', permission: null },
+  { to: '/orgs', labelKey: 'nav.orgs', permission: 'org.read' },
+  { to: '/residents', labelKey: 'nav.residents', permission: 'resident.read' },
+  { to: '/residents/import', labelKey: 'nav.import', permission: 'resident.import' },
+  { to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
+  { to: '/users', labelKey: 'nav.users', permission: 'user.read' },
+  { to: '/account', labelKey: 'nav.account', permission: null },
+];
+
+export function visibleNavItems(permissions: readonly string[]): NavItem[] {
+  return navItems.filter((item) => item.permission === null || permissions.includes(item.permission));
+}

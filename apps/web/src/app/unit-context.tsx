@@ -1,0 +1,76 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { OrgUnit } from '@civitas/contracts/org-units';
+import { api } from './api-client';
+import { useAuth } from './auth-context';
+import { scopeUnits } from './unit-scope';
+
+interface UnitContextValue {
+  /** Units the user may work in, parents before children. */
+  units: OrgUnit[];
+  unitsById: Map<string, OrgUnit>;
+  loading: boolean;
+  selectedUnitId: string | null;
+  selectUnit: (id: string) => void;
+}
+
+interface UnitPage {
+  items: OrgUnit[];
+  total: number;
+}
+
+const UnitContext = createContext<UnitContextValue | null>(null);
+const PAGE = 500;
+const MAX_UNITS = 10_000;
+
+async function loadAllUnits(signal: AbortSignal): Promise<OrgUnit[]> {
+  const all: OrgUnit[] = [];
+  for (let offset = 0; offset < MAX_UNITS; offset += PAGE) {
+    const page = await api<UnitPage>('/org-units', { query: { limit: PAGE, offset }, signal });
+    all.push(...page.items);
+    if (page.items.length < PAGE || all.length >= page.total) break;
+  }
+  return all;
+}
+
+export function UnitProvider({ children }: { children: ReactNode }) {
+  const { state } = useAuth();
+  const me = state.status === 'signed-in' ? state.me : null;
+  const canRead = me?.permissions.includes('org.read') ?? false;
+  const sessionKey = me && canRead ? me.id : null;
+  const [loaded, setLoaded] = useState<{ key: string; units: OrgUnit[] }>({ key: '', units: [] });
+  const [chosen, setChosen] = useState<{ key: string; id: string } | null>(null);
+
+  useEffect(() => {
+    if (!sessionKey || !me) return;
+    const controller = new AbortController();
+    const grantIds = me.grants.map((g) => g.orgUnitId);
+    loadAllUnits(controller.signal).then(
+      (all) => setLoaded({ key: sessionKey, units: scopeUnits(all, grantIds) }),
+      () => {
+        if (!controller.signal.aborted) setLoaded({ key: sessionKey, units: [] });
+      },
+    );
+    return () => controller.abort();
+  }, [sessionKey, me]);
+
+  const value = useMemo<UnitContextValue>(() => {
+    const units = loaded.key === sessionKey ? loaded.units : [];
+    const unitsById = new Map(units.map((u) => [u.id, u]));
+    const chosenId = chosen && chosen.key === sessionKey && unitsById.has(chosen.id) ? chosen.id : null;
+    return {
+      units,
+      unitsById,
+      loading: sessionKey !== null && loaded.key !== sessionKey,
+      selectedUnitId: chosenId ?? units[0]?.id ?? null,
+      selectUnit: (id: string) => setChosen(sessionKey ? { key: sessionKey, id } : null),
+    };
+  }, [loaded, chosen, sessionKey]);
+
+  return <UnitContext.Provider value={value}>{children}</UnitContext.Provider>;
+}
+
+export function useUnits(): UnitContextValue {
+  const value = useContext(UnitContext);
+  if (!value) throw new Error('useUnits outside UnitProvider');
+  return value;
+}

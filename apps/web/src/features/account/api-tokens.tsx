@@ -1,0 +1,127 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { apiTokenSummary, createdApiToken } from '@civitas/contracts/auth';
+import { api } from '../../app/api-client';
+import { formatDateTime } from '../../app/localized';
+import { useResource } from '../../app/use-resource';
+import { ErrorMessage } from '../../components/error-message';
+import { StatusMessage } from '../../components/status-message';
+
+type ApiToken = z.infer<typeof apiTokenSummary>;
+type CreatedToken = z.infer<typeof createdApiToken>;
+
+/** The list endpoint may answer a bare array or a page; accept both. */
+function tokenItems(data: ApiToken[] | { items: ApiToken[] } | null): ApiToken[] {
+  if (!data) return [];
+  return Array.isArray(data) ? data : data.items;
+}
+
+export function ApiTokens() {
+  const { t, i18n } = useTranslation();
+  const tokens = useResource<ApiToken[] | { items: ApiToken[] }>('/auth/tokens');
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('90');
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      const body = { name, ...(days ? { expiresInDays: Number(days) } : {}) };
+      setCreated(await api<CreatedToken>('/auth/tokens', { method: 'POST', body }));
+      setName('');
+      tokens.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function revoke(id: string) {
+    setError(null);
+    try {
+      await api(`/auth/tokens/${id}`, { method: 'DELETE' });
+      tokens.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const items = tokenItems(tokens.data);
+  return (
+    <section aria-labelledby="tokens-heading">
+      <h2 id="tokens-heading">{t('tokens.title')}</h2>
+      <form onSubmit={(e) => void create(e)} className="form-row">
+        <div className="field">
+          <label htmlFor="token-name">{t('tokens.name')}</label>
+          <input
+            id="token-name"
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="token-days">{t('tokens.expiresInDays')}</label>
+          <input
+            id="token-days"
+            type="number"
+            min={1}
+            max={3650}
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
+        </div>
+        <button type="submit">{t('tokens.create')}</button>
+      </form>
+      <StatusMessage>
+        {created && (
+          <span>
+            {t('tokens.createdOnce')} <code data-testid="new-token">{created.token}</code>
+          </span>
+        )}
+      </StatusMessage>
+      <ErrorMessage error={error ?? tokens.error} />
+      <div className="table-wrap">
+        <table>
+          <caption>{t('tokens.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('tokens.name')}</th>
+              <th scope="col">{t('tokens.prefix')}</th>
+              <th scope="col">{t('tokens.created')}</th>
+              <th scope="col">{t('tokens.lastUsed')}</th>
+              <th scope="col">{t('tokens.expires')}</th>
+              <th scope="col">{t('tokens.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>
+                  <code>{token.prefix}</code>
+                </td>
+                <td>{formatDateTime(token.createdAt, i18n.language)}</td>
+                <td>{formatDateTime(token.lastUsedAt, i18n.language) || t('common.never')}</td>
+                <td>{formatDateTime(token.expiresAt, i18n.language) || t('common.never')}</td>
+                <td>
+                  {token.revokedAt ? (
+                    t('tokens.revoked')
+                  ) : (
+                    <button type="button" onClick={() => void revoke(token.id)}>
+                      {t('tokens.revoke', { name: token.name })}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!tokens.loading && items.length === 0 && <p>{t('tokens.none')}</p>}
+    </section>
+  );
+}

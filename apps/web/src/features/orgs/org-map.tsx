@@ -1,0 +1,112 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { OrgUnit } from '@civitas/contracts/org-units';
+import { localizedName } from '../../app/localized';
+import { StatusMessage } from '../../components/status-message';
+
+interface OrgMapProps {
+  units: OrgUnit[];
+  selectedId: string | null;
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  point: { lat: number; lng: number } | null;
+  onMapClick: (lat: number, lng: number) => void;
+}
+
+const baseStyle: L.PathOptions = { color: '#1d4f91', weight: 1, fillOpacity: 0.05 };
+const selectedStyle: L.PathOptions = { color: '#b3261e', weight: 3, fillOpacity: 0.2 };
+
+/** Boundaries are drawn as vectors, so the map stays useful with no tile server or a failing one. */
+export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onMapClick }: OrgMapProps) {
+  const { t, i18n } = useTranslation();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  const layersRef = useRef(new Map<string, L.GeoJSON>());
+  const clickRef = useRef(onMapClick);
+  const [tilesFailed, setTilesFailed] = useState(false);
+
+  useEffect(() => {
+    clickRef.current = onMapClick;
+  }, [onMapClick]);
+
+  useEffect(() => {
+    if (!containerRef.current) return;
+    const map = L.map(containerRef.current, { center: [0, 0], zoom: 2, attributionControl: true });
+    map.on('click', (e: L.LeafletMouseEvent) => clickRef.current(e.latlng.lat, e.latlng.lng));
+    mapRef.current = map;
+    return () => {
+      map.remove();
+      mapRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !tileUrl) return;
+    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
+    tiles.once('tileerror', () => setTilesFailed(true));
+    tiles.addTo(map);
+    return () => {
+      tiles.remove();
+    };
+  }, [tileUrl, tileAttribution]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const group = L.featureGroup();
+    const layers = new Map<string, L.GeoJSON>();
+    for (const unit of units) {
+      if (!unit.boundary) continue;
+      const layer = L.geoJSON(unit.boundary, { style: baseStyle, interactive: false });
+      layer.bindTooltip(localizedName(unit.name, i18n.language), { sticky: true });
+      layers.set(unit.id, layer);
+      group.addLayer(layer);
+    }
+    group.addTo(map);
+    layersRef.current = layers;
+    const bounds = group.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+    return () => {
+      group.remove();
+    };
+  }, [units, i18n.language]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    const layer = selectedId ? layersRef.current.get(selectedId) : undefined;
+    if (!map || !layer) return;
+    layer.setStyle(selectedStyle);
+    layer.bringToFront();
+    const bounds = layer.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+    return () => {
+      layer.setStyle(baseStyle);
+    };
+  }, [selectedId, units, i18n.language]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !point) return;
+    const marker = L.circleMarker([point.lat, point.lng], { radius: 6, color: '#000', fillOpacity: 0.9 });
+    marker.addTo(map);
+    return () => {
+      marker.remove();
+    };
+  }, [point]);
+
+  return (
+    <div className="map-wrap">
+      <div
+        ref={containerRef}
+        className="map"
+        role="region"
+        aria-label={t('orgs.mapLabel')}
+        data-testid="org-map"
+      />
+      <StatusMessage>{!tileUrl || tilesFailed ? t('orgs.noTiles') : ''}</StatusMessage>
+    </div>
+  );
+}

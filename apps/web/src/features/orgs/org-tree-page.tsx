@@ -1,0 +1,53 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useUnits } from '../../app/unit-context';
+import { usePageTitle } from '../../app/use-page-title';
+import { useResource } from '../../app/use-resource';
+import { StatusMessage } from '../../components/status-message';
+import { ContainingLookup } from './containing-lookup';
+import { OrgMap } from './org-map';
+import { OrgTree } from './org-tree';
+
+interface PublicConfig {
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  demo: boolean;
+  version: string;
+}
+
+export default function OrgTreePage() {
+  const { t } = useTranslation();
+  const { units, loading, selectedUnitId, selectUnit } = useUnits();
+  const config = useResource<PublicConfig>('/config/public');
+  const [point, setPoint] = useState<{ lat: number; lng: number } | null>(null);
+  const onPoint = useCallback((lat: number, lng: number) => setPoint({ lat, lng }), []);
+  usePageTitle(t('orgs.title'));
+
+  return (
+    <>
+      <h1>{t('orgs.title')}</h1>
+      <StatusMessage>{loading ? t('common.loading') : ''}</StatusMessage>
+      <div className="org-layout">
+        <section aria-labelledby="tree-heading" className="panel tree-panel">
+          <h2 id="tree-heading">{t('orgs.treeTitle')}</h2>
+          <p className="hint">{t('orgs.treeHelp')}</p>
+          <OrgTree units={units} selectedId={selectedUnitId} onSelect={selectUnit} />
+        </section>
+        <section aria-labelledby="map-heading" className="panel map-panel">
+          <h2 id="map-heading">{t('orgs.mapTitle')}</h2>
+          {(config.data || config.error) && (
+            <OrgMap
+              units={units}
+              selectedId={selectedUnitId}
+              tileUrl={config.data?.tileUrl ?? null}
+              tileAttribution={config.data?.tileAttribution ?? null}
+              point={point}
+              onMapClick={onPoint}
+            />
+          )}
+          <ContainingLookup point={point} onPoint={onPoint} />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { UserSummary } from '@civitas/contracts/auth';
+import { api, buildQuery } from '../../app/api-client';
+import { useCan } from '../../app/auth-context';
+import { localizedName } from '../../app/localized';
+import { usePageTitle } from '../../app/use-page-title';
+import { useResource } from '../../app/use-resource';
+import { ErrorMessage } from '../../components/error-message';
+import { Pager } from '../../components/pager';
+import { StatusMessage } from '../../components/status-message';
+import { CreateUserForm } from './create-user-form';
+
+interface UserPage {
+  items: UserSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const PAGE_SIZE = 50;
+
+export function UsersPage() {
+  const { t, i18n } = useTranslation();
+  const canWrite = useCan('user.write');
+  const [offset, setOffset] = useState(0);
+  const users = useResource<UserPage>(`/users${buildQuery({ limit: PAGE_SIZE, offset })}`);
+  const [error, setError] = useState<unknown>(null);
+  const [message, setMessage] = useState('');
+  usePageTitle(t('users.title'));
+
+  async function setDisabled(user: UserSummary, disable: boolean) {
+    setError(null);
+    try {
+      await api(`/users/${user.id}/${disable ? 'disable' : 'enable'}`, { method: 'POST', body: {} });
+      setMessage(t(disable ? 'users.disabledMessage' : 'users.enabledMessage', { name: user.username }));
+      users.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <>
+      <h1>{t('users.title')}</h1>
+      {canWrite && (
+        <CreateUserForm
+          onCreated={(username) => {
+            setMessage(t('users.createdMessage', { name: username }));
+            users.reload();
+          }}
+        />
+      )}
+      <StatusMessage>{users.loading ? t('common.loading') : message}</StatusMessage>
+      <ErrorMessage error={error ?? users.error} />
+      <div className="table-wrap">
+        <table data-testid="users-table">
+          <caption>{t('users.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('users.username')}</th>
+              <th scope="col">{t('users.displayName')}</th>
+              <th scope="col">{t('users.grants')}</th>
+              <th scope="col">{t('users.state')}</th>
+              <th scope="col">{t('users.mfa')}</th>
+              {canWrite && <th scope="col">{t('users.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.items.map((u) => (
+              <tr key={u.id}>
+                <th scope="row">{u.username}</th>
+                <td>{u.displayName}</td>
+                <td>
+                  <ul className="plain">
+                    {u.grants.map((g) => (
+                      <li key={`${g.role}:${g.orgUnitId}`}>
+                        {t(`roles.${g.role}`)} · {localizedName(g.orgUnitName, i18n.language)}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{t(u.disabled ? 'users.disabled' : 'users.active')}</td>
+                <td>{t(u.mfaEnabled ? 'common.yes' : 'common.no')}</td>
+                {canWrite && (
+                  <td>
+                    <button type="button" className="small" onClick={() => void setDisabled(u, !u.disabled)}>
+                      {t(u.disabled ? 'users.enable' : 'users.disable', { name: u.username })}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {users.data && (
+        <Pager total={users.data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} />
+      )}
+    </>
+  );
+}

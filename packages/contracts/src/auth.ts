@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { department, role, roleGrant } from './roles.js';
+
+export const loginRequest = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(1000),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'six digits')
+    .optional(),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+export const userKind = z.enum(['staff', 'resident']);
+
+export const me = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  kind: userKind,
+  grants: z.array(roleGrant),
+  permissions: z.array(z.string()),
+  mfaEnabled: z.boolean(),
+  csrfToken: z.string(),
+  locale: z.enum(['zh-CN', 'en']),
+});
+export type Me = z.infer<typeof me>;
+
+export const loginResponse = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), me }),
+  z.object({ status: z.literal('mfa_required') }),
+]);
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+export const passwordPolicy = z
+  .string()
+  .min(12, 'at least 12 characters')
+  .max(200)
+  .refine((p) => new Set(p).size >= 5, 'too few distinct characters');
+
+export const createUser = z.object({
+  username: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, ".", "_" or "-", 3 to 64 characters'),
+  displayName: z.string().trim().min(1).max(100),
+  kind: userKind.default('staff'),
+  password: passwordPolicy,
+  grants: z
+    .array(z.object({ role, orgUnitId: z.uuid(), department: department.nullable().default(null) }))
+    .min(1)
+    .max(20),
+});
+export type CreateUser = z.infer<typeof createUser>;
+
+export const userSummary = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  kind: userKind,
+  disabled: z.boolean(),
+  mfaEnabled: z.boolean(),
+  grants: z.array(roleGrant),
+  createdAt: z.string(),
+});
+export type UserSummary = z.infer<typeof userSummary>;
+
+export const totpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const totpConfirm = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+
+export const createApiToken = z.object({
+  name: z.string().trim().min(1).max(100),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export const apiTokenSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const createdApiToken = apiTokenSummary.extend({
+  token: z.string().describe('shown once; only its hash is stored'),
+});

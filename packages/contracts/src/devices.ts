@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { localizedName, pointGeometry } from './common.js';
+
+const metricKey = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'letters, digits and "_", starting with a letter');
+
+export const profileMetric = z.discriminatedUnion('type', [
+  z.object({
+    key: metricKey,
+    objectId: z.string().max(32).optional(),
+    type: z.literal('number'),
+    unit: z.string().max(10).nullable(),
+    min: z.number(),
+    max: z.number(),
+  }),
+  z.object({
+    key: metricKey,
+    objectId: z.string().max(32).optional(),
+    type: z.literal('text'),
+    unit: z.null(),
+    values: z.array(z.string().max(64)).min(1).optional(),
+  }),
+  z.object({
+    key: metricKey,
+    objectId: z.string().max(32).optional(),
+    type: z.literal('boolean'),
+    unit: z.null(),
+  }),
+]);
+export type ProfileMetric = z.infer<typeof profileMetric>;
+
+export const entityTypes = [
+  'AirQualityObserved',
+  'NoiseLevelObserved',
+  'WaterQualityObserved',
+  'WasteContainer',
+  'Streetlight',
+  'ParkingSpot',
+  'Device',
+] as const;
+
+export const deviceProfileInput = z.object({
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  name: localizedName,
+  entityType: z.enum(entityTypes),
+  metrics: z.array(profileMetric).max(64),
+  events: z.array(metricKey).max(64),
+  reportingIntervalS: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400 * 7),
+  inactivityTimeoutS: z
+    .number()
+    .int()
+    .min(10)
+    .max(86_400 * 30),
+  rawRetentionDays: z.number().int().min(1).max(3650),
+  rollupRetentionDays: z.number().int().min(1).max(36500),
+});
+export type DeviceProfileInput = z.infer<typeof deviceProfileInput>;
+
+export const deviceProfile = deviceProfileInput.extend({ id: z.uuid(), builtin: z.boolean() });
+export type DeviceProfile = z.infer<typeof deviceProfile>;
+
+export const deviceStatus = z.enum(['active', 'maintenance', 'retired']);
+export const connectivity = z.enum(['never', 'active', 'inactive']);
+
+export const device = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  profileId: z.uuid(),
+  profileCode: z.string(),
+  orgUnitId: z.uuid(),
+  orgUnitCode: z.string(),
+  location: pointGeometry,
+  installDate: z.string().nullable(),
+  status: deviceStatus,
+  connectivity,
+  connected: z.boolean(),
+  lastSeenAt: z.string().nullable(),
+  readingsCount: z.number(),
+  outlierCount: z.number(),
+  errorCount: z.number(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  tokenPrefix: z.string().nullable(),
+  apiKeyGroupId: z.uuid().nullable(),
+  version: z.number().int(),
+  createdAt: z.string(),
+});
+export type Device = z.infer<typeof device>;
+
+export const deviceCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'letters, digits, ".", "_", ":" or "-"');
+
+export const createDevice = z.object({
+  code: deviceCode,
+  name: z.string().trim().min(1).max(200),
+  profile: z.string().describe('profile code, e.g. air-quality'),
+  location: pointGeometry,
+  orgUnitId: z.uuid().optional().describe('derived from the location when omitted'),
+  installDate: z.iso.date().nullable().default(null),
+  status: deviceStatus.default('active'),
+  apiKeyGroupId: z.uuid().nullable().default(null),
+});
+export type CreateDevice = z.infer<typeof createDevice>;
+
+export const updateDevice = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    location: pointGeometry.optional(),
+    orgUnitId: z.uuid().optional(),
+    installDate: z.iso.date().nullable().optional(),
+    status: deviceStatus.optional(),
+    version: z.number().int(),
+  })
+  .strict();
+
+export const deviceListQuery = z.object({
+  unitId: z.uuid().optional(),
+  profile: z.string().optional(),
+  connectivity: connectivity.optional(),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const createdDevice = device.extend({ token: z.string().describe('the access token, shown once') });
+
+export const metricState = z.object({
+  metric: z.string(),
+  ts: z.string(),
+  value: z.union([z.number(), z.string(), z.boolean()]).nullable(),
+  outlier: z.boolean(),
+});
+export const deviceLatest = z.object({ deviceId: z.uuid(), code: z.string(), metrics: z.array(metricState) });
+
+export const seriesQuery = z.object({
+  metric: z.string(),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  bucket: z.enum(['auto', 'raw', '1m', '1h', '1d']).default('auto'),
+});
+export const seriesPoint = z.object({
+  ts: z.string(),
+  value: z.number().nullable(),
+  min: z.number().nullable().optional(),
+  max: z.number().nullable().optional(),
+  count: z.number().optional(),
+  text: z.string().nullable().optional(),
+  outlier: z.boolean().optional(),
+});
+export const seriesResponse = z.object({
+  deviceId: z.uuid(),
+  metric: z.string(),
+  bucket: z.enum(['raw', '1m', '1h', '1d']),
+  points: z.array(seriesPoint),
+});

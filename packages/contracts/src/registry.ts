@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { pointGeometry } from './common.js';
+
+export const building = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  address: z.string(),
+  gridId: z.uuid(),
+  gridCode: z.string(),
+  location: pointGeometry,
+  floors: z.number().int().nullable(),
+  createdAt: z.string(),
+});
+export type Building = z.infer<typeof building>;
+
+export const createBuilding = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().min(1).max(300),
+  location: pointGeometry,
+  floors: z.number().int().min(1).max(200).nullable().default(null),
+  gridId: z.uuid().optional().describe('derived from the location when omitted'),
+});
+export type CreateBuilding = z.infer<typeof createBuilding>;
+
+export const household = z.object({
+  id: z.uuid(),
+  buildingId: z.uuid(),
+  unitNo: z.string(),
+  memberCount: z.number().int(),
+});
+export type Household = z.infer<typeof household>;
+
+/** Flags the services and emergency modules rely on to find people who need help first. */
+export const residentFlags = z.object({
+  elderlyLivingAlone: z.boolean().default(false),
+  disability: z.boolean().default(false),
+  child: z.boolean().default(false),
+  needsAssistance: z.boolean().default(false),
+});
+export type ResidentFlags = z.infer<typeof residentFlags>;
+
+export const revealableField = z.enum(['name', 'phone', 'idNumber']);
+export type RevealableField = z.infer<typeof revealableField>;
+
+/** What lists and details return: personal fields masked, never plaintext. */
+export const residentMasked = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  idNumber: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  gender: z.enum(['male', 'female', 'unknown']),
+  flags: residentFlags,
+  householdId: z.uuid().nullable(),
+  buildingId: z.uuid().nullable(),
+  buildingName: z.string().nullable(),
+  gridId: z.uuid(),
+  gridCode: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type ResidentMasked = z.infer<typeof residentMasked>;
+
+/** Mainland resident ID: 17 digits then a digit or X (GB 11643). Checksum verified server-side. */
+export const idNumberPattern = /^\d{17}[\dX]$/;
+export const phonePattern = /^\+?[0-9][0-9 -]{5,19}$/;
+
+export const createResident = z.object({
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().regex(phonePattern, 'a phone number of 6 to 20 digits').nullable().default(null),
+  idNumber: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(idNumberPattern, '18 characters: 17 digits then a digit or X')
+    .nullable()
+    .default(null),
+  birthDate: z.iso.date().nullable().default(null),
+  gender: z.enum(['male', 'female', 'unknown']).default('unknown'),
+  flags: residentFlags.default({
+    elderlyLivingAlone: false,
+    disability: false,
+    child: false,
+    needsAssistance: false,
+  }),
+  buildingId: z.uuid().nullable().default(null),
+  unitNo: z.string().trim().max(20).nullable().default(null),
+  gridId: z.uuid().optional().describe('required when no building is given'),
+});
+export type CreateResident = z.infer<typeof createResident>;
+
+export const updateResident = createResident.partial().extend({ version: z.number().int() }).strict();
+export type UpdateResident = z.infer<typeof updateResident>;
+
+export const residentListQuery = z.object({
+  unitId: z.uuid().optional().describe('limit to this org unit and its subtree'),
+  flag: z.enum(['elderlyLivingAlone', 'disability', 'child', 'needsAssistance']).optional(),
+  phone: z.string().trim().optional().describe('exact match through the keyed hash'),
+  idNumber: z.string().trim().optional().describe('exact match through the keyed hash'),
+  buildingId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type ResidentListQuery = z.infer<typeof residentListQuery>;
+
+export const revealRequest = z.object({
+  field: revealableField,
+  reason: z.string().trim().min(2).max(300).describe('why you need the plain value; kept in the audit log'),
+});
+export const revealResponse = z.object({ field: revealableField, value: z.string().nullable() });
+
+export const importRowError = z.object({
+  line: z.number().int(),
+  field: z.string().nullable(),
+  message: z.string(),
+});
+export const importJob = z.object({
+  id: z.uuid(),
+  status: z.enum(['running', 'done', 'failed']),
+  fileName: z.string(),
+  totalRows: z.number().int().nullable(),
+  processedRows: z.number().int(),
+  importedRows: z.number().int(),
+  rejectedRows: z.number().int(),
+  errors: z.array(importRowError),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ImportJob = z.infer<typeof importJob>;
+
+/** Columns of the resident CSV (RFC 4180, UTF-8, BOM optional). */
+export const residentCsvColumns = [
+  'name',
+  'phone',
+  'id_number',
+  'birth_date',
+  'gender',
+  'building_code',
+  'unit_no',
+  'grid_code',
+  'elderly_living_alone',
+  'disability',
+  'child',
+  'needs_assistance',
+] as const;

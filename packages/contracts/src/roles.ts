@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Roles are granted on one org unit and hold for that unit's whole subtree. */
+export const roles = [
+  'resident',
+  'grid_worker',
+  'community_admin',
+  'street_officer',
+  'district_commander',
+  'department_staff',
+  'auditor',
+  'system_admin',
+] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+
+/** Department staff carry the department they work for; other roles leave it empty. */
+export const departments = [
+  'police',
+  'health',
+  'environment',
+  'housing',
+  'civil_affairs',
+  'urban_management',
+] as const;
+export const department = z.enum(departments);
+export type Department = z.infer<typeof department>;
+
+export const permissions = [
+  'org.read',
+  'org.write',
+  'building.read',
+  'building.write',
+  'resident.read',
+  'resident.write',
+  'resident.reveal',
+  'resident.import',
+  'user.read',
+  'user.write',
+  'audit.read',
+  'device.read',
+  'device.write',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/**
+ * Minimum necessary: each role gets only what its work needs. Department staff see places,
+ * not people, until a later issue grants them case-bound access.
+ */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  resident: [],
+  grid_worker: [
+    'org.read',
+    'building.read',
+    'building.write',
+    'resident.read',
+    'resident.write',
+    'resident.reveal',
+    'device.read',
+  ],
+  community_admin: [
+    'org.read',
+    'building.read',
+    'building.write',
+    'resident.read',
+    'resident.write',
+    'resident.reveal',
+    'resident.import',
+    'user.read',
+    'device.read',
+    'device.write',
+  ],
+  street_officer: ['org.read', 'building.read', 'resident.read', 'user.read', 'device.read'],
+  district_commander: ['org.read', 'building.read', 'resident.read', 'user.read', 'device.read'],
+  department_staff: ['org.read', 'building.read', 'device.read'],
+  auditor: ['org.read', 'audit.read', 'user.read'],
+  system_admin: [
+    'org.read',
+    'org.write',
+    'building.read',
+    'building.write',
+    'user.read',
+    'user.write',
+    'device.read',
+    'device.write',
+  ],
+};
+
+export const roleGrant = z.object({
+  role,
+  orgUnitId: z.uuid(),
+  orgUnitCode: z.string(),
+  orgUnitName: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  department: department.nullable(),
+});
+export type RoleGrant = z.infer<typeof roleGrant>;

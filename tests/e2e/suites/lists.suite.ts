@@ -1,0 +1,81 @@
+import { expect, it } from 'vitest';
+import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { E2eEnv } from '../support/e2e-env';
+
+export function listsSuite(env: E2eEnv): void {
+  it('residents: the unit switcher, flag filter and paging drive the list', async () => {
+    const commander = await env.api('demo-commander');
+    const grids = await commander.get<{ items: OrgUnit[] }>('/org-units?type=grid&limit=1');
+    const grid = grids.items[0];
+    if (!grid) throw new Error('no grid');
+    const page = await env.signedIn('demo-commander', '/residents');
+    const rows = page.getByTestId('residents-table').locator('tbody tr');
+    await rows.first().waitFor();
+    await expect(page.locator('.pager span').textContent()).resolves.toMatch(/^1–20 of \d+$/);
+
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes(`/api/v1/residents?unitId=${grid.id}`)),
+      page.getByTestId('unit-switcher').selectOption(grid.id),
+    ]);
+    await rows.first().waitFor();
+    const gridCodes = await rows.locator('td:nth-child(4)').allTextContents();
+    expect(new Set(gridCodes)).toEqual(new Set([grid.code]));
+
+    await page.getByLabel('Flag').selectOption('elderlyLivingAlone');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('flag=elderlyLivingAlone')),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      await expect(rows.nth(i).locator('.badge-elderlyLivingAlone').count()).resolves.toBe(1);
+    }
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByTestId('unit-switcher').selectOption({ index: 0 });
+    await page.locator('.pager span', { hasText: /^1–20 of/ }).waitFor();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('offset=20')),
+      page.getByRole('button', { name: 'Next' }).click(),
+    ]);
+    await page.locator('.pager span', { hasText: /^21–40 of/ }).waitFor();
+  });
+
+  it('audit: filtering by action shows only that action', async () => {
+    const page = await env.signedIn('demo-auditor', '/audit');
+    await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
+    await page.getByLabel('Action').fill('auth.login');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('action=auth.login')),
+      page.getByRole('button', { name: 'Filter', exact: true }).click(),
+    ]);
+    const actions = await page
+      .getByTestId('audit-table')
+      .locator('tbody tr td:nth-child(4)')
+      .allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['auth.login']));
+  });
+
+  it('after repeated wrong passwords the login form says the account is locked', async () => {
+    const username = 'e2e-no-such-user';
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${env.server.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: 'wrong-password' }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const page = await env.page('en-US');
+    await page.goto('/');
+    await page.locator('#login-username').fill(username);
+    await page.locator('#login-password').fill('wrong-password');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/auth/login') && r.status() === 423),
+      page.locator('#login-password').press('Enter'),
+    ]);
+    await page.getByRole('alert').getByText('This account is locked. Contact your administrator.').waitFor();
+  });
+}

@@ -1,0 +1,70 @@
+import { expect, it } from 'vitest';
+import type { OrgUnit } from '@civitas/contracts/org-units';
+import { navHrefs, screenshot, seriousA11yViolations } from '../support/browser';
+import type { E2eEnv } from '../support/e2e-env';
+
+/** What each demo role must see in the navigation, and nothing else (from the role → permission table). */
+const expectedNav: Record<string, string[]> = {
+  'demo-admin': ['/', '/orgs', '/users', '/account'],
+  'demo-commander': ['/', '/orgs', '/residents', '/users', '/account'],
+  'demo-community-1': ['/', '/orgs', '/residents', '/residents/import', '/users', '/account'],
+  'demo-gridworker-1': ['/', '/orgs', '/residents', '/account'],
+  'demo-auditor': ['/', '/orgs', '/audit', '/users', '/account'],
+  'demo-resident-1': ['/', '/account'],
+};
+
+function slug(path: string): string {
+  return path === '/' ? 'home' : path.slice(1).replaceAll('/', '-');
+}
+
+export function navigationSuite(env: E2eEnv): void {
+  it('the login page passes axe', async () => {
+    const page = await env.page('zh-CN');
+    await page.goto('/');
+    await page.locator('#login-username').waitFor();
+    await screenshot(page, 'login');
+    expect(await seriousA11yViolations(page, 'login')).toEqual([]);
+  });
+
+  for (const [username, hrefs] of Object.entries(expectedNav)) {
+    it(`${username} sees exactly the navigation of their role, and every page passes axe`, async () => {
+      const page = await env.signedIn(username);
+      expect(await navHrefs(page)).toEqual(hrefs);
+      for (const href of hrefs) {
+        await page.goto(href);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `${username}-${slug(href)}`);
+        expect(await seriousA11yViolations(page, `${username} ${href}`), `${username} ${href}`).toEqual([]);
+      }
+    });
+  }
+
+  it('a screen outside the role shows the not-found page', async () => {
+    const page = await env.signedIn('demo-resident-1', '/audit');
+    await page.getByTestId('not-found').waitFor();
+    expect(await seriousA11yViolations(page, 'not found')).toEqual([]);
+  });
+
+  it('the unit switcher of a grid worker lists only their grid', async () => {
+    const api = await env.api('demo-gridworker-1');
+    const page = await env.signedIn('demo-gridworker-1');
+    const options = page.getByTestId('unit-switcher').locator('option');
+    await options.first().waitFor({ state: 'attached' });
+    const values = await options.evaluateAll((els) => els.map((o) => (o as HTMLOptionElement).value));
+    expect(values).toEqual(api.me.grants.map((g) => g.orgUnitId));
+  });
+
+  it('the unit switcher of a community admin lists exactly their community subtree', async () => {
+    const api = await env.api('demo-community-1');
+    const communityId = api.me.grants[0]?.orgUnitId ?? '';
+    const subtree = await api.get<{ items: OrgUnit[] }>(`/org-units/${communityId}/subtree`);
+    const page = await env.signedIn('demo-community-1');
+    const options = page.getByTestId('unit-switcher').locator('option');
+    await options.first().waitFor({ state: 'attached' });
+    const values = await options.evaluateAll((els) => els.map((o) => (o as HTMLOptionElement).value));
+    expect(values[0]).toBe(communityId);
+    expect([...values].sort()).toEqual(subtree.items.map((u) => u.id).sort());
+    expect(subtree.items.every((u) => u.type === 'community' || u.type === 'grid')).toBe(true);
+  });
+}

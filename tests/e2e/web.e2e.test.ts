@@ -1,0 +1,21 @@
+import { describe } from 'vitest';
+import { setupE2e } from './support/e2e-env';
+import { accountSuite } from './suites/account.suite';
+import { importSuite } from './suites/import.suite';
+import { interactionSuite } from './suites/interaction.suite';
+import { listsSuite } from './suites/lists.suite';
+import { navigationSuite } from './suites/navigation.suite';
+import { residentsSuite } from './suites/residents.suite';
+import { usersSuite } from './suites/users.suite';
+
+// One server and one browser serve every suite; starting the demo district is the slow part.
+const env = setupE2e();
+
+describe('navigation and access by role', () => navigationSuite(env));
+describe('residents: scope, reveal, audit', () => residentsSuite(env));
+describe('resident CSV import', () => importSuite(env));
+describe('language, keyboard, map, audit chain', () => interactionSuite(env));
+describe('users', () => usersSuite(env));
+describe('my account', () => accountSuite(env));
+// Last: it locks a (non-existent) account and spends sign-in attempts.
+describe('lists and sign-in lockout', () => listsSuite(env));
