@@ -59,6 +59,10 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
   /** Largest accepted upload (CSV import) in bytes. */
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(52_428_800),
+  /** Where attachments (case photos, documents) are stored. Only `local` (DATA_DIR/files) today. */
+  FILE_STORE: z.enum(['local']).default('local'),
+  /** Largest accepted attachment in bytes; held in memory while inspected, hence the low ceiling. */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(10_485_760),
   /** Require TOTP for system admins (always off in demo mode). */
   REQUIRE_ADMIN_MFA: bool.default(true),
   /** Trust X-Forwarded-For from a reverse proxy. */
