@@ -40,6 +40,11 @@ export const permissions = [
   'audit.read',
   'device.read',
   'device.write',
+  'case.report',
+  'case.read',
+  'case.handle',
+  'case.supervise',
+  'case.configure',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -48,7 +53,7 @@ export type Permission = (typeof permissions)[number];
  * not people, until a later issue grants them case-bound access.
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  resident: [],
+  resident: ['case.report'],
   grid_worker: [
     'org.read',
     'building.read',
@@ -57,6 +62,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'resident.write',
     'resident.reveal',
     'device.read',
+    'case.report',
+    'case.read',
+    'case.handle',
   ],
   community_admin: [
     'org.read',
@@ -69,10 +77,36 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'user.read',
     'device.read',
     'device.write',
+    'case.report',
+    'case.read',
+    'case.handle',
+    'case.supervise',
   ],
-  street_officer: ['org.read', 'building.read', 'resident.read', 'user.read', 'device.read'],
-  district_commander: ['org.read', 'building.read', 'resident.read', 'user.read', 'device.read'],
-  department_staff: ['org.read', 'building.read', 'device.read'],
+  street_officer: [
+    'org.read',
+    'building.read',
+    'resident.read',
+    'user.read',
+    'device.read',
+    'case.report',
+    'case.read',
+    'case.handle',
+    'case.supervise',
+  ],
+  district_commander: [
+    'org.read',
+    'building.read',
+    'resident.read',
+    'user.read',
+    'device.read',
+    'case.report',
+    'case.read',
+    'case.handle',
+    'case.supervise',
+    'case.configure',
+  ],
+  // Department staff see and handle only the cases routed to their own department.
+  department_staff: ['org.read', 'building.read', 'device.read', 'case.read', 'case.handle'],
   auditor: ['org.read', 'audit.read', 'user.read'],
   system_admin: [
     'org.read',
@@ -83,6 +117,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'user.write',
     'device.read',
     'device.write',
+    'case.configure',
   ],
 };
 
