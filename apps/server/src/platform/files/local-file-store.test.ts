@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors/errors.js';
+import { LocalFileStore } from './local-file-store.js';
+import { openFileStore } from './open-file-store.js';
+
+let root: string;
+let store: LocalFileStore;
+
+beforeEach(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'civitas-files-'));
+  store = await LocalFileStore.open(root);
+});
+afterEach(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+/** Every file under the store's root, relative, temp folder included. */
+async function filesOnDisk(): Promise<string[]> {
+  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)));
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describe('LocalFileStore', () => {
+  it('stores a buffer and a stream under sharded paths and reads them back', async () => {
+    const a = await store.put(Buffer.from('hello'));
+    const b = await store.put(Readable.from([Buffer.from('hel'), Buffer.from('lo world')]));
+    expect(a).toEqual({ key: expect.stringMatching(/^[0-9a-f]{32}$/), size: 5, sha256: sha('hello') });
+    expect(b.size).toBe(11);
+    expect(b.sha256).toBe(sha('hello world'));
+    expect(await text(await store.get(a.key))).toBe('hello');
+    expect(await text(await store.get(b.key))).toBe('hello world');
+    expect((await filesOnDisk()).sort()).toEqual(
+      [a.key, b.key].map((k) => path.join(k.slice(0, 2), k.slice(2, 4), k)).sort(),
+    );
+  });
+
+  it('writes files readable by the owner only', async () => {
+    const { key } = await store.put(Buffer.from('x'));
+    const stat = await fs.stat(path.join(root, key.slice(0, 2), key.slice(2, 4), key));
+    expect(stat.mode & 0o077).toBe(0);
+  });
+
+  it('deletes idempotently and reports existence', async () => {
+    const { key } = await store.put(Buffer.from('bye'));
+    expect(await store.exists(key)).toBe(true);
+    expect(await store.delete(key)).toBe(true);
+    expect(await store.delete(key)).toBe(false);
+    expect(await store.exists(key)).toBe(false);
+    await expect(store.get(key)).rejects.toMatchObject({ status: 404, code: 'file_not_found' });
+  });
+
+  it.each([
+    '../../etc/passwd',
+    '..%2f..%2fsecret',
+    '/etc/passwd',
+    'aa/bb/aabbccddeeff00112233445566778899',
+    'AABBCCDDEEFF00112233445566778899',
+    '',
+    'aabbccddeeff0011223344556677889\0',
+    'aabbccddeeff00112233445566778899/../../x',
+  ])('refuses the key %j before touching the disk', async (key) => {
+    for (const op of [() => store.get(key), () => store.exists(key), () => store.delete(key)]) {
+      const err = await op().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ status: 400, code: 'file_key_invalid' });
+    }
+  });
+
+  it('refuses a stream past maxBytes, removes the temp file and stores nothing', async () => {
+    let produced = 0;
+    const endless = new Readable({
+      read() {
+        produced += 1024;
+        this.push(Buffer.alloc(1024, 7));
+      },
+    });
+    await expect(store.put(endless, { maxBytes: 10_000 })).rejects.toMatchObject({
+      status: 413,
+      code: 'file_too_large',
+    });
+    expect(endless.destroyed).toBe(true);
+    expect(produced).toBeLessThan(100_000); // it stopped reading, it did not drain the source
+    expect(await filesOnDisk()).toEqual([]);
+  });
+
+  it('leaves nothing behind when the source fails half way', async () => {
+    async function* failing() {
+      yield Buffer.from('partial');
+      throw new Error('connection reset');
+    }
+    await expect(store.put(failing())).rejects.toThrow('connection reset');
+    expect(await filesOnDisk()).toEqual([]);
+  });
+
+  it('gives concurrent writes of the same content their own complete files', async () => {
+    const content = Buffer.alloc(256 * 1024, 'civitas');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.put(Readable.from([content.subarray(0, 1000), content.subarray(1000)])),
+      ),
+    );
+    expect(new Set(results.map((r) => r.key)).size).toBe(20);
+    expect(new Set(results.map((r) => r.sha256))).toEqual(
+      new Set([createHash('sha256').update(content).digest('hex')]),
+    );
+    for (const r of results) {
+      const stored = await fs.readFile(path.join(root, r.key.slice(0, 2), r.key.slice(2, 4), r.key));
+      expect(stored.equals(content)).toBe(true);
+    }
+    await store.delete(results[0]!.key);
+    expect(await store.exists(results[1]!.key)).toBe(true); // deleting one copy never breaks another
+    expect((await filesOnDisk()).filter((f) => f.startsWith('tmp'))).toEqual([]);
+  });
+
+  it('sweeps stale temp files left by a crash when opened', async () => {
+    const stale = path.join(root, 'tmp', 'crashed.part');
+    const fresh = path.join(root, 'tmp', 'running.part');
+    await fs.writeFile(stale, 'x');
+    await fs.writeFile(fresh, 'y');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await fs.utimes(stale, old, old);
+    await LocalFileStore.open(root);
+    expect((await filesOnDisk()).sort()).toEqual([path.join('tmp', 'running.part')]);
+  });
+
+  it('is what FILE_STORE=local opens, under DATA_DIR/files', async () => {
+    const opened = await openFileStore({ FILE_STORE: 'local', dataDir: root });
+    const { key } = await opened.put(Buffer.from('via config'));
+    expect(await fs.readFile(path.join(root, 'files', key.slice(0, 2), key.slice(2, 4), key), 'utf8')).toBe(
+      'via config',
+    );
+  });
+});
