@@ -9,6 +9,7 @@ import { registerImportJobRoutes } from './platform/jobs/import-jobs.routes.js';
 import { registerHttpIngestRoutes } from './modules/telemetry/doors/http-ingest.routes.js';
 import { registerLiveRoutes } from './modules/telemetry/live.routes.js';
 import { registerTelemetryRoutes } from './modules/telemetry/telemetry.routes.js';
+import { registerDeviceMapRoutes } from './modules/telemetry/device-map.routes.js';
 import { registerSystemRoutes } from './modules/system/system.routes.js';
 import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.js';
 import type { Services } from './services.js';
@@ -48,6 +49,7 @@ export async function buildApp(
   registerDeviceRoutes(app, services.devices, services.deviceImports, services.importJobs);
   registerImportJobRoutes(app, services.importJobs);
   registerTelemetryRoutes(app, services.telemetry);
+  registerDeviceMapRoutes(app, services.deviceMap);
   registerLiveRoutes(app, services.live, services.orgs);
   registerHttpIngestRoutes(app, services.directory, services.router, config.MQTT_MAX_PAYLOAD_BYTES);
   registerNgsiLdRoutes(app, services);

@@ -30,6 +30,8 @@ import { RetentionJob } from './modules/telemetry/retention.js';
 import { TelemetryRepository } from './modules/telemetry/telemetry.repository.js';
 import { TelemetryService } from './modules/telemetry/telemetry.service.js';
 import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
+import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
+import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 
 /**
  * The composition root: every repository and service, wired once. The HTTP server, the CLI and
@@ -98,6 +100,7 @@ export function createServices(opts: {
     ingest,
     router,
     telemetry: new TelemetryService(telemetryRepo, devices, devicesRepo, orgs),
+    deviceMap: new DeviceMapService(new DeviceMapRepository(db), orgs),
     live: new LiveHub(bus),
     importJobs,
     deviceImports: new DeviceImportService(devices, importJobs, opts.logger.child({ area: 'import' })),

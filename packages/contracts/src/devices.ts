@@ -161,3 +161,60 @@ export const seriesResponse = z.object({
   bucket: z.enum(['raw', '1m', '1h', '1d']),
   points: z.array(seriesPoint),
 });
+
+/** `west,south,east,north` in degrees (WGS 84), as OGC API and Leaflet's toBBoxString write it. */
+export const bboxText = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'west,south,east,north in degrees')
+  .transform((s) => s.split(',').map(Number) as [number, number, number, number])
+  .refine(
+    ([w, s, e, n]) => w >= -180 && e <= 180 && s >= -90 && n <= 90 && w <= e && s <= n,
+    'west ≤ east and south ≤ north, within ±180/±90',
+  );
+
+export const deviceMapQuery = z.object({
+  bbox: bboxText,
+  zoom: z.coerce.number().int().min(0).max(22),
+  unitId: z.uuid().optional(),
+  profile: z.string().max(64).optional(),
+});
+
+/** One device on the map with the value its profile shows (AQI for air quality). */
+export const mapDevice = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  profileCode: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  connectivity,
+  metric: z.string().nullable().describe('the primary metric, `aqi` for air quality'),
+  value: z.number().nullable(),
+  ts: z.string().nullable().describe('time of the newest reading behind the value'),
+});
+export type MapDevice = z.infer<typeof mapDevice>;
+
+/** Devices of one H3 cell, summed up. `profileCode`/`metric` are set when the cell holds one profile. */
+export const mapCell = z.object({
+  h3: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  boundary: z.array(z.tuple([z.number(), z.number()])).describe('[lng, lat] ring'),
+  count: z.number().int(),
+  online: z.number().int(),
+  worstAqi: z.number().nullable(),
+  profileCode: z.string().nullable(),
+  metric: z.string().nullable(),
+  meanValue: z.number().nullable(),
+  maxValue: z.number().nullable(),
+});
+export type MapCell = z.infer<typeof mapCell>;
+
+export const deviceMapResponse = z.object({
+  mode: z.enum(['cells', 'devices']),
+  resolution: z.number().int().nullable().describe('H3 resolution of the cells'),
+  total: z.number().int().describe('devices in the box'),
+  cells: z.array(mapCell),
+  devices: z.array(mapDevice),
+});
+export type DeviceMapResponse = z.infer<typeof deviceMapResponse>;
