@@ -45,6 +45,8 @@ export const permissions = [
   'case.handle',
   'case.supervise',
   'case.configure',
+  // Governance metrics of the case center (docs/metrics.md): aggregates over a unit's subtree.
+  'metrics.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -65,6 +67,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'case.report',
     'case.read',
     'case.handle',
+    'metrics.read',
   ],
   community_admin: [
     'org.read',
@@ -81,6 +84,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'case.read',
     'case.handle',
     'case.supervise',
+    'metrics.read',
   ],
   street_officer: [
     'org.read',
@@ -92,6 +96,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'case.read',
     'case.handle',
     'case.supervise',
+    'metrics.read',
   ],
   district_commander: [
     'org.read',
@@ -104,6 +109,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'case.handle',
     'case.supervise',
     'case.configure',
+    'metrics.read',
   ],
   // Department staff see and handle only the cases routed to their own department.
   department_staff: ['org.read', 'building.read', 'device.read', 'case.read', 'case.handle'],
