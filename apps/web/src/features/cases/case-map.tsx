@@ -1,0 +1,128 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { BoundaryGeometry } from '@civitas/contracts/common';
+import { StatusMessage } from '../../components/status-message';
+
+export interface MapMarker {
+  id: string;
+  lat: number;
+  lng: number;
+  label: string;
+  /** Overdue or supervised cases are drawn in red. */
+  urgent?: boolean;
+}
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+interface CaseMapProps {
+  label: string;
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  boundaries?: BoundaryGeometry[];
+  markers?: MapMarker[];
+  point?: LatLng | null;
+  onMapClick?: (point: LatLng) => void;
+  onMarkerClick?: (id: string) => void;
+  testId?: string;
+}
+
+const boundaryStyle: L.PathOptions = { color: '#1d4f91', weight: 1, fillOpacity: 0.04 };
+
+/**
+ * Cases and picked points on a Leaflet map, following the org map's conventions: tiles only when a
+ * tile URL is configured, vectors on a plain background otherwise. The lists next to every map are
+ * the keyboard route to the same cases.
+ */
+export function CaseMap({
+  label,
+  tileUrl,
+  tileAttribution,
+  boundaries = [],
+  markers = [],
+  point = null,
+  onMapClick,
+  onMarkerClick,
+  testId = 'case-map',
+}: CaseMapProps) {
+  const { t } = useTranslation();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  const clickRef = useRef(onMapClick);
+  const markerClickRef = useRef(onMarkerClick);
+  const [tilesFailed, setTilesFailed] = useState(false);
+
+  useEffect(() => {
+    clickRef.current = onMapClick;
+    markerClickRef.current = onMarkerClick;
+  }, [onMapClick, onMarkerClick]);
+
+  useEffect(() => {
+    if (!containerRef.current) return;
+    const map = L.map(containerRef.current, { center: [0, 0], zoom: 2 });
+    map.on('click', (e: L.LeafletMouseEvent) => clickRef.current?.({ lat: e.latlng.lat, lng: e.latlng.lng }));
+    mapRef.current = map;
+    return () => {
+      map.remove();
+      mapRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !tileUrl) return;
+    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
+    tiles.once('tileerror', () => setTilesFailed(true));
+    tiles.addTo(map);
+    return () => {
+      tiles.remove();
+    };
+  }, [tileUrl, tileAttribution]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const group = L.featureGroup();
+    for (const b of boundaries) group.addLayer(L.geoJSON(b, { style: boundaryStyle, interactive: false }));
+    for (const m of markers) {
+      const marker = L.circleMarker([m.lat, m.lng], {
+        radius: 7,
+        color: m.urgent ? '#b3261e' : '#1d4f91',
+        fillOpacity: 0.8,
+      });
+      marker.bindTooltip(m.label);
+      marker.on('click', () => markerClickRef.current?.(m.id));
+      group.addLayer(marker);
+    }
+    group.addTo(map);
+    // Fit once to what there is to see; later changes (a new filter) refit, a picked point does not.
+    const bounds = group.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+    return () => {
+      group.remove();
+    };
+  }, [boundaries, markers]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !point) return;
+    const marker = L.circleMarker([point.lat, point.lng], { radius: 8, color: '#000', fillOpacity: 0.9 });
+    marker.addTo(map);
+    if (!map.getBounds().contains([point.lat, point.lng]) || map.getZoom() < 14)
+      map.setView([point.lat, point.lng], Math.max(map.getZoom(), 16));
+    return () => {
+      marker.remove();
+    };
+  }, [point]);
+
+  return (
+    <div className="map-wrap">
+      <div ref={containerRef} className="map" role="region" aria-label={label} data-testid={testId} />
+      <StatusMessage>{!tileUrl || tilesFailed ? t('cases.map.noTiles') : ''}</StatusMessage>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { useResource } from '../../app/use-resource';
+
+interface Counts {
+  unread: number;
+}
+
+const REFRESH_MS = 60_000;
+
+/** The header bell: unread count, refreshed every minute, when the tab regains focus and on navigation. */
+export function NotificationBell() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const counts = useResource<Counts>('/notifications?limit=1&unread=true');
+  const { reload } = counts;
+
+  useEffect(() => {
+    const timer = window.setInterval(reload, REFRESH_MS);
+    window.addEventListener('focus', reload);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('focus', reload);
+    };
+  }, [reload]);
+
+  useEffect(() => {
+    reload();
+  }, [location.pathname, reload]);
+
+  const unread = counts.data?.unread ?? 0;
+  return (
+    <Link
+      to="/notifications"
+      className="bell"
+      data-testid="notification-bell"
+      aria-label={t('cases.notifications.bell', { count: unread })}
+    >
+      <span aria-hidden="true">🔔</span>
+      {unread > 0 && (
+        <span className="bell-count" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </Link>
+  );
+}

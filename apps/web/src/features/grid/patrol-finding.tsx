@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CaseCategory } from '@civitas/contracts/cases';
+import { localizedName } from '../../app/localized';
+import type { QueuedWork } from './offline-queue';
+
+type Located = { status: 'idle' | 'locating' | 'failed' } | { status: 'sent'; title: string };
+
+/**
+ * A patrol finding in two taps: a category chip, then "report here" at the device's position.
+ * It is queued like any other work, so it also works without network.
+ */
+export function PatrolFinding({
+  categories,
+  onWork,
+}: {
+  categories: CaseCategory[];
+  onWork: (w: QueuedWork[]) => Promise<void>;
+}) {
+  const { t, i18n } = useTranslation();
+  const [code, setCode] = useState('');
+  const [state, setState] = useState<Located>({ status: 'idle' });
+  const chosen = categories.find((c) => c.code === code);
+
+  function report() {
+    if (!chosen) return;
+    setState({ status: 'locating' });
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        const title = localizedName(chosen.name, i18n.language);
+        void onWork([
+          {
+            kind: 'create',
+            body: {
+              channel: 'patrol',
+              category: chosen.code,
+              title,
+              description: '',
+              location: { type: 'Point', coordinates: [pos.coords.longitude, pos.coords.latitude] },
+              address: null,
+              attributes: {},
+              sourceRef: null,
+            },
+          },
+        ]).then(() => {
+          setState({ status: 'sent', title });
+          setCode('');
+        });
+      },
+      () => setState({ status: 'failed' }),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+    );
+  }
+
+  return (
+    <section aria-labelledby="patrol-heading" className="panel patrol">
+      <h2 id="patrol-heading">{t('grid.patrol.title')}</h2>
+      <fieldset className="chips">
+        <legend>{t('grid.patrol.category')}</legend>
+        {categories.map((c) => (
+          <button
+            key={c.id}
+            type="button"
+            className="chip"
+            aria-pressed={c.code === code}
+            onClick={() => setCode(c.code === code ? '' : c.code)}
+          >
+            {localizedName(c.name, i18n.language)}
+          </button>
+        ))}
+      </fieldset>
+      <button
+        type="button"
+        disabled={!chosen || state.status === 'locating'}
+        onClick={report}
+        data-testid="patrol-report"
+      >
+        {t('grid.patrol.reportHere')}
+      </button>
+      <p role="status" aria-live="polite" data-testid="patrol-status">
+        {state.status === 'locating'
+          ? t('cases.location.locating')
+          : state.status === 'failed'
+            ? t('cases.location.locateFailed')
+            : state.status === 'sent'
+              ? t('grid.patrol.queued', { title: state.title })
+              : ''}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import type { AnyCase } from '../cases/case-api';
+import type { QueueEntry } from './offline-queue';
+import type { GridQueue } from './use-grid-queue';
+
+function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const w = entry.work;
+  return w.kind === 'create'
+    ? t('grid.queue.newCase', { title: w.body.title })
+    : t('grid.queue.action', { action: t(`cases.action.${w.body.action}`), ref: w.ref });
+}
+
+/** What waits to be sent, and what the server refused: conflicts show the case as it is now. */
+export function QueuePanel({ queue }: { queue: GridQueue }) {
+  const { t } = useTranslation();
+  const pending = queue.entries.filter((e) => e.status === 'pending');
+  const problems = queue.entries.filter((e) => e.status !== 'pending');
+  return (
+    <section aria-labelledby="queue-heading" className="panel queue-panel" data-testid="sync-panel">
+      <h2 id="queue-heading">{t('grid.queue.title')}</h2>
+      <p role="status" aria-live="polite" data-testid="sync-status" data-pending={pending.length}>
+        {!queue.online
+          ? t('grid.queue.offline', { count: pending.length })
+          : queue.syncing
+            ? t('grid.queue.syncing')
+            : pending.length > 0
+              ? t('grid.queue.waiting', { count: pending.length })
+              : t('grid.queue.allSent')}
+      </p>
+      {pending.length > 0 && (
+        <ul data-testid="queue-pending">
+          {pending.map((e) => (
+            <li key={e.id}>{describe(e, t)}</li>
+          ))}
+        </ul>
+      )}
+      {problems.length > 0 && (
+        <div role="alert" data-testid="sync-conflicts">
+          <h3>{t('grid.queue.problems')}</h3>
+          <ul>
+            {problems.map((e) => {
+              const current = e.status === 'conflict' ? (e.detail as AnyCase) : null;
+              const failure = e.status === 'failed' ? (e.detail as { title?: string } | null) : null;
+              return (
+                <li key={e.id} data-status={e.status}>
+                  <p>{describe(e, t)}</p>
+                  {current ? (
+                    <p>
+                      {t('grid.queue.conflict', {
+                        state: t(`cases.state.${current.state}`),
+                        version: current.version,
+                      })}
+                    </p>
+                  ) : (
+                    <p>{t('grid.queue.failed', { reason: failure?.title ?? '' })}</p>
+                  )}
+                  <div className="button-row">
+                    {current && (
+                      <button type="button" onClick={() => void queue.reapply(e)}>
+                        {t('grid.queue.reapply')}
+                      </button>
+                    )}
+                    <button type="button" className="secondary" onClick={() => void queue.discard(e)}>
+                      {t('grid.queue.discard')}
+                    </button>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

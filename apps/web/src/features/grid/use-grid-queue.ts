@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AnyCase } from '../cases/case-api';
+import {
+  enqueue,
+  listEntries,
+  removeEntry,
+  saveEntry,
+  type QueueEntry,
+  type QueuedWork,
+} from './offline-queue';
+import { syncQueue } from './grid-sync';
+
+const RETRY_MS = 15_000;
+
+export interface GridQueue {
+  entries: QueueEntry[];
+  online: boolean;
+  syncing: boolean;
+  lastSynced: number;
+  submit: (work: QueuedWork[]) => Promise<void>;
+  discard: (entry: QueueEntry) => Promise<void>;
+  /** After seeing the current case, the worker chooses to apply the change to it anyway. */
+  reapply: (entry: QueueEntry) => Promise<void>;
+}
+
+/** The queue of unsent work and its syncing: on start, when the network returns, and on a timer. */
+export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
+  const [entries, setEntries] = useState<QueueEntry[]>([]);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [syncing, setSyncing] = useState(false);
+  const [lastSynced, setLastSynced] = useState(0);
+  const running = useRef(false);
+  const syncedRef = useRef(onSynced);
+
+  useEffect(() => {
+    syncedRef.current = onSynced;
+  }, [onSynced]);
+
+  const refresh = useCallback(async () => setEntries(await listEntries(userId)), [userId]);
+
+  const flush = useCallback(async () => {
+    if (running.current) return;
+    running.current = true;
+    setSyncing(true);
+    try {
+      const result = await syncQueue(userId);
+      if (!result.offline) setLastSynced(Date.now());
+      if (result.sent > 0) syncedRef.current();
+    } finally {
+      running.current = false;
+      setSyncing(false);
+      await refresh();
+    }
+  }, [userId, refresh]);
+
+  useEffect(() => {
+    const goOnline = () => {
+      setOnline(true);
+      void flush();
+    };
+    const goOffline = () => setOnline(false);
+    window.addEventListener('online', goOnline);
+    window.addEventListener('offline', goOffline);
+    void flush();
+    return () => {
+      window.removeEventListener('online', goOnline);
+      window.removeEventListener('offline', goOffline);
+    };
+  }, [flush]);
+
+  const pending = entries.some((e) => e.status === 'pending');
+  useEffect(() => {
+    // The online event is a hint, not a promise (captive portals, flaky links): retry while work waits.
+    if (!pending) return;
+    const timer = window.setInterval(() => void flush(), RETRY_MS);
+    return () => window.clearInterval(timer);
+  }, [pending, flush]);
+
+  const submit = useCallback(
+    async (work: QueuedWork[]) => {
+      const current = await listEntries(userId);
+      // Work on a case that already has unsent work builds on it, not on the version last read.
+      const chainedWork = work.map((w, i) =>
+        w.kind === 'action' &&
+        (i > 0 || current.some((e) => e.work.kind === 'action' && e.work.caseId === w.caseId))
+          ? { ...w, chained: true }
+          : w,
+      );
+      await enqueue(userId, chainedWork);
+      await refresh();
+      await flush();
+    },
+    [userId, refresh, flush],
+  );
+
+  const discard = useCallback(
+    async (entry: QueueEntry) => {
+      await removeEntry(entry.id);
+      await refresh();
+    },
+    [refresh],
+  );
+
+  const reapply = useCallback(
+    async (entry: QueueEntry) => {
+      const current = entry.detail as AnyCase | null;
+      if (entry.work.kind !== 'action' || !current) return;
+      await saveEntry({
+        ...entry,
+        status: 'pending',
+        detail: null,
+        work: { ...entry.work, chained: false, body: { ...entry.work.body, version: current.version } },
+      });
+      await refresh();
+      await flush();
+    },
+    [refresh, flush],
+  );
+
+  return { entries, online, syncing, lastSynced, submit, discard, reapply };
+}
