@@ -9,10 +9,15 @@ import { ImportPage } from '../features/residents/import-page';
 import { ResidentDetailPage } from '../features/residents/resident-detail-page';
 import { ResidentsPage } from '../features/residents/residents-page';
 import { UsersPage } from '../features/users/users-page';
+import { DeviceDetailPage } from '../features/devices/device-detail-page';
+import { DeviceImportPage } from '../features/devices/device-import-page';
+import { DevicesPage } from '../features/devices/devices-page';
 import { RequirePermission } from './require-permission';
 
 // Leaflet is the largest dependency; only users who open the map download it.
 const OrgTreePage = lazy(() => import('../features/orgs/org-tree-page'));
+// The device map carries Leaflet too.
+const DeviceMapPage = lazy(() => import('../features/devices/device-map-page'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -59,6 +64,40 @@ export function AppRoutes() {
         element={
           <RequirePermission permission="resident.read">
             <ResidentDetailPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices"
+        element={
+          <RequirePermission permission="device.read">
+            <DevicesPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/map"
+        element={
+          <RequirePermission permission="device.read">
+            <Suspense fallback={<Loading />}>
+              <DeviceMapPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/import"
+        element={
+          <RequirePermission permission="device.write">
+            <DeviceImportPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/:id"
+        element={
+          <RequirePermission permission="device.read">
+            <DeviceDetailPage />
           </RequirePermission>
         }
       />

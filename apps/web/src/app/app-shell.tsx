@@ -41,7 +41,10 @@ export function AppShell({ children }: { children: ReactNode }) {
         <ul>
           {visibleNavItems(me.permissions).map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to} end={item.to === '/' || item.to === '/residents'}>
+              <NavLink
+                to={item.to}
+                end={item.to === '/' || item.to === '/residents' || item.to === '/devices'}
+              >
                 {t(item.labelKey)}
               </NavLink>
             </li>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ImportJob } from '@civitas/contracts/registry';
-import { api } from '../../app/api-client';
+import { api } from '../app/api-client';
 
 const POLL_MS = 500;
 

@@ -9,7 +9,7 @@ import { useUnits } from '../../app/unit-context';
 import { usePageTitle } from '../../app/use-page-title';
 import { useResource } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
-import { Pager } from '../../components/pager';
+import { Pager, useCountText } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { FlagBadges } from './flag-badges';
 import { emptyFilter, ResidentFilters, type ResidentFilter } from './resident-filters';
@@ -17,6 +17,8 @@ import { emptyFilter, ResidentFilters, type ResidentFilter } from './resident-fi
 interface ResidentPage {
   items: ResidentMasked[];
   total: number;
+  /** False when the server stopped counting at 10,000. */
+  totalExact: boolean;
   limit: number;
   offset: number;
 }
@@ -27,6 +29,7 @@ export function ResidentsPage() {
   const { t, i18n } = useTranslation();
   const canImport = useCan('resident.import');
   const { selectedUnitId, unitsById } = useUnits();
+  const countText = useCountText();
   const [filter, setFilter] = useState<ResidentFilter>(emptyFilter);
   const [paging, setPaging] = useState({ key: '', offset: 0 });
   usePageTitle(t('residents.title'));
@@ -52,7 +55,10 @@ export function ResidentsPage() {
         {residents.loading
           ? t('common.loading')
           : residents.data
-            ? t('residents.count', { count: residents.data.total })
+            ? t('residents.count', {
+                count: residents.data.total,
+                shown: countText(residents.data.total, residents.data.totalExact),
+              })
             : ''}
       </StatusMessage>
       <ErrorMessage error={residents.error} />
@@ -92,6 +98,8 @@ export function ResidentsPage() {
           total={residents.data.total}
           limit={PAGE_SIZE}
           offset={offset}
+          totalExact={residents.data.totalExact}
+          pageItems={residents.data.items.length}
           onChange={(next) => setPaging({ key: filterKey, offset: next })}
         />
       )}

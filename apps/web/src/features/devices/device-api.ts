@@ -1,0 +1,33 @@
+import type { Device, DeviceProfile, MapDevice } from '@civitas/contracts/devices';
+import { useResource } from '../../app/use-resource';
+
+/** Answer of GET /devices. */
+export interface DevicePage {
+  items: Device[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Answer of GET /devices/:id: the device plus its refusals by reason. */
+export type DeviceDetail = Device & { rejections: { reason: string; count: number; lastAt: string }[] };
+
+export type MetricValue = number | string | boolean | null;
+
+export interface MetricState {
+  metric: string;
+  ts: string;
+  value: MetricValue;
+  outlier: boolean;
+}
+
+/** One reading as the live stream and the latest-state API carry it. */
+export type LiveReading = MetricState;
+
+export type { Device, DeviceProfile, MapDevice };
+
+/** Profiles are few and rarely change; every device screen reads them once. */
+export function useProfiles(): Map<string, DeviceProfile> {
+  const profiles = useResource<{ items: DeviceProfile[] }>('/device-profiles');
+  return new Map((profiles.data?.items ?? []).map((p) => [p.code, p]));
+}

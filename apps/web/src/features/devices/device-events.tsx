@@ -1,0 +1,37 @@
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../app/localized';
+
+export interface DeviceEvent {
+  ts: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+/** Discrete events (a gate opening, "smoke detected"), newest first. */
+export function DeviceEvents({ events }: { events: DeviceEvent[] }) {
+  const { t, i18n } = useTranslation();
+  if (events.length === 0) return <p className="muted">{t('device.noEvents')}</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="device-events">
+        <caption>{t('device.eventsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('device.eventTime')}</th>
+            <th scope="col">{t('device.eventKind')}</th>
+            <th scope="col">{t('device.eventData')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={`${e.kind}:${e.ts}`}>
+              <td>{formatDateTime(e.ts, i18n.language)}</td>
+              <td>{e.kind}</td>
+              <td>{Object.keys(e.data).length > 0 ? JSON.stringify(e.data) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

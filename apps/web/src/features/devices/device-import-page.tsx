@@ -1,0 +1,15 @@
+import { useTranslation } from 'react-i18next';
+import { usePageTitle } from '../../app/use-page-title';
+import { CsvImportPanel } from '../../components/csv-import-panel';
+
+export function DeviceImportPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('deviceImport.title'));
+  return (
+    <>
+      <h1>{t('deviceImport.title')}</h1>
+      <p id="device-import-help">{t('deviceImport.help')}</p>
+      <CsvImportPanel endpoint="/devices/import" helpId="device-import-help" />
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import { useTranslation } from 'react-i18next';
+import type { DeviceProfile } from '@civitas/contracts/devices';
+import { formatDateTime } from '../../app/localized';
+import type { MetricState, MetricValue } from './device-api';
+
+export function formatValue(value: MetricValue, unit: string | null | undefined, lang: string): string {
+  if (value === null) return '—';
+  if (typeof value === 'number') {
+    const text = value.toLocaleString(lang, { maximumFractionDigits: 3 });
+    return unit ? `${text} ${unit}` : text;
+  }
+  return String(value);
+}
+
+/** The digital twin: the newest value of each metric; values outside the profile's range are flagged. */
+export function LatestState({
+  states,
+  profile,
+}: {
+  states: MetricState[];
+  profile: DeviceProfile | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const unitOf = (metric: string) => profile?.metrics.find((m) => m.key === metric)?.unit ?? null;
+  if (states.length === 0) return <p className="muted">{t('device.noReadings')}</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="latest-state">
+        <caption>{t('device.latestCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('device.metric')}</th>
+            <th scope="col">{t('device.value')}</th>
+            <th scope="col">{t('device.readAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {states.map((s) => (
+            <tr key={s.metric} data-metric={s.metric}>
+              <th scope="row">{s.metric}</th>
+              <td data-testid={`latest-${s.metric}`}>
+                {formatValue(s.value, unitOf(s.metric), i18n.language)}
+                {s.outlier && (
+                  <span className="badge badge-outlier" title={t('device.outlierHelp')}>
+                    {t('device.outlier')}
+                  </span>
+                )}
+              </td>
+              <td>{formatDateTime(s.ts, i18n.language)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Merges live readings into the latest state; an older reading never replaces a newer one. */
+export function mergeStates(current: MetricState[], incoming: MetricState[]): MetricState[] {
+  const byMetric = new Map(current.map((s) => [s.metric, s]));
+  for (const r of incoming) {
+    const old = byMetric.get(r.metric);
+    if (!old || old.ts <= r.ts) byMetric.set(r.metric, r);
+  }
+  return [...byMetric.values()].sort((a, b) => a.metric.localeCompare(b.metric));
+}
