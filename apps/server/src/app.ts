@@ -12,6 +12,9 @@ import { registerTelemetryRoutes } from './modules/telemetry/telemetry.routes.js
 import { registerDeviceMapRoutes } from './modules/telemetry/device-map.routes.js';
 import { registerSystemRoutes } from './modules/system/system.routes.js';
 import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.js';
+import { registerCaseRoutes } from './modules/cases/cases.routes.js';
+import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js';
+import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
 import type { Services } from './services.js';
 import type { Config } from './config.js';
 import { version } from './version.js';
@@ -53,6 +56,9 @@ export async function buildApp(
   registerLiveRoutes(app, services.live, services.orgs);
   registerHttpIngestRoutes(app, services.directory, services.router, config.MQTT_MAX_PAYLOAD_BYTES);
   registerNgsiLdRoutes(app, services);
+  registerCaseConfigRoutes(app, services.caseConfig);
+  registerCaseRoutes(app, services.cases, services.caseActions);
+  registerNotificationRoutes(app, services.notifications);
   return app;
 }
 

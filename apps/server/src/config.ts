@@ -95,6 +95,10 @@ export const configSchema = z.object({
   TELEMETRY_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Run a small device simulator in demo mode so the dashboard is alive. */
   DEMO_SIMULATOR: bool.default(true),
+  /** Seconds between runs of the case deadline job (reminders and automatic escalation). */
+  CASE_DEADLINE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** A case deadline reminder goes out when less than this share (percent) of its window is left. */
+  CASE_REMINDER_LEAD_PERCENT: z.coerce.number().int().min(1).max(90).default(20),
 });
 
 export type Config = z.infer<typeof configSchema> & { demo: boolean; dataDir: string };

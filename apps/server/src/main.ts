@@ -74,12 +74,16 @@ async function main(): Promise<void> {
   }, 3_600_000);
   sweep.unref();
 
+  // Case deadlines: reminders before, escalation up the tree after (modules/cases/case-deadlines.job.ts).
+  services.caseDeadlines.start(config.CASE_DEADLINE_INTERVAL_SECONDS * 1000);
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     simulator?.abort();
+    services.caseDeadlines.stop();
     await doors.close();
     await app.close();
     await services.writer.close();

@@ -30,6 +30,8 @@ import { RetentionJob } from './modules/telemetry/retention.js';
 import { TelemetryRepository } from './modules/telemetry/telemetry.repository.js';
 import { TelemetryService } from './modules/telemetry/telemetry.service.js';
 import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
+import { createCaseCenter } from './modules/cases/case-center.js';
+import type { Clock } from './modules/cases/case-clock.js';
 import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
 import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 
@@ -42,6 +44,8 @@ export function createServices(opts: {
   database: Database;
   cipher: FieldCipher;
   logger: Logger;
+  /** The case center's clock; tests pass a ManualClock to move deadlines. */
+  clock?: Clock;
 }) {
   const { db } = opts.database;
   const { config } = opts;
@@ -88,7 +92,17 @@ export function createServices(opts: {
     rateBurst: config.DEVICE_RATE_BURST,
   });
   const router = new MqttRouter(directory, ingest, config.MQTT_MAX_PAYLOAD_BYTES);
+  const caseCenter = createCaseCenter({
+    db,
+    orgs,
+    audit,
+    bus,
+    logger: opts.logger,
+    reminderLeadPercent: config.CASE_REMINDER_LEAD_PERCENT,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return {
+    ...caseCenter,
     database: opts.database,
     bus,
     profilesRepo,

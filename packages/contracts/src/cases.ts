@@ -328,12 +328,20 @@ export const caseAction = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('escalate'), version, reason }),
   z.object({ action: z.literal('supervise'), version, note: z.string().trim().max(2000).optional() }),
-  z.object({ action: z.literal('merge'), version, into: z.uuid(), note: z.string().trim().max(2000).optional() }),
+  z.object({
+    action: z.literal('merge'),
+    version,
+    into: z.uuid(),
+    note: z.string().trim().max(2000).optional(),
+  }),
   z.object({
     action: z.literal('comment'),
     version,
     note: reason,
-    internal: z.boolean().default(true).describe('internal notes are staff-only; residents always post public'),
+    internal: z
+      .boolean()
+      .default(true)
+      .describe('internal notes are staff-only; residents always post public'),
   }),
 ]);
 export type CaseAction = z.infer<typeof caseAction>;

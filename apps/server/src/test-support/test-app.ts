@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
+import type { Clock } from '../modules/cases/case-clock.js';
 import { FieldCipher } from '../platform/crypto/field-cipher.js';
 import type { App } from '../platform/http/http-server.js';
 import { createServices, type Services } from '../services.js';
@@ -18,7 +19,10 @@ export interface TestApp {
 }
 
 /** The real application over a fresh database (engine per TEST_DB), seeded with the fixture tree. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATA_DIR: '/nonexistent',
@@ -31,6 +35,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     database,
     cipher: new FieldCipher(randomBytes(32)),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const app = await buildApp(config, services, { webRoot: null });
   await app.ready();

@@ -1,0 +1,482 @@
+import type { CaseAction, CaseState } from '@civitas/contracts/cases';
+import { rolePermissions, type Role } from '@civitas/contracts/roles';
+import type { Kysely, Transaction } from 'kysely';
+import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
+import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
+import { HOUR, type Clock } from './case-clock.js';
+import type { CaseEffects } from './case-effects.js';
+import { caseMessages } from './case-messages.js';
+import { handleGrant, handlerRoleFor, isReporter, readGrant, supervisorGrant } from './case-policy.js';
+import { nextState, workflow } from './case-workflow.js';
+import { presentCase, presentPublicCase } from './cases.presenter.js';
+import type { CaseDetailRow, CasePatch, CasesRepository } from './cases.repository.js';
+import { scopeOf } from './cases.service.js';
+import type { CaseDB } from './cases.tables.js';
+
+type Ctx = RequestContext & { actor: Actor };
+type Units = { parent: OrgUnitRow | undefined; target: OrgUnitRow | undefined };
+type Tx = Transaction<CaseDB>;
+/** What one action does beyond the state change; returned by each handler. */
+interface Outcome {
+  patch: CasePatch;
+  visibility?: 'public' | 'internal';
+  note?: string | null;
+  data?: Record<string, unknown>;
+  after?: (trx: Tx, c: CaseDetailRow) => Promise<void>;
+}
+
+const supervisorRoles = ['community_admin', 'street_officer', 'district_commander'] as const;
+
+/**
+ * Every action on a case: one transaction that locks the row, checks who may act, checks the
+ * version and the state machine (case-workflow.ts), applies the change and leaves the timeline
+ * event, audit row and notifications behind. Refusals change nothing.
+ */
+export class CaseActionsService {
+  constructor(
+    private readonly db: Kysely<CaseDB>,
+    private readonly repo: CasesRepository,
+    private readonly orgs: OrgsService,
+    private readonly effects: CaseEffects,
+    private readonly clock: Clock,
+  ) {}
+
+  async act(ctx: Ctx, id: string, a: CaseAction): Promise<CaseDetailRow> {
+    const now = this.clock.now();
+    // Org units an action moves the case to are looked up before the row is locked: the orgs
+    // service reads outside this transaction, and the version check below proves nothing moved.
+    const seen = await this.repo.find(id);
+    if (!seen) throw notFound('Case');
+    this.authorize(ctx.actor, seen, a);
+    const units = await this.unitsFor(seen, a);
+    const { before, to } = await this.db.transaction().execute(async (trx) => {
+      const c = await this.repo.findForUpdate(trx, id);
+      if (!c) throw notFound('Case');
+      const grant = this.authorize(ctx.actor, c, a);
+      if (c.version !== a.version || c.version !== seen.version) throw this.stale(ctx.actor, c);
+      const next = nextState(
+        { state: c.state as CaseState, pausedFrom: c.paused_from as CaseState | null },
+        a.action,
+      );
+      if (next === null)
+        throw conflict('illegal_transition', `${a.action}: not allowed while the case is ${c.state}`, {
+          state: c.state,
+          allowedFrom: workflow[a.action].from,
+        });
+      const out = await this.outcome(trx, ctx, c, a, grant, units, now);
+      const patch: CasePatch = { ...out.patch };
+      if (next !== c.state) patch.state = next;
+      if (!(await this.repo.update(trx, id, a.version, patch, now))) throw this.stale(ctx.actor, c);
+      const after = (await this.repo.find(id, trx))!;
+      await this.effects.record(trx, ctx, after, {
+        action: a.action,
+        from: c.state as CaseState,
+        to: next,
+        visibility: out.visibility ?? 'public',
+        note: out.note ?? null,
+        data: out.data ?? {},
+        grant,
+        ...(grant ? {} : { role: 'resident' }),
+        at: now,
+      });
+      if (next !== c.state) await this.effects.notifyReporters(trx, after, next, now);
+      await out.after?.(trx, after);
+      return { before: c, to: next };
+    });
+    const row = (await this.repo.find(id))!;
+    if (to !== before.state) this.effects.changed(row, a.action, before.state as CaseState, to, now);
+    return row;
+  }
+
+  /**
+   * Who may take the action: handlers hold case.handle over the holding unit, the reporter acts on
+   * their own report (staff act for reporters without an account: hotline callers, sensors), and
+   * supervisors sit above the holding unit. Someone who can read the case hears what they lack.
+   */
+  private authorize(actor: Actor, c: CaseDetailRow, a: CaseAction): Grant | undefined {
+    const scope = scopeOf(c);
+    const reader = readGrant(actor, scope);
+    const reporter = isReporter(actor, scope);
+    if (!reader && !reporter) throw notFound('Case');
+    const handler = handleGrant(actor, scope);
+    const where = `${c.resp_code}${c.responsible_department ? ` (${c.responsible_department})` : ''}`;
+    switch (workflow[a.action].who) {
+      case 'handler':
+        if (handler) return handler;
+        throw forbidden(`${a.action}: you are not responsible for this case; it is held by ${where}`);
+      case 'reporter':
+        if (reporter) return undefined;
+        if (!c.reporter_id && handler) return handler;
+        throw forbidden(`${a.action}: only the reporter can ${a.action} the resolution`);
+      case 'supervisor': {
+        const g = supervisorGrant(actor, scope);
+        if (g) return g;
+        throw forbidden(`${a.action}: supervision (督办) needs a supervising role above ${c.resp_code}`);
+      }
+      case 'handler_or_reporter':
+        if (handler) return handler;
+        if (reporter) return undefined;
+        throw forbidden(`${a.action}: you are not responsible for this case; it is held by ${where}`);
+    }
+  }
+
+  private stale(actor: Actor, c: CaseDetailRow): AppError {
+    const current = readGrant(actor, scopeOf(c)) ? presentCase(c, this.clock.now()) : presentPublicCase(c);
+    return conflict(
+      'stale_version',
+      `The case was changed by someone else (now version ${c.version}, ${c.state}); reload and try again.`,
+      {
+        current,
+      },
+    );
+  }
+
+  private async unitsFor(c: CaseDetailRow, a: CaseAction): Promise<Units> {
+    if (a.action === 'escalate') return { parent: await this.parentOf(c), target: undefined };
+    if (a.action === 'transfer')
+      return { parent: undefined, target: await this.orgs.findById(a.toUnitId ?? c.responsible_unit_id) };
+    return { parent: undefined, target: undefined };
+  }
+
+  private parentOf(c: CaseDetailRow): Promise<OrgUnitRow | undefined> {
+    return c.resp_parent_id ? this.orgs.findById(c.resp_parent_id) : Promise.resolve(undefined);
+  }
+
+  private async outcome(
+    trx: Tx,
+    ctx: Ctx,
+    c: CaseDetailRow,
+    a: CaseAction,
+    grant: Grant | undefined,
+    units: Units,
+    now: Date,
+  ): Promise<Outcome> {
+    const respWindow = () => new Date(now.getTime() + c.response_hours * HOUR);
+    const resWindow = () => new Date(now.getTime() + c.resolution_hours * HOUR);
+    switch (a.action) {
+      case 'accept':
+        return { patch: {}, note: a.note ?? null };
+      case 'reject':
+        return { patch: { rejection_reason: a.reason }, note: a.reason };
+      case 'assign': {
+        await this.assertAssignable(trx, c, a.assigneeId);
+        return {
+          patch: { assignee_id: a.assigneeId, responded_at: c.responded_at ?? now },
+          data: { assigneeId: a.assigneeId },
+          after: (t, row) =>
+            this.effects.send(
+              t,
+              [a.assigneeId],
+              'case.assigned',
+              row.id,
+              caseMessages.assigned(row.ref, row.title),
+              now,
+            ),
+        };
+      }
+      case 'start':
+        return { patch: {} };
+      case 'pause':
+        return { patch: { paused_from: c.state, paused_at: now }, note: a.reason };
+      case 'resume': {
+        // The clock stood still while waiting on the reporter: both deadlines move by the pause.
+        const shift = now.getTime() - (c.paused_at ?? now).getTime();
+        return {
+          patch: {
+            paused_from: null,
+            paused_at: null,
+            response_due_at: new Date(c.response_due_at.getTime() + shift),
+            resolution_due_at: new Date(c.resolution_due_at.getTime() + shift),
+          },
+          note: a.note ?? null,
+          data: { pausedMs: shift },
+        };
+      }
+      case 'resolve': {
+        if (c.requires_photo && (await this.repo.countAttachments(c.id, { imagesOnly: true }, trx)) === 0)
+          throw badRequest(
+            'photo_required',
+            `resolve: category ${c.category_code} needs photo evidence; attach a photo to the case before resolving`,
+          );
+        return { patch: { resolution_note: a.note, resolved_at: now }, note: a.note };
+      }
+      case 'confirm':
+        return {
+          patch: { satisfaction: a.satisfaction, closed_at: now },
+          note: a.comment ?? null,
+          data: { satisfaction: a.satisfaction },
+        };
+      case 'dispute':
+        return {
+          patch: {
+            satisfaction: a.satisfaction ?? null,
+            resolved_at: null,
+            resolution_note: null,
+            response_due_at: respWindow(),
+            resolution_due_at: resWindow(),
+            response_reminded: false,
+            resolution_reminded: false,
+          },
+          note: a.reason,
+          data: a.satisfaction ? { satisfaction: a.satisfaction } : {},
+        };
+      case 'transfer':
+        return this.transfer(ctx.actor, c, a, units.target, now);
+      case 'escalate':
+        return this.escalation(c, units.parent, a.reason, false, now);
+      case 'supervise': {
+        if (!grant) throw forbidden('supervise: no supervising grant');
+        if (c.supervised && c.supervised_by_unit_id === grant.orgUnitId)
+          throw conflict('already_supervised', `supervise: your unit already supervises case ${c.ref}`);
+        return {
+          patch: {
+            supervised: true,
+            supervised_by_unit_id: grant.orgUnitId,
+            supervised_at: now,
+            supervision_note: a.note ?? null,
+          },
+          data: { byUnitId: grant.orgUnitId, note: a.note ?? null },
+          after: async (t, row) => {
+            const m = caseMessages.supervised(row.ref, row.title);
+            await this.effects.notifyStaffAt(
+              t,
+              row.responsible_unit_id,
+              [row.responsible_role],
+              row.responsible_department,
+              'case.supervised',
+              row.id,
+              m,
+              now,
+            );
+            if (row.assignee_id)
+              await this.effects.send(t, [row.assignee_id], 'case.supervised', row.id, m, now);
+          },
+        };
+      }
+      case 'merge':
+        return this.merge(trx, ctx, c, a.into, a.note ?? null, now);
+      case 'comment': {
+        const internal = grant ? a.internal : false;
+        return { patch: {}, visibility: internal ? 'internal' : 'public', note: a.note };
+      }
+    }
+  }
+
+  /** The assignee must be able to handle the case where it is held (same rules as for actors). */
+  private async assertAssignable(trx: Tx, c: CaseDetailRow, userId: string): Promise<void> {
+    const grants = await this.repo.grantsOf(userId, trx);
+    const ok = grants.some(
+      (g) =>
+        g.kind === 'staff' &&
+        g.disabled_at === null &&
+        rolePermissions[g.role as Role].includes('case.handle') &&
+        c.resp_path.startsWith(g.path) &&
+        (g.role !== 'department_staff' || g.department === c.responsible_department),
+    );
+    if (!ok)
+      throw badRequest(
+        'assignee_not_responsible',
+        `assigneeId: that user cannot handle cases held by ${c.resp_code}`,
+      );
+  }
+
+  private transfer(
+    actor: Actor,
+    c: CaseDetailRow,
+    a: Extract<CaseAction, { action: 'transfer' }>,
+    unit: OrgUnitRow | undefined,
+    now: Date,
+  ): Outcome {
+    if (!unit) throw badRequest('unit_not_found', 'toUnitId: no such org unit');
+    // A case may move to a unit on its own line of the tree or within the actor's own reach.
+    if (
+      !c.unit_path.startsWith(unit.path) &&
+      !handleGrant(actor, { ...scopeOf(c), responsiblePath: unit.path })
+    )
+      throw forbidden(`transfer: ${unit.code} is neither above the case location nor within your units`);
+    const department =
+      a.toDepartment === undefined
+        ? a.toRole && a.toRole !== 'department_staff'
+          ? null
+          : c.category_department
+        : a.toDepartment;
+    const role = a.toRole ?? (department ? 'department_staff' : handlerRoleFor(unit.type));
+    if (role === 'department_staff' && !department)
+      throw badRequest('department_required', 'toDepartment: say which department takes the case');
+    if (
+      unit.id === c.responsible_unit_id &&
+      department === c.responsible_department &&
+      role === c.responsible_role
+    )
+      throw badRequest('transfer_to_same', 'transfer: the case is already held there');
+    return {
+      patch: {
+        responsible_unit_id: unit.id,
+        responsible_department: role === 'department_staff' ? department : null,
+        responsible_role: role,
+        assignee_id: null,
+        response_due_at: new Date(now.getTime() + c.response_hours * HOUR),
+        response_reminded: false,
+      },
+      data: { toUnitId: unit.id, toDepartment: department, toRole: role, reason: a.reason },
+      after: (t, row) =>
+        this.effects.notifyStaffAt(
+          t,
+          unit.id,
+          [role],
+          row.responsible_department,
+          'case.transferred',
+          row.id,
+          caseMessages.transferred(row.ref, row.title),
+          now,
+        ),
+    };
+  }
+
+  /**
+   * One level up the tree (grid → community → street/township → district). The new level gets a
+   * fresh response window; a missed resolution deadline gets a fresh resolution window too, and the
+   * miss stays on the timeline for the metrics.
+   */
+  private escalation(
+    c: CaseDetailRow,
+    parent: OrgUnitRow | undefined,
+    reason: string | null,
+    automatic: boolean,
+    now: Date,
+  ): Outcome {
+    if (!parent)
+      throw badRequest(
+        'already_at_top',
+        `escalate: case ${c.ref} is already held by ${c.resp_code}, the top of the tree`,
+      );
+    const role = handlerRoleFor(parent.type);
+    const resolutionMissed = c.resolution_due_at < now;
+    return {
+      patch: {
+        responsible_unit_id: parent.id,
+        responsible_department: null,
+        responsible_role: role,
+        assignee_id: null,
+        escalation_level: c.escalation_level + 1,
+        response_due_at: new Date(now.getTime() + c.response_hours * HOUR),
+        response_reminded: false,
+        ...(resolutionMissed
+          ? {
+              resolution_due_at: new Date(now.getTime() + c.resolution_hours * HOUR),
+              resolution_reminded: false,
+            }
+          : {}),
+      },
+      data: {
+        automatic,
+        fromUnitId: c.responsible_unit_id,
+        toUnitId: parent.id,
+        reason,
+        missedDeadline: automatic ? (resolutionMissed ? 'resolution' : 'response') : null,
+      },
+      after: (t, row) =>
+        this.effects.notifyStaffAt(
+          t,
+          parent.id,
+          [role, ...supervisorRoles],
+          null,
+          'case.escalated',
+          row.id,
+          caseMessages.escalated(row.ref, row.title, automatic),
+          now,
+        ),
+    };
+  }
+
+  /** The deadline job's escalation: no actor, the same rules, a re-check under the row lock. */
+  async autoEscalate(id: string, now: Date): Promise<boolean> {
+    const ctx: RequestContext = { actor: null, requestId: 'case-deadlines', ip: '127.0.0.1' };
+    const seen = await this.repo.find(id);
+    const parent = seen ? await this.parentOf(seen) : undefined;
+    if (!seen || !parent) return false;
+    const done = await this.db.transaction().execute(async (trx) => {
+      const c = await this.repo.findForUpdate(trx, id);
+      // Changed since it was read: the next run looks again.
+      if (!c || c.version !== seen.version) return null;
+      const state = c.state as CaseState;
+      const overdue =
+        (['submitted', 'accepted', 'reopened'].includes(state) && c.response_due_at < now) ||
+        (['assigned', 'in_progress'].includes(state) && c.resolution_due_at < now);
+      const to = nextState({ state, pausedFrom: null }, 'escalate');
+      if (!overdue || !to) return null;
+      const out = this.escalation(c, parent, null, true, now);
+      await this.repo.update(trx, id, c.version, { ...out.patch, state: to }, now);
+      const after = (await this.repo.find(id, trx))!;
+      await this.effects.record(trx, ctx, after, {
+        action: 'escalate',
+        from: state,
+        to,
+        visibility: 'public',
+        data: out.data ?? {},
+        at: now,
+      });
+      if (to !== state) await this.effects.notifyReporters(trx, after, to, now);
+      await out.after?.(trx, after);
+      return { from: state, to };
+    });
+    if (!done) return false;
+    const row = (await this.repo.find(id))!;
+    if (done.to !== done.from) this.effects.changed(row, 'escalate', done.from, done.to, now);
+    return true;
+  }
+
+  /** Merge into another open case: both reporters follow the survivor and both hear of it. */
+  private async merge(
+    trx: Tx,
+    ctx: Ctx,
+    c: CaseDetailRow,
+    intoId: string,
+    note: string | null,
+    now: Date,
+  ): Promise<Outcome> {
+    if (intoId === c.id) throw badRequest('merge_into_self', 'into: a case cannot be merged into itself');
+    const target = await this.repo.findForUpdate(trx, intoId);
+    if (!target || !readGrant(ctx.actor, scopeOf(target)))
+      throw badRequest('merge_target_not_found', 'into: no such case in your units');
+    if (
+      !['submitted', 'accepted', 'assigned', 'in_progress', 'pending_info', 'reopened'].includes(target.state)
+    )
+      throw conflict(
+        'merge_target_closed',
+        `into: case ${target.ref} is ${target.state}; merge into an open case`,
+      );
+    return {
+      patch: { duplicate_of: target.id },
+      note,
+      data: { duplicateOf: target.id, intoRef: target.ref },
+      after: async (t, row) => {
+        const people = new Set(await this.repo.followers(row.id, t));
+        if (row.reporter_id) people.add(row.reporter_id);
+        if (target.reporter_id) people.add(target.reporter_id);
+        await this.repo.follow(t, target.id, [...people], 'merged');
+        await this.repo.update(t, target.id, target.version, {}, now);
+        await this.effects.record(t, ctx, target, {
+          action: 'merged_in',
+          from: null,
+          to: null,
+          visibility: 'public',
+          data: { duplicateOf: null, fromCaseId: row.id, fromRef: row.ref },
+          grant: handleGrant(ctx.actor, scopeOf(row)),
+          at: now,
+        });
+        const reporters = [row.reporter_id, target.reporter_id].filter((x): x is string => x !== null);
+        await this.effects.send(
+          t,
+          reporters,
+          'case.merged',
+          target.id,
+          caseMessages.merged(row.ref, target.ref),
+          now,
+        );
+      },
+    };
+  }
+}

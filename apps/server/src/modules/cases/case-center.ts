@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { EventBus } from '../../platform/bus/event-bus.js';
+import type { DB } from '../../platform/db/schema.js';
+import { NotificationsRepository } from '../notifications/notifications.repository.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
+import { CaseActionsService } from './case-actions.service.js';
+import { subscribeAlarmIntake } from './case-alarm-intake.js';
+import { systemClock, type Clock } from './case-clock.js';
+import { CaseConfigRepository } from './case-config.repository.js';
+import { CaseConfigService } from './case-config.service.js';
+import { CaseDeadlineJob } from './case-deadlines.job.js';
+import { CaseEffects } from './case-effects.js';
+import { CasesRepository } from './cases.repository.js';
+import { CaseService } from './cases.service.js';
+import { withCaseTables } from './cases.tables.js';
+
+/** Wires the case center (called once by the composition root, services.ts). */
+export function createCaseCenter(deps: {
+  db: Kysely<DB>;
+  orgs: OrgsService;
+  audit: AuditLog;
+  bus: EventBus;
+  logger: Logger;
+  clock?: Clock;
+  reminderLeadPercent: number;
+}) {
+  const db = withCaseTables(deps.db);
+  const clock = deps.clock ?? systemClock;
+  const notifications = new NotificationsService(new NotificationsRepository(deps.db));
+  const casesRepo = new CasesRepository(db);
+  const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
+  const effects = new CaseEffects(casesRepo, notifications, deps.audit, deps.bus);
+  const cases = new CaseService(db, casesRepo, caseConfig, deps.orgs, effects, clock);
+  const caseActions = new CaseActionsService(db, casesRepo, deps.orgs, effects, clock);
+  const log = deps.logger.child({ area: 'cases' });
+  const caseDeadlines = new CaseDeadlineJob(db, casesRepo, caseActions, effects, clock, log, {
+    reminderLeadPercent: deps.reminderLeadPercent,
+  });
+  subscribeAlarmIntake(deps.bus, cases, log);
+  return { notifications, casesRepo, caseConfig, cases, caseActions, caseDeadlines, clock };
+}

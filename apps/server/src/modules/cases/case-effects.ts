@@ -1,0 +1,130 @@
+import type { CaseState } from '@civitas/contracts/cases';
+import type { Transaction } from 'kysely';
+import type { Grant, RequestContext } from '../../platform/auth/actor.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { EventBus } from '../../platform/bus/event-bus.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { caseMessages } from './case-messages.js';
+import './case-events.js';
+import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
+import { baseTx, type CaseDB } from './cases.tables.js';
+
+type Text = { 'zh-CN': string; en: string };
+export interface CaseEventInput {
+  action: string;
+  from: CaseState | null;
+  to: CaseState | null;
+  visibility: 'public' | 'internal';
+  note?: string | null;
+  data?: Record<string, unknown>;
+  grant?: Grant | undefined;
+  /** The role shown for the actor when no grant applies (the reporter). */
+  role?: string;
+  at: Date;
+}
+
+/**
+ * What every change to a case leaves behind, in the same transaction: the timeline event, the
+ * audit row and the notifications; and after commit, the bus event.
+ */
+export class CaseEffects {
+  constructor(
+    private readonly repo: CasesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditLog,
+    private readonly bus: EventBus,
+  ) {}
+
+  async record(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, e: CaseEventInput) {
+    await this.repo.addEvent(trx, {
+      case_id: c.id,
+      at: e.at,
+      actor_id: ctx.actor?.userId ?? null,
+      actor_name: ctx.actor?.displayName ?? 'system',
+      actor_role: e.grant?.role ?? e.role ?? (ctx.actor ? null : 'system'),
+      action: e.action,
+      from_state: e.from,
+      to_state: e.to,
+      visibility: e.visibility,
+      note: e.note ?? null,
+      data: e.data ?? {},
+    });
+    await this.audit.append(baseTx(trx), ctx, {
+      action: `case.${e.action}`,
+      targetType: 'case',
+      targetId: c.id,
+      targetUnitId: c.org_unit_id,
+      ...(e.grant ? { grant: e.grant } : {}),
+      detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}) },
+    });
+  }
+
+  /** The reporter and every follower hear of each state change (issue 4, notifications). */
+  async notifyReporters(trx: Transaction<CaseDB>, c: CaseDetailRow, to: CaseState, at: Date) {
+    const people = new Set(await this.repo.followers(c.id, trx));
+    if (c.reporter_id) people.add(c.reporter_id);
+    const m = caseMessages.stateChanged(c.ref, c.title, to);
+    await this.send(trx, [...people], 'case.state', c.id, m, at);
+  }
+
+  /** Staff holding one of the roles directly on the unit (department staff: of the department). */
+  async notifyStaffAt(
+    trx: Transaction<CaseDB>,
+    unitId: string,
+    roles: readonly string[],
+    department: string | null,
+    kind: string,
+    caseId: string,
+    m: { title: Text; body: Text },
+    at: Date,
+  ) {
+    const staff = await this.repo.staffAt(unitId, roles, department, trx);
+    await this.send(
+      trx,
+      staff.map((s) => s.id),
+      kind,
+      caseId,
+      m,
+      at,
+    );
+  }
+
+  async send(
+    trx: Transaction<CaseDB>,
+    userIds: string[],
+    kind: string,
+    caseId: string,
+    m: { title: Text; body: Text },
+    at: Date,
+  ) {
+    await this.notifications.send(
+      baseTx(trx),
+      userIds.map((userId) => ({ userId, kind, caseId, title: m.title, body: m.body })),
+      at,
+    );
+  }
+
+  changed(c: CaseDetailRow, action: string, from: CaseState, to: CaseState, at: Date) {
+    this.bus.publish('case.changed', {
+      caseId: c.id,
+      ref: c.ref,
+      action,
+      from,
+      to,
+      orgUnitPath: c.unit_path,
+      responsibleUnitId: c.responsible_unit_id,
+      at: at.toISOString(),
+    });
+  }
+
+  created(c: CaseDetailRow) {
+    this.bus.publish('case.created', {
+      caseId: c.id,
+      ref: c.ref,
+      channel: c.channel as never,
+      categoryCode: c.category_code,
+      orgUnitPath: c.unit_path,
+      at: c.created_at.toISOString(),
+    });
+  }
+}

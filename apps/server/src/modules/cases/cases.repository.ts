@@ -1,0 +1,341 @@
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type { Grant } from '../../platform/auth/actor.js';
+import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate } from './cases.tables.js';
+
+type Insert = Omit<
+  CasesTable,
+  | 'id'
+  | 'ref'
+  | 'escalation_level'
+  | 'supervised'
+  | 'response_reminded'
+  | 'resolution_reminded'
+  | 'version'
+  | 'attributes'
+  | 'created_at'
+  | 'updated_at'
+> & { attributes: Record<string, unknown>; created_at: Date; updated_at: Date };
+export type CasePatch = Omit<CaseUpdate, 'id' | 'ref' | 'version' | 'updated_at' | 'attributes'>;
+
+export interface CaseListFilter {
+  /** case.read grants of a staff member; each one reaches its subtree (department staff: their department). */
+  grants?: Grant[];
+  /** A resident: cases they reported or follow. */
+  userId?: string;
+  unitPath?: string | undefined;
+  states?: string[] | undefined;
+  categoryIds?: string[] | undefined;
+  channel?: string | undefined;
+  supervised?: boolean | undefined;
+  overdueAt?: Date | undefined;
+  assigneeId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** The only SQL of the case center's cases, timeline, followers and attachments. */
+export class CasesRepository {
+  constructor(private readonly db: Kysely<CaseDB>) {}
+
+  private detail(ex: CaseExecutor = this.db) {
+    return ex
+      .selectFrom('cases as c')
+      .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+      .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
+      .innerJoin('org_units as r', 'r.id', 'c.responsible_unit_id')
+      .leftJoin('org_units as s', 's.id', 'c.supervised_by_unit_id')
+      .leftJoin('users as a', 'a.id', 'c.assignee_id')
+      .leftJoin('users as rep', 'rep.id', 'c.reporter_id')
+      .selectAll('c')
+      .select([
+        'cat.code as category_code',
+        'cat.name_zh as category_name_zh',
+        'cat.name_en as category_name_en',
+        'cat.requires_photo',
+        'cat.response_hours',
+        'cat.resolution_hours',
+        'cat.department as category_department',
+        'u.code as unit_code',
+        'u.path as unit_path',
+        'u.name_zh as unit_name_zh',
+        'u.name_en as unit_name_en',
+        'r.code as resp_code',
+        'r.path as resp_path',
+        'r.type as resp_type',
+        'r.parent_id as resp_parent_id',
+        'r.name_zh as resp_name_zh',
+        'r.name_en as resp_name_en',
+        's.code as sup_code',
+        's.name_zh as sup_name_zh',
+        's.name_en as sup_name_en',
+        'a.display_name as assignee_name',
+        'rep.display_name as reporter_name',
+      ]);
+  }
+
+  find(id: string, ex: CaseExecutor = this.db) {
+    return this.detail(ex).where('c.id', '=', id).executeTakeFirst();
+  }
+
+  /** Loads and row-locks the case for a transition: concurrent actions on one case queue here. */
+  findForUpdate(trx: Transaction<CaseDB>, id: string) {
+    return this.detail(trx).where('c.id', '=', id).forUpdate('c').executeTakeFirst();
+  }
+
+  findBySource(channel: string, sourceRef: string) {
+    return this.detail()
+      .where('c.channel', '=', channel)
+      .where('c.source_ref', '=', sourceRef)
+      .executeTakeFirst();
+  }
+
+  async insert(trx: Transaction<CaseDB>, c: Insert): Promise<string> {
+    const ref = await sql<{ n: number }>`SELECT nextval('case_ref_seq')::int AS n`.execute(trx);
+    const n = ref.rows[0]!.n;
+    const row = await trx
+      .insertInto('cases')
+      .values({
+        ...c,
+        ref: `C${c.response_due_at.getUTCFullYear()}-${String(n).padStart(6, '0')}`,
+        attributes: JSON.stringify(c.attributes),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Applies the patch when the version still matches; undefined means someone else acted first. */
+  update(trx: Transaction<CaseDB>, id: string, version: number, patch: CasePatch, now: Date) {
+    return trx
+      .updateTable('cases')
+      .set({ ...patch, version: sql`version + 1`, updated_at: now })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returning(['id', 'version'])
+      .executeTakeFirst();
+  }
+
+  async list(f: CaseListFilter) {
+    let q = this.detail();
+    if (f.grants) {
+      const grants = f.grants;
+      if (grants.length === 0) return { rows: [], total: 0 };
+      q = q.where((eb) =>
+        eb.or(
+          grants.map((g) => {
+            const reach: Expression<SqlBool> = eb.or([
+              eb('u.path', 'like', `${g.orgUnitPath}%`),
+              eb('r.path', 'like', `${g.orgUnitPath}%`),
+            ]);
+            return g.role === 'department_staff'
+              ? eb.and([reach, eb('c.responsible_department', '=', g.department ?? '')])
+              : reach;
+          }),
+        ),
+      );
+    } else {
+      const userId = f.userId ?? '';
+      q = q.where((eb) =>
+        eb.or([
+          eb('c.reporter_id', '=', userId),
+          eb.exists(
+            eb
+              .selectFrom('case_followers as f')
+              .select('f.case_id')
+              .whereRef('f.case_id', '=', 'c.id')
+              .where('f.user_id', '=', userId),
+          ),
+        ]),
+      );
+    }
+    if (f.unitPath) {
+      const p = `${f.unitPath}%`;
+      q = q.where((eb) => eb.or([eb('u.path', 'like', p), eb('r.path', 'like', p)]));
+    }
+    if (f.states) q = q.where('c.state', 'in', f.states);
+    if (f.categoryIds) q = q.where('c.category_id', 'in', f.categoryIds);
+    if (f.channel) q = q.where('c.channel', '=', f.channel);
+    if (f.supervised !== undefined) q = q.where('c.supervised', '=', f.supervised);
+    if (f.assigneeId) q = q.where('c.assignee_id', '=', f.assigneeId);
+    if (f.overdueAt) {
+      const now = f.overdueAt;
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([
+            eb('c.state', 'in', ['submitted', 'accepted', 'reopened']),
+            eb('c.response_due_at', '<', now),
+          ]),
+          eb.and([eb('c.state', 'in', ['assigned', 'in_progress']), eb('c.resolution_due_at', '<', now)]),
+        ]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).offset(f.offset).execute(),
+      q
+        .clearSelect()
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.n };
+  }
+
+  /** Open cases of one category in the given H3 cells (the caller filters by exact distance). */
+  openInCells(categoryId: string, cells: string[], openStates: readonly string[]) {
+    if (cells.length === 0) return Promise.resolve([]);
+    return this.detail()
+      .where('c.category_id', '=', categoryId)
+      .where('c.h3', 'in', cells)
+      .where('c.state', 'in', [...openStates])
+      .orderBy('c.created_at')
+      .limit(200)
+      .execute();
+  }
+
+  /** Cases whose response or resolution deadline has passed, oldest first. */
+  overdue(now: Date, limit: number) {
+    return this.db
+      .selectFrom('cases')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', 'in', ['submitted', 'accepted', 'reopened']), eb('response_due_at', '<', now)]),
+          eb.and([eb('state', 'in', ['assigned', 'in_progress']), eb('resolution_due_at', '<', now)]),
+        ]),
+      )
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Marks cases whose deadline is within `leadPercent` of its window as reminded and returns them:
+   * the flag is set in the same statement, so two workers never remind twice.
+   */
+  async claimReminders(trx: Transaction<CaseDB>, now: Date, leadPercent: number) {
+    const response = await sql<{ id: string; kind: string }>`
+      UPDATE cases AS c SET response_reminded = true
+      FROM case_categories AS cat
+      WHERE cat.id = c.category_id AND NOT c.response_reminded
+        AND c.state IN ('submitted', 'accepted', 'reopened') AND c.response_due_at >= ${now}
+        AND c.response_due_at - make_interval(secs => cat.response_hours * 36.0 * ${leadPercent}::float8) <= ${now}
+      RETURNING c.id, 'response' AS kind`.execute(trx);
+    const resolution = await sql<{ id: string; kind: string }>`
+      UPDATE cases AS c SET resolution_reminded = true
+      FROM case_categories AS cat
+      WHERE cat.id = c.category_id AND NOT c.resolution_reminded
+        AND c.state IN ('assigned', 'in_progress') AND c.resolution_due_at >= ${now}
+        AND c.resolution_due_at - make_interval(secs => cat.resolution_hours * 36.0 * ${leadPercent}::float8) <= ${now}
+      RETURNING c.id, 'resolution' AS kind`.execute(trx);
+    return [...response.rows, ...resolution.rows];
+  }
+
+  // ---- timeline ----
+  async addEvent(
+    trx: Transaction<CaseDB>,
+    e: {
+      case_id: string;
+      at: Date;
+      actor_id: string | null;
+      actor_name: string | null;
+      actor_role: string | null;
+      action: string;
+      from_state: string | null;
+      to_state: string | null;
+      visibility: 'public' | 'internal';
+      note: string | null;
+      data: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await trx
+      .insertInto('case_events')
+      .values({ ...e, data: JSON.stringify(e.data) })
+      .execute();
+  }
+
+  events(caseId: string, includeInternal: boolean) {
+    let q = this.db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
+    if (!includeInternal) q = q.where('visibility', '=', 'public');
+    return q.orderBy('at').orderBy('seq').execute();
+  }
+
+  // ---- followers ----
+  async follow(
+    trx: Transaction<CaseDB>,
+    caseId: string,
+    userIds: string[],
+    reason: 'reporter' | 'merged' | 'follow',
+  ) {
+    if (userIds.length === 0) return;
+    await trx
+      .insertInto('case_followers')
+      .values(userIds.map((user_id) => ({ case_id: caseId, user_id, reason })))
+      .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing())
+      .execute();
+  }
+
+  async followers(caseId: string, ex: CaseExecutor = this.db): Promise<string[]> {
+    const rows = await ex
+      .selectFrom('case_followers')
+      .select('user_id')
+      .where('case_id', '=', caseId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async isFollower(caseId: string, userId: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('case_followers')
+      .select('case_id')
+      .where('case_id', '=', caseId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  // ---- attachments (stored by the attachment service; counted here for resolution evidence) ----
+  async countAttachments(caseId: string, opts: { imagesOnly?: boolean } = {}, ex: CaseExecutor = this.db) {
+    let q = ex
+      .selectFrom('case_attachments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('case_id', '=', caseId);
+    if (opts.imagesOnly) q = q.where('mime', 'like', 'image/%');
+    return (await q.executeTakeFirstOrThrow()).n;
+  }
+
+  // ---- the staff directory the case center routes to (read-only over identity's tables) ----
+  /** Active staff holding one of `roles` directly on the unit (department staff: of that department). */
+  async staffAt(
+    unitId: string,
+    roles: readonly string[],
+    department: string | null,
+    ex: CaseExecutor = this.db,
+  ) {
+    let q = ex
+      .selectFrom('role_grants as g')
+      .innerJoin('users as usr', 'usr.id', 'g.user_id')
+      .select(['usr.id', 'usr.display_name'])
+      .distinct()
+      .where('g.org_unit_id', '=', unitId)
+      .where('g.role', 'in', [...roles])
+      .where('usr.disabled_at', 'is', null);
+    if (department)
+      q = q.where((eb) =>
+        eb.or([eb('g.role', '!=', 'department_staff'), eb('g.department', '=', department)]),
+      );
+    return q.orderBy('usr.display_name').execute();
+  }
+
+  /** A user's grants with unit paths, to check that an assignee may handle the case. */
+  grantsOf(userId: string, ex: CaseExecutor = this.db) {
+    return ex
+      .selectFrom('role_grants as g')
+      .innerJoin('users as usr', 'usr.id', 'g.user_id')
+      .innerJoin('org_units as u', 'u.id', 'g.org_unit_id')
+      .select(['g.role', 'g.department', 'u.path', 'usr.kind', 'usr.disabled_at', 'usr.display_name'])
+      .where('g.user_id', '=', userId)
+      .execute();
+  }
+}
+
+export type CaseDetailRow = NonNullable<Awaited<ReturnType<CasesRepository['find']>>>;
+export type { CaseRow };

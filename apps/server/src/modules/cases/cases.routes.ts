@@ -1,0 +1,149 @@
+import {
+  caseAction,
+  caseDetail,
+  caseEvent,
+  caseListQuery,
+  createCase,
+  nearbyCase,
+  nearbyQuery,
+  publicCase,
+} from '@civitas/contracts/cases';
+import { z } from 'zod';
+import type { App } from '../../platform/http/http-server.js';
+import type { CaseActionsService } from './case-actions.service.js';
+import { presentCase, presentEvent, presentPublicCase } from './cases.presenter.js';
+import type { CaseDetailRow } from './cases.repository.js';
+import type { CaseService, CaseView } from './cases.service.js';
+
+const idParams = z.object({ id: z.uuid() });
+const tags = ['cases'];
+/** Staff get the full case, residents the public view; `view` says which one came. */
+const anyCase = z.union([
+  caseDetail.extend({ view: z.literal('staff') }),
+  publicCase.extend({ view: z.literal('public') }),
+]);
+
+export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseActionsService): void {
+  const present = (row: CaseDetailRow, view: CaseView) =>
+    view === 'staff'
+      ? { ...presentCase(row, cases.now()), view: 'staff' as const }
+      : { ...presentPublicCase(row), view: 'public' as const };
+
+  app.post(
+    '/api/v1/cases',
+    {
+      config: { access: 'case.report' },
+      schema: {
+        tags,
+        summary: 'Report a case (residents) or enter one (hotline, walk-in, patrol, external API)',
+        body: createCase,
+        response: { 201: anyCase },
+      },
+    },
+    async (req, reply) => {
+      const row = await cases.create({ ...req.ctx, actor: req.actor! }, req.body);
+      return reply.status(201).send(present(row, (await cases.viewOf(req.actor!, row)) ?? 'public'));
+    },
+  );
+
+  app.get(
+    '/api/v1/cases',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Staff: the case inbox of your units. Residents: the cases you reported or follow.',
+        querystring: caseListQuery,
+        response: {
+          200: z.object({
+            items: z.array(anyCase),
+            total: z.number(),
+            limit: z.number(),
+            offset: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { rows, total, view } = await cases.list(req.actor!, req.query);
+      return {
+        items: rows.map((r) => present(r, view)),
+        total,
+        limit: req.query.limit,
+        offset: req.query.offset,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/cases/nearby',
+    {
+      config: { access: 'case.read' },
+      schema: {
+        tags,
+        summary: 'Open cases of a category near a point (duplicate check at intake)',
+        querystring: nearbyQuery,
+        response: { 200: z.object({ items: z.array(nearbyCase) }) },
+      },
+    },
+    async (req) => ({
+      items: (await cases.nearby(req.actor!, req.query)).map(({ row, distanceM }) => ({
+        id: row.id,
+        ref: row.ref,
+        title: row.title,
+        state: row.state as z.infer<typeof nearbyCase>['state'],
+        distanceM: Math.round(distanceM * 10) / 10,
+        createdAt: row.created_at.toISOString(),
+        version: row.version,
+      })),
+    }),
+  );
+
+  app.get(
+    '/api/v1/cases/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, params: idParams, response: { 200: anyCase } },
+    },
+    async (req) => {
+      const { row, view } = await cases.get(req.actor!, req.params.id);
+      return present(row, view);
+    },
+  );
+
+  app.get(
+    '/api/v1/cases/:id/timeline',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Every event of the case; residents see public events without staff names',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(caseEvent) }) },
+      },
+    },
+    async (req) => {
+      const { view, events } = await cases.timeline(req.actor!, req.params.id);
+      return { items: events.map((e) => presentEvent(e, view, req.actor!.userId)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/cases/:id/actions',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Act on a case: accept, reject, assign, start, pause, resume, resolve, confirm, dispute, transfer, escalate, supervise, merge, comment. A stale version gets 409 with the current case.',
+        params: idParams,
+        body: caseAction,
+        response: { 200: anyCase },
+      },
+    },
+    async (req) => {
+      const row = await actions.act({ ...req.ctx, actor: req.actor! }, req.params.id, req.body);
+      return present(row, (await cases.viewOf(req.actor!, row)) ?? 'public');
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** Kysely's view of `notifications` (migrations/0007_cases.sql). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  case_id: string | null;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  created_at: Timestamp;
+  read_at: Date | null;
+}
+
+export type NotificationsDB = DB & { notifications: NotificationsTable };
+export type NotificationRow = Selectable<NotificationsTable>;
+export const withNotificationTables = (db: Kysely<DB>): Kysely<NotificationsDB> =>
+  db.withTables<{ notifications: NotificationsTable }>();
