@@ -15,6 +15,8 @@ import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.j
 import { registerCaseRoutes } from './modules/cases/cases.routes.js';
 import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js';
 import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
+import { registerOpen311Routes } from './modules/open311/open311.routes.js';
+import { registerOpen311AdminRoutes } from './modules/open311/open311-admin.routes.js';
 import type { Services } from './services.js';
 import type { Config } from './config.js';
 import { version } from './version.js';
@@ -59,6 +61,8 @@ export async function buildApp(
   registerCaseConfigRoutes(app, services.caseConfig);
   registerCaseRoutes(app, services.cases, services.caseActions);
   registerNotificationRoutes(app, services.notifications);
+  registerOpen311Routes(app, services.open311);
+  registerOpen311AdminRoutes(app, services.open311Keys, services.open311, services.cipher);
   return app;
 }
 

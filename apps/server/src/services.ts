@@ -32,6 +32,7 @@ import { TelemetryService } from './modules/telemetry/telemetry.service.js';
 import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
 import { createCaseCenter } from './modules/cases/case-center.js';
 import type { Clock } from './modules/cases/case-clock.js';
+import { createOpen311 } from './modules/open311/open311-module.js';
 import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
 import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 
@@ -101,8 +102,17 @@ export function createServices(opts: {
     reminderLeadPercent: config.CASE_REMINDER_LEAD_PERCENT,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const open311 = createOpen311({
+    db,
+    orgs,
+    audit,
+    cipher: opts.cipher,
+    cases: caseCenter.cases,
+    caseConfig: caseCenter.caseConfig,
+  });
   return {
     ...caseCenter,
+    ...open311,
     database: opts.database,
     bus,
     profilesRepo,

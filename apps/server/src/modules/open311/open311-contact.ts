@@ -1,0 +1,47 @@
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import { maskName, maskPhone } from '../registry/masking.js';
+import type { Submission } from './open311-form.js';
+import type { SubmitterContact } from './open311.schema.js';
+
+/**
+ * The submitter's contact from POST requests (email, phone, names, device and account ids) is
+ * personal data. It is kept only to reach the submitter about the case: sealed with the field
+ * cipher, bound to the case by the AAD, with masks for staff screens (ADR 0005), and it never
+ * appears in an Open311 response.
+ */
+const aad = (caseId: string) => `open311_requests.contact:${caseId}`;
+
+export function sealContact(cipher: FieldCipher, caseId: string, s: Submission): string | null {
+  const c: SubmitterContact = {
+    email: s.email ?? null,
+    phone: s.phone ?? null,
+    firstName: s.firstName ?? null,
+    lastName: s.lastName ?? null,
+    deviceId: s.deviceId ?? null,
+    accountId: s.accountId ?? null,
+  };
+  if (Object.values(c).every((v) => v === null)) return null;
+  return cipher.encrypt(JSON.stringify(c), aad(caseId));
+}
+
+export function openContact(cipher: FieldCipher, caseId: string, sealed: string | null): SubmitterContact {
+  if (!sealed)
+    return { email: null, phone: null, firstName: null, lastName: null, deviceId: null, accountId: null };
+  return JSON.parse(cipher.decrypt(sealed, aad(caseId))) as SubmitterContact;
+}
+
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  return `${[...local][0] ?? ''}***@${domain}`;
+}
+
+export function contactMasks(s: Submission) {
+  const name = [s.lastName, s.firstName].filter(Boolean).join(' ');
+  return {
+    emailMask: s.email ? maskEmail(s.email) : null,
+    phoneMask: s.phone ? maskPhone(s.phone) : null,
+    nameMask: name ? maskName(name) : null,
+  };
+}

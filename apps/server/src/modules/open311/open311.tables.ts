@@ -1,0 +1,42 @@
+import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
+import { withCaseTables, type CaseDB } from '../cases/cases.tables.js';
+
+/** Kysely's view of migrations/0009_open311.sql, joined onto the case center's tables. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface Open311ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  org_unit_id: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+
+export interface Open311RequestsTable {
+  case_id: string;
+  api_key_id: string;
+  media_url: string | null;
+  address_id: string | null;
+  contact_enc: string | null;
+  email_mask: string | null;
+  phone_mask: string | null;
+  name_mask: string | null;
+  created_at: Timestamp;
+}
+
+export type Open311Tables = {
+  open311_api_keys: Open311ApiKeysTable;
+  open311_requests: Open311RequestsTable;
+};
+
+export type Open311DB = CaseDB & Open311Tables;
+export type ApiKeyRow = Selectable<Open311ApiKeysTable>;
+
+export const withOpen311Tables = (db: Kysely<DB>): Kysely<Open311DB> =>
+  withCaseTables(db).withTables<Open311Tables>();
