@@ -39,11 +39,17 @@ export interface WriterOptions {
  * one transaction runs, the next batch accumulates. The buffer is bounded; when it is full,
  * `write` waits, which holds back PUBACKs and so slows publishers at the broker. When the
  * database is unreachable, the batch is retried with backoff until it succeeds; nothing is dropped.
+ *
+ * Before taking each batch the loop yields to the event loop (one I/O poll), so that messages
+ * already waiting in sockets join the batch. Without it, on PGlite, whose queries run on this
+ * thread, no socket is read while a commit runs, the next commit starts with the handful of
+ * messages that arrived in between, and the fixed cost per commit caps throughput (ADR 0010).
  */
 export class TelemetryWriter {
   private queue: Pending[] = [];
   private buffered = 0;
   private spaceWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
   private flushing = false;
   private closed = false;
   private failures = 0;
@@ -77,7 +83,8 @@ export class TelemetryWriter {
 
   /** Waits until everything queued so far is written. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await new Promise((r) => setTimeout(r, 5));
+    while (this.queue.length > 0 || this.flushing)
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
@@ -100,6 +107,7 @@ export class TelemetryWriter {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const group = this.take();
         await this.commitWithRetry(group);
         for (const p of group) {
@@ -111,6 +119,7 @@ export class TelemetryWriter {
       }
     } finally {
       this.flushing = false;
+      for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
