@@ -129,6 +129,19 @@ describe('discovery and services', () => {
     expect(d.endpoints.endpoint[0]!.formats.format).toEqual(['text/xml', 'application/json']);
   });
 
+  it('documents the Open311 and key routes in the OpenAPI description', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/open311/v2/requests.json',
+        '/open311/v2/services/{file}',
+        '/api/v1/open311-keys',
+      ]),
+    );
+  });
+
   it('lists the categories as services, without the private ones', async () => {
     const res = await get(`${V2}/services.json`);
     expect(res.statusCode).toBe(200);
