@@ -1,6 +1,6 @@
 -- The case center (一网统管): one case model for every channel, a bilingual category tree,
 -- routing rules, the timeline, followers, attachments and in-app notifications.
--- See docs/cases.md and docs/adr/0010-case-workflow-and-escalation.md.
+-- See docs/cases.md and docs/adr/0014-case-workflow-and-escalation.md.
 
 CREATE TABLE case_categories (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
+import type { Actor } from '../platform/auth/actor.js';
 import type { Client, TestApp } from './test-app.js';
 
 /** Points inside the fixture grids (test-support/fixtures.ts): G1 and G2 in community C1, G3 in C2. */
@@ -32,11 +33,28 @@ export async function attachPhoto(t: TestApp, caseId: string, userId: string | n
 }
 
 export async function userId(t: TestApp, username: string): Promise<string> {
-  const u = await t.services.identityRepo.findUserByUsername(username);
+  const u = await t.services.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirst();
   if (!u) throw new Error(`no user ${username}`);
   return u.id;
 }
 
 export async function caseRow(t: TestApp, id: string) {
   return t.services.casesRepo.find(id);
+}
+
+/** The actor a signed-in user is, resolved the way every request resolves it. */
+export async function actorOf(t: TestApp, username: string): Promise<Actor> {
+  const client = await t.login(username);
+  const token = client.cookie.replace(/^civitas_session=/, '');
+  const actor = await t.services.auth.authenticate({
+    sessionToken: token,
+    bearerToken: undefined,
+    ip: '127.0.0.1',
+  });
+  if (!actor) throw new Error(`cannot resolve ${username}`);
+  return actor;
 }

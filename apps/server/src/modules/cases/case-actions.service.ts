@@ -68,6 +68,9 @@ export class CaseActionsService {
       const out = await this.outcome(trx, ctx, c, a, grant, units, now);
       const patch: CasePatch = { ...out.patch };
       if (next !== c.state) patch.state = next;
+      // Leaving pending_info by any way (resume, merge) ends the pause.
+      if (c.state === 'pending_info' && next !== 'pending_info')
+        Object.assign(patch, { paused_from: null, paused_at: null });
       if (!(await this.repo.update(trx, id, a.version, patch, now))) throw this.stale(ctx.actor, c);
       const after = (await this.repo.find(id, trx))!;
       await this.effects.record(trx, ctx, after, {
