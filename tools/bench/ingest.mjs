@@ -67,6 +67,7 @@ async function bench() {
       'soak-seconds': { type: 'string', default: '300' },
       'no-docs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      'subscriber-connections': { type: 'string', default: '16' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -74,7 +75,7 @@ async function bench() {
     console.log(
       'usage: npm run bench:ingest -- [--duration 20] [--warmup 5] [--probe 15] [--clients 100] [--window 8]\n' +
         '         [--backlog 800] [--only peer,pglite,postgres,mosquitto] [--soak [--soak-seconds 300]]\n' +
-        '         [--no-docs] [--cpu-prof]',
+        '         [--subscriber-connections 16] [--no-docs] [--cpu-prof]',
     );
     return;
   }
@@ -93,6 +94,7 @@ async function bench() {
   const WINDOW = num('window', 1, 1000);
   const BACKLOG = num('backlog', 10, 100_000);
   const SOAK_SECONDS = num('soak-seconds', 30, 3600);
+  const SUBSCRIBER_CONNECTIONS = num('subscriber-connections', 1, 64);
   const ONLY = new Set((opt.only ?? 'peer,pglite,postgres,mosquitto').split(','));
   const writeDocs = !opt['no-docs'] && !opt['cpu-prof'] && ONLY.size === 4;
 
@@ -522,9 +524,20 @@ async function bench() {
       }
       const clientId = `civitas-bench-${runId}-${key}`;
       if (external) {
-        Object.assign(env, { MQTT_URL: MOSQUITTO, MQTT_CLIENT_ID: clientId });
-        // The server's session is persistent (one hour): remove it at Mosquitto afterwards.
-        undo.push(() => forgetSession(clientId));
+        Object.assign(env, {
+          MQTT_URL: MOSQUITTO,
+          MQTT_CLIENT_ID: clientId,
+          MQTT_SUBSCRIBER_CONNECTIONS: String(SUBSCRIBER_CONNECTIONS),
+        });
+        // The server's sessions are persistent (one hour): remove them at Mosquitto afterwards.
+        // The first connection uses the client id as given, the others append -2, -3, …
+        undo.push(() =>
+          Promise.all(
+            Array.from({ length: SUBSCRIBER_CONNECTIONS }, (_, i) =>
+              forgetSession(i === 0 ? clientId : `${clientId}-${i + 1}`),
+            ),
+          ),
+        );
       }
       const srv = await startServer(key, env, dataDir);
       const { api, devices, probe } = await provision(srv.baseUrl, CLIENTS);
@@ -848,8 +861,9 @@ async function bench() {
     '## MQTT ingestion (`npm run bench:ingest`)',
     '',
     '`npm run build && npm run bench:ingest` (options: `--duration 20 --warmup 5 --probe 15 --clients 100',
-    '--window 8 --backlog 800`, `--only peer,pglite,postgres,mosquitto`, `--soak [--soak-seconds 300]`,',
-    '`--no-docs`, `--cpu-prof` (keeps server CPU profiles in the temp folder, implies `--no-docs`)). It needs',
+    '--window 8 --backlog 800 --subscriber-connections 16`, `--only peer,pglite,postgres,mosquitto`,',
+    '`--soak [--soak-seconds 300]`, `--no-docs`, `--cpu-prof` (keeps server CPU profiles in the temp folder,',
+    'implies `--no-docs`)). It needs',
     'Mosquitto on 127.0.0.1:1883 with anonymous access (`BENCH_MOSQUITTO_URL`) and PostgreSQL on',
     '127.0.0.1 (`BENCH_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`, where it creates',
     'and drops one fresh database per PostgreSQL scenario). Only a run of all four scenarios updates this section.',
@@ -869,7 +883,8 @@ async function bench() {
     `- Server: \`node apps/server/dist/main.js\`, \`DEMO=true\` (demo district loaded, \`DEMO_SIMULATOR=false\`),`,
     `  \`LOG_LEVEL=warn\`, writer defaults (\`TELEMETRY_BATCH\` 5000, \`TELEMETRY_BUFFER\` 100000), and`,
     `  \`DEVICE_RATE_LIMIT=${RATE_LIMIT}\` (default 50 msg/s per device) so the per-device limiter never refuses`,
-    '  a benchmark message; the "refused" counts below confirm none was.',
+    '  a benchmark message; the "refused" counts below confirm none was. Behind Mosquitto the server',
+    `  opens ${SUBSCRIBER_CONNECTIONS} subscriber connection${SUBSCRIBER_CONNECTIONS === 1 ? '' : 's'} in the shared group (\`MQTT_SUBSCRIBER_CONNECTIONS\`).`,
     '',
     ...lines,
     '',

@@ -18,6 +18,7 @@ export async function startIngestion(config: Config, services: Services, logger:
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
       sharedGroup: config.MQTT_SHARED_GROUP,
+      connections: config.MQTT_SUBSCRIBER_CONNECTIONS,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
     });

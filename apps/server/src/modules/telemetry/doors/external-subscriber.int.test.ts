@@ -111,7 +111,10 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       url: `mqtt://127.0.0.1:${port}`,
       clientId: `civitas-plain-${process.pid}`,
       sharedGroup: '',
+      connections: 4,
     });
+    // Each plain subscriber receives every message, so plain mode keeps to one connection.
+    expect(sub.connections).toHaveLength(1);
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       clientId: `device-${process.pid}`,
       clean: false,
@@ -151,6 +154,7 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       url: `mqtt://127.0.0.1:${port}`,
       clientId: `civitas-shared-${process.pid}`,
       sharedGroup: 'civitas',
+      connections: 2,
     });
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       clientId: `device2-${process.pid}`,
@@ -183,6 +187,74 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
     await until(async () => (await stored()) >= mid + 50);
     expect(await stored()).toBeGreaterThanOrEqual(mid + 50);
     await pub.endAsync();
+    await sub.close();
+  }, 60_000);
+  it('splits a shared group over several connections and acknowledges only committed readings', async () => {
+    const before = await stored();
+    const sub = new ExternalSubscriber(t.services.router, pino({ level: 'silent' }));
+    // A group of its own: the sessions of the tests above persist at the broker and would take a share.
+    await sub.start({
+      url: `mqtt://127.0.0.1:${port}`,
+      clientId: `civitas-multi-${process.pid}`,
+      sharedGroup: 'civitas-multi',
+      connections: 4,
+    });
+    expect(sub.connections).toHaveLength(4);
+    // The writer announces readings on the bus only after their transaction has committed.
+    const committed = new Set<string>();
+    const off = t.services.bus.subscribe('telemetry.stored', (e) => {
+      for (const r of e.readings) committed.add(r.ts);
+    });
+    // Watch each connection's wire: a PUBACK must never precede the commit of its message.
+    const acked = sub.connections.map(() => 0);
+    const early: (string | undefined)[] = [];
+    sub.connections.forEach((client, i) => {
+      const inFlight = new Map<number, string>();
+      client.on('packetreceive', (p) => {
+        if (p.cmd === 'publish' && p.messageId !== undefined) {
+          const { ts } = JSON.parse(p.payload.toString()) as { ts: number };
+          inFlight.set(p.messageId, new Date(ts).toISOString());
+        }
+      });
+      client.on('packetsend', (p) => {
+        if (p.cmd !== 'puback' || p.messageId === undefined) return;
+        acked[i]!++;
+        const ts = inFlight.get(p.messageId);
+        if (ts === undefined || !committed.has(ts)) early.push(ts);
+      });
+    });
+    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      clientId: `device3-${process.pid}`,
+      clean: true,
+    });
+    const base = Date.now() - 1_800_000;
+    const total = 400;
+    const acks: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      acks.push(
+        pub.publishAsync(
+          `v1/devices/${device.token}/telemetry`,
+          JSON.stringify({ ts: base + i * 10, values: { no2: i % 100 } }),
+          { qos: 1 },
+        ),
+      );
+      if (i === 200) {
+        // One connection drops mid-stream: its unacknowledged messages come back after it reconnects.
+        await Promise.all(acks);
+        sub.connections[1]!.stream.destroy();
+      }
+      if (i % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(acks);
+    await pub.endAsync();
+    await until(async () => (await stored()) >= before + total);
+    expect(await stored()).toBe(before + total);
+    expect(early).toEqual([]);
+    expect(acked.every((n) => n > 0)).toBe(true);
+    expect(acked.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(total);
+    // The dropped connection comes back by itself (and subscribes again).
+    await until(() => sub.stats.reconnects > 0 && sub.connected);
+    off();
     await sub.close();
   }, 60_000);
 });

@@ -10,10 +10,11 @@ import type { MqttRouter } from '../mqtt-router.js';
  *   v1/devices/{token}/telemetry | attributes | senml,  v1/gateway/{token}/telemetry,
  *   /json/{apikey}/{deviceId}/attrs[/{attr}]
  *
- * Subscriptions are MQTT 5 shared subscriptions ($share/civitas/...), so several Civitas processes
- * split the stream. The session is persistent (clean start off, one-hour expiry), so messages that
- * arrive while Civitas is away wait at the broker. PUBACK is sent by hand (customHandleAcks) only
- * after the readings are durably stored; a message is acknowledged to the broker only once safe.
+ * Subscriptions are MQTT 5 shared subscriptions ($share/civitas/...), so several Civitas processes,
+ * and several connections of one process, split the stream. Each session is persistent (clean
+ * start off, one-hour expiry), so messages that arrive while Civitas is away wait at the broker.
+ * PUBACK is sent by hand (customHandleAcks) only after the readings are durably stored; a message
+ * is acknowledged to the broker only once safe.
  */
 export const deviceTopics = [
   'v1/devices/+/telemetry',
@@ -32,26 +33,58 @@ export const subscriptionsFor = (group: string) =>
 
 export interface ExternalOptions {
   url: string;
+  /** Client id of the first connection; the others append `-2`, `-3`, … */
   clientId?: string | undefined;
   /** Shared-subscription group; empty for plain subscriptions (a single subscribing process). */
   sharedGroup: string;
+  /**
+   * Connections this process opens in the shared group. Plain subscriptions always use one:
+   * each plain subscriber would receive every message.
+   */
+  connections: number;
   username?: string | undefined;
   password?: string | undefined;
 }
 
 export class ExternalSubscriber {
-  private client: MqttClient | null = null;
-  readonly stats = { messages: 0, reconnects: 0 };
+  private clients: MqttClient[] = [];
+  readonly stats = { messages: 0, reconnects: 0, perConnection: [] as number[] };
 
   constructor(
     private readonly router: MqttRouter,
     private readonly log: Logger,
   ) {}
 
-  start(opts: ExternalOptions): Promise<void> {
+  /**
+   * mqtt.js hands a connection's packets to `customHandleAcks` strictly one after another: the
+   * next PUBLISH is processed only after the previous one's PUBACK is sent. Since the PUBACK waits
+   * for the commit, one connection puts one message into each group commit. Several connections in
+   * the same shared group, which the broker serves round-robin, put up to one message each into
+   * every commit (ADR 0015).
+   */
+  async start(opts: ExternalOptions): Promise<void> {
+    const n = opts.sharedGroup ? Math.max(1, opts.connections) : 1;
+    if (n < opts.connections)
+      this.log.info(
+        { requested: opts.connections },
+        'plain subscriptions (no shared group): one connection to the MQTT broker',
+      );
+    const base = opts.clientId ?? `civitas-${os.hostname()}-${process.pid}`;
+    this.stats.perConnection = Array.from({ length: n }, () => 0);
+    try {
+      await Promise.all(
+        Array.from({ length: n }, (_, i) => this.connect(opts, i === 0 ? base : `${base}-${i + 1}`, i)),
+      );
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+  }
+
+  private connect(opts: ExternalOptions, clientId: string, index: number): Promise<void> {
     const client = mqtt.connect(opts.url, {
       protocolVersion: 5,
-      clientId: opts.clientId ?? `civitas-${os.hostname()}-${process.pid}`,
+      clientId,
       clean: false,
       properties: { sessionExpiryInterval: 3600 },
       reconnectPeriod: 1000,
@@ -59,6 +92,7 @@ export class ExternalSubscriber {
       ...(opts.username ? { username: opts.username, password: opts.password } : {}),
       customHandleAcks: (topic, payload, _packet, done) => {
         this.stats.messages++;
+        this.stats.perConnection[index]!++;
         this.router.route({ kind: 'broker' }, topic, payload).then(
           () => done(0),
           (e: unknown) => {
@@ -69,12 +103,12 @@ export class ExternalSubscriber {
         );
       },
     });
-    this.client = client;
+    this.clients.push(client);
     client.on('reconnect', () => {
       this.stats.reconnects++;
-      this.log.warn({ url: redact(opts.url) }, 'reconnecting to the MQTT broker');
+      this.log.warn({ url: redact(opts.url), clientId }, 'reconnecting to the MQTT broker');
     });
-    client.on('error', (e) => this.log.error({ err: e }, 'MQTT broker connection error'));
+    client.on('error', (e) => this.log.error({ err: e, clientId }, 'MQTT broker connection error'));
     return new Promise((resolve, reject) => {
       // Subscribe on every (re)connect, even when the broker says the session is present: some
       // brokers (Mosquitto 2.0.11 among them) restore a persistent session after a restart but not
@@ -85,9 +119,12 @@ export class ExternalSubscriber {
           subscriptionsFor(opts.sharedGroup).map((f) => [f, { qos: 1 as const }]),
         );
         client.subscribe({ ...filters, resubscribe: true } as ISubscriptionMap, (err) => {
-          if (err) return reject(err);
+          if (err) {
+            this.log.error({ err, clientId }, 'subscribing at the external MQTT broker failed');
+            return reject(err);
+          }
           this.log.info(
-            { url: redact(opts.url), sessionPresent: connack.sessionPresent },
+            { url: redact(opts.url), clientId, sessionPresent: connack.sessionPresent },
             'subscribed to the external MQTT broker',
           );
           resolve();
@@ -97,12 +134,18 @@ export class ExternalSubscriber {
     });
   }
 
+  /** The connections to the broker, in order (for observation; they are managed here). */
+  get connections(): readonly MqttClient[] {
+    return this.clients;
+  }
+
+  /** Whether every connection is up. */
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.clients.length > 0 && this.clients.every((c) => c.connected);
   }
 
   async close(): Promise<void> {
-    await this.client?.endAsync();
+    await Promise.all(this.clients.splice(0).map((c) => c.endAsync()));
   }
 }
 
