@@ -1,6 +1,8 @@
 import { describe } from 'vitest';
 import { setupE2e } from './support/e2e-env';
 import { accountSuite } from './suites/account.suite';
+import { casesSuite } from './suites/cases.suite';
+import { gridOfflineSuite } from './suites/grid-offline.suite';
 import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
@@ -17,5 +19,7 @@ describe('resident CSV import', () => importSuite(env));
 describe('language, keyboard, map, audit chain', () => interactionSuite(env));
 describe('users', () => usersSuite(env));
 describe('my account', () => accountSuite(env));
+describe('case center: report, grid worker, hotline, conflicts, inbox, rules', () => casesSuite(env));
+describe('grid worker app offline', () => gridOfflineSuite(env));
 // Last: it locks a (non-existent) account and spends sign-in attempts.
 describe('lists and sign-in lockout', () => listsSuite(env));

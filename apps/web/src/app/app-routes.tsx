@@ -18,6 +18,16 @@ import { RequirePermission } from './require-permission';
 const OrgTreePage = lazy(() => import('../features/orgs/org-tree-page'));
 // The device map carries Leaflet too.
 const DeviceMapPage = lazy(() => import('../features/devices/device-map-page'));
+// The case center and the grid worker app also carry Leaflet, so they load on demand too.
+const CaseReportPage = lazy(() => import('../features/cases/report-page'));
+const MyCasesPage = lazy(() => import('../features/cases/my-cases-page'));
+const CaseInboxPage = lazy(() => import('../features/cases/inbox-page'));
+const CaseDetailPage = lazy(() => import('../features/cases/case-detail-page'));
+const HotlinePage = lazy(() => import('../features/cases/hotline-page'));
+const RoutingRulesPage = lazy(() => import('../features/cases/routing-rules-page'));
+const CategoriesPage = lazy(() => import('../features/cases/categories-page'));
+const NotificationsPage = lazy(() => import('../features/cases/notifications-page'));
+const GridPage = lazy(() => import('../features/grid/grid-page'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -115,6 +125,92 @@ export function AppRoutes() {
           <RequirePermission permission="user.read">
             <UsersPage />
           </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/report"
+        element={
+          <RequirePermission permission="case.report">
+            <Suspense fallback={<Loading />}>
+              <CaseReportPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/mine"
+        element={
+          <RequirePermission permission="case.report">
+            <Suspense fallback={<Loading />}>
+              <MyCasesPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases"
+        element={
+          <RequirePermission permission="case.read">
+            <Suspense fallback={<Loading />}>
+              <CaseInboxPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/hotline"
+        element={
+          <RequirePermission permission="case.handle">
+            <Suspense fallback={<Loading />}>
+              <HotlinePage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/rules"
+        element={
+          <RequirePermission permission="case.configure">
+            <Suspense fallback={<Loading />}>
+              <RoutingRulesPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/categories"
+        element={
+          <RequirePermission permission="case.configure">
+            <Suspense fallback={<Loading />}>
+              <CategoriesPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/grid"
+        element={
+          <RequirePermission permission="case.handle">
+            <Suspense fallback={<Loading />}>
+              <GridPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/cases/:id"
+        element={
+          <Suspense fallback={<Loading />}>
+            <CaseDetailPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/notifications"
+        element={
+          <Suspense fallback={<Loading />}>
+            <NotificationsPage />
+          </Suspense>
         }
       />
       <Route path="/account" element={<AccountPage />} />

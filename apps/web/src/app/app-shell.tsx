@@ -5,6 +5,7 @@ import { useMe } from './auth-context';
 import { visibleNavItems } from './nav-items';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { UnitSwitcher } from '../components/unit-switcher';
+import { NotificationBell } from '../features/cases/notification-bell';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -32,6 +33,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <header className="app-header">
         <div className="brand">{t('shell.brand')}</div>
         <div className="header-tools">
+          <NotificationBell />
           <UnitSwitcher />
           <LanguageSwitcher />
           <span className="signed-in-as">{t('shell.signedInAs', { name: me.displayName })}</span>
@@ -43,7 +45,12 @@ export function AppShell({ children }: { children: ReactNode }) {
             <li key={item.to}>
               <NavLink
                 to={item.to}
-                end={item.to === '/' || item.to === '/residents' || item.to === '/devices'}
+                end={
+                  item.to === '/' ||
+                  item.to === '/residents' ||
+                  item.to === '/devices' ||
+                  item.to === '/cases'
+                }
               >
                 {t(item.labelKey)}
               </NavLink>

@@ -18,7 +18,13 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
   return (
     <section aria-labelledby="queue-heading" className="panel queue-panel" data-testid="sync-panel">
       <h2 id="queue-heading">{t('grid.queue.title')}</h2>
-      <p role="status" aria-live="polite" data-testid="sync-status" data-pending={pending.length}>
+      <p
+        role="status"
+        aria-live="polite"
+        data-testid="sync-status"
+        data-pending={pending.length}
+        data-sent={queue.sentTotal}
+      >
         {!queue.online
           ? t('grid.queue.offline', { count: pending.length })
           : queue.syncing

@@ -17,6 +17,8 @@ export interface GridQueue {
   online: boolean;
   syncing: boolean;
   lastSynced: number;
+  /** How many entries the server has accepted since the page opened. */
+  sentTotal: number;
   submit: (work: QueuedWork[]) => Promise<void>;
   discard: (entry: QueueEntry) => Promise<void>;
   /** After seeing the current case, the worker chooses to apply the change to it anyway. */
@@ -29,6 +31,7 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
   const [online, setOnline] = useState(() => navigator.onLine);
   const [syncing, setSyncing] = useState(false);
   const [lastSynced, setLastSynced] = useState(0);
+  const [sentTotal, setSentTotal] = useState(0);
   const running = useRef(false);
   const syncedRef = useRef(onSynced);
 
@@ -45,7 +48,10 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
     try {
       const result = await syncQueue(userId);
       if (!result.offline) setLastSynced(Date.now());
-      if (result.sent > 0) syncedRef.current();
+      if (result.sent > 0) {
+        setSentTotal((n) => n + result.sent);
+        syncedRef.current();
+      }
     } finally {
       running.current = false;
       setSyncing(false);
@@ -117,5 +123,5 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
     [refresh, flush],
   );
 
-  return { entries, online, syncing, lastSynced, submit, discard, reapply };
+  return { entries, online, syncing, lastSynced, sentTotal, submit, discard, reapply };
 }
