@@ -80,6 +80,13 @@ export class MetricsRepository {
 
   async caseMetrics(f: MetricsFilter): Promise<MetricsRow[]> {
     const g = f.grouping;
+    // The units of the subtree as a list: the planner estimates `org_unit_id IN (…)` from the
+    // column statistics, where a path prefix over a join is a guess that led it to nested loops.
+    const units = await this.db
+      .selectFrom('org_units')
+      .select('id')
+      .where('path', 'like', `${f.unitPath}%`)
+      .execute();
     let groupJoin: RawBuilder<unknown> = sql``;
     let grp: RawBuilder<unknown> = sql`NULL::text`;
     if (g.kind === 'unit') {
@@ -110,7 +117,10 @@ export class MetricsRepository {
         JOIN org_units u ON u.id = c.org_unit_id
         JOIN case_categories cat ON cat.id = c.category_id
         ${groupJoin}
-        WHERE u.path LIKE ${`${f.unitPath}%`}
+        WHERE c.org_unit_id IN (${sql.join(
+          units.map((u) => sql`${u.id}::uuid`),
+          sql`, `,
+        )})
           AND c.created_at >= ${f.from} AND c.created_at < ${f.to}
           ${categoryFilter}
       ),
@@ -121,8 +131,8 @@ export class MetricsRepository {
           bool_or(e.action = 'resolve') AS ever_resolved,
           bool_or(e.action = 'dispute') AS reopened
         FROM case_events e
-        JOIN cohort k ON k.id = e.case_id
-        WHERE e.action IN ('assign', 'resolve', 'dispute')
+        WHERE e.action IN ('assign', 'resolve', 'dispute') AND e.at >= ${f.from}
+          AND e.case_id IN (SELECT id FROM cohort)
         GROUP BY e.case_id
       ),
       -- Each resume carries the length of the pause it ends (the same figure the deadlines moved by).
@@ -136,9 +146,8 @@ export class MetricsRepository {
           coalesce(sum((e.data ->> 'pausedMs')::float8) FILTER (WHERE e.at <= ev.resolved_at), 0) / 1000
             AS before_resolve_s
         FROM case_events e
-        JOIN cohort k ON k.id = e.case_id
         LEFT JOIN ev ON ev.case_id = e.case_id
-        WHERE e.action = 'resume'
+        WHERE e.action = 'resume' AND e.at >= ${f.from} AND e.case_id IN (SELECT id FROM cohort)
         GROUP BY e.case_id
       ),
       per AS (
