@@ -191,6 +191,9 @@ export const mapDevice = z.object({
   metric: z.string().nullable().describe('the primary metric, `aqi` for air quality'),
   value: z.number().nullable(),
   ts: z.string().nullable().describe('time of the newest reading behind the value'),
+  sources: z
+    .record(z.string(), z.number().nullable())
+    .describe('latest readings the value is computed from (pm25 and pm10 for the AQI)'),
 });
 export type MapDevice = z.infer<typeof mapDevice>;
 

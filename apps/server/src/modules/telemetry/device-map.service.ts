@@ -16,12 +16,12 @@ export const MAX_DEVICE_MARKERS = 1000;
 const MAX_DEVICES_READ = 50_000;
 
 /**
- * H3 resolution whose hexagons are roughly 30–60 screen pixels across at a web-mercator zoom
- * (a res-7 edge is ~1.2 km, about 35 px at zoom 12 in southern China; each step of two zoom
- * levels is about one H3 resolution, whose edge shrinks by √7 ≈ 2.6).
+ * H3 resolution whose hexagons are roughly 40–80 screen pixels across at a web-mercator zoom
+ * (a res-8 edge is ~460 m, about 26 px at zoom 13 in southern China, so a hexagon ~50 px wide;
+ * each step of two zoom levels is about one H3 resolution, whose edge shrinks by √7 ≈ 2.6).
  */
 export function resolutionForZoom(zoom: number): number {
-  const res = Math.floor(zoom / 2) + 1;
+  const res = Math.floor(zoom / 2) + 2;
   return Math.min(Math.max(res, 2), DEVICE_CELL_RESOLUTION - 1);
 }
 
@@ -80,6 +80,7 @@ function toMapDevice(r: MapDeviceRow): MapDevice {
     metric: primaryMetricOf[r.profile_code] ?? null,
     value,
     ts: value === null || ts === null ? null : new Date(ts).toISOString(),
+    sources: latest,
   };
 }
 

@@ -74,6 +74,11 @@ export function DeviceDetailPage() {
   const profile = d ? profiles.get(d.profileCode) : undefined;
   const states = mergeStates(latest.data?.metrics ?? [], mine.readings);
   const allEvents = [...mine.events, ...(events.data?.items ?? [])];
+  // Live readings move "last seen" forward without reloading the device.
+  const lastSeen = [d?.lastSeenAt ?? null, ...mine.readings.map((r) => r.ts)].reduce<string | null>(
+    (latestTs, ts) => (ts && (!latestTs || new Date(ts) > new Date(latestTs)) ? ts : latestTs),
+    null,
+  );
 
   return (
     <>
@@ -120,7 +125,7 @@ export function DeviceDetailPage() {
             </div>
             <div className="detail-row">
               <dt>{t('devices.lastSeen')}</dt>
-              <dd>{d.lastSeenAt ? formatDateTime(d.lastSeenAt, i18n.language) : t('common.never')}</dd>
+              <dd>{lastSeen ? formatDateTime(lastSeen, i18n.language) : t('common.never')}</dd>
             </div>
             <div className="detail-row">
               <dt>{t('device.readings')}</dt>

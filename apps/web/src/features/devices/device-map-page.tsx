@@ -184,6 +184,7 @@ export default function DeviceMapPage() {
         data-testid="device-map-layout"
         data-mode={data?.mode ?? ''}
         data-zoom={view?.zoom ?? ''}
+        data-total={data?.total ?? ''}
         data-loading={answer.loading ? 'true' : 'false'}
       >
         <section aria-labelledby="map-heading" className="panel map-panel">

@@ -2,12 +2,15 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceProfile } from '@civitas/contracts/devices';
 import { formatDateTime } from '../../app/localized';
 import type { MetricState, MetricValue } from './device-api';
+import { unitSymbol } from './unit-symbols';
 
+/** A value with its unit symbol; `unit` is the profile's UN/CEFACT code. */
 export function formatValue(value: MetricValue, unit: string | null | undefined, lang: string): string {
   if (value === null) return '—';
   if (typeof value === 'number') {
     const text = value.toLocaleString(lang, { maximumFractionDigits: 3 });
-    return unit ? `${text} ${unit}` : text;
+    const symbol = unitSymbol(unit);
+    return symbol ? `${text} ${symbol}` : text;
   }
   return String(value);
 }

@@ -23,10 +23,12 @@ export function MapTable({ mode, cells, devices, describeValue, profileName }: M
   };
   if (mode === 'cells') {
     const rows = [...cells].sort((a, b) => b.count - a.count).slice(0, MAX_ROWS);
+    const caption = t('map.cellsCaption', { shown: rows.length, count: cells.length });
+    // The list scrolls on its own, so it takes focus to scroll by keyboard (WCAG 2.1.1).
     return (
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table data-testid="map-table" data-mode="cells">
-          <caption>{t('map.cellsCaption', { shown: rows.length, count: cells.length })}</caption>
+          <caption>{caption}</caption>
           <thead>
             <tr>
               <th scope="col">{t('map.area')}</th>
@@ -62,10 +64,11 @@ export function MapTable({ mode, cells, devices, describeValue, profileName }: M
     );
   }
   const rows = devices.slice(0, MAX_ROWS);
+  const caption = t('map.devicesCaption', { shown: rows.length, count: devices.length });
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table data-testid="map-table" data-mode="devices">
-        <caption>{t('map.devicesCaption', { shown: rows.length, count: devices.length })}</caption>
+        <caption>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t('devices.code')}</th>

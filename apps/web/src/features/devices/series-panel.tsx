@@ -9,6 +9,7 @@ import { StatusMessage } from '../../components/status-message';
 import type { LiveReading } from './device-api';
 import { formatValue } from './latest-state';
 import type { ChartPoint } from './series-chart';
+import { unitSymbol } from './unit-symbols';
 
 // ECharts is the second-largest dependency: only a device's detail screen downloads it.
 const SeriesChart = lazy(() => import('./series-chart'));
@@ -93,7 +94,7 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
             {numeric.map((m) => (
               <option key={m.key} value={m.key}>
                 {m.key}
-                {m.unit ? ` (${m.unit})` : ''}
+                {unitSymbol(m.unit) ? ` (${unitSymbol(m.unit)})` : ''}
               </option>
             ))}
           </select>
@@ -126,7 +127,7 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
         {summary}
       </p>
       <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
-        <SeriesChart points={points} unit={unit} label={summary} rangeLabels={rangeLabels} />
+        <SeriesChart points={points} unit={unitSymbol(unit)} label={summary} rangeLabels={rangeLabels} />
       </Suspense>
       <button
         type="button"
