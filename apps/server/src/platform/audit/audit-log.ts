@@ -1,7 +1,8 @@
 import type { AuditVerifyResult } from '@civitas/contracts/audit';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
+import { PREPARED_MARK } from '../db/prepared-statements.js';
 import { chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
 
 export interface AuditInput {
@@ -15,6 +16,8 @@ export interface AuditInput {
 }
 
 type Executor = Kysely<DB> | Transaction<DB>;
+type Item = { ctx: RequestContext; input: AuditInput };
+type Head = { seq: number; hash: string };
 
 /**
  * The one writer of the audit log. Writes are audited inside the writing transaction, so a change
@@ -25,11 +28,17 @@ type Executor = Kysely<DB> | Transaction<DB>;
 export class AuditLog {
   private queue: { ctx: RequestContext; input: AuditInput; done: (e?: unknown) => void }[] = [];
   private flushing = false;
+  // The head this process last wrote. A batch is appended in one statement that moves the head
+  // only if it is still this one (compare-and-set); if another writer moved it, the batch takes
+  // the locking path, which also learns the new head.
+  private head: Head | null = null;
 
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Appends inside the caller's transaction. */
   async append(trx: Transaction<DB>, ctx: RequestContext, input: AuditInput): Promise<void> {
+    // The caller's transaction moves the head and may still roll back: forget the known head.
+    this.head = null;
     await this.appendMany(trx, [{ ctx, input }]);
   }
 
@@ -50,7 +59,9 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, 500);
       try {
-        await this.db.transaction().execute((trx) => this.appendMany(trx, batch));
+        if (!(await this.appendIfHead(batch))) {
+          this.head = await this.db.transaction().execute((trx) => this.appendMany(trx, batch));
+        }
         for (const b of batch) b.done();
       } catch (e) {
         for (const b of batch) b.done(e);
@@ -59,56 +70,54 @@ export class AuditLog {
     this.flushing = false;
   }
 
-  private async appendMany(
-    trx: Executor,
-    items: { ctx: RequestContext; input: AuditInput }[],
-  ): Promise<void> {
+  /**
+   * One autocommitted statement: move the head from the known one and insert the rows, or do
+   * nothing when another writer moved it first (the row lock makes a concurrent update re-check
+   * the condition). Returns whether the rows were written.
+   */
+  private async appendIfHead(items: Item[]): Promise<boolean> {
+    const known = this.head;
+    if (!known) return false;
+    const rows = chainRows(items, known);
+    const next = rows.length > 0 ? rows[rows.length - 1]! : null;
+    if (!next) return true;
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const r = await sql`${sql.raw(PREPARED_MARK)}
+      WITH head AS (
+        UPDATE audit_head SET seq = ${next.seq}, hash = ${next.hash}
+        WHERE id = 1 AND seq = ${known.seq} AND hash = ${known.hash}
+        RETURNING id
+      )
+      INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, actor_unit_id, action,
+        target_type, target_id, target_unit_id, request_id, ip, detail, prev_hash, hash)
+      SELECT * FROM unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[],
+        ${col('actor_id')}::uuid[], ${col('actor_name')}::text[], ${col('actor_role')}::text[],
+        ${col('actor_unit_id')}::uuid[], ${col('action')}::text[], ${col('target_type')}::text[],
+        ${col('target_id')}::text[], ${col('target_unit_id')}::uuid[], ${col('request_id')}::text[],
+        ${col('ip')}::text[], ${col('detail')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[])
+      WHERE EXISTS (SELECT 1 FROM head)`.execute(this.db);
+    if (Number(r.numAffectedRows ?? 0) !== rows.length) {
+      this.head = null;
+      return false;
+    }
+    this.head = { seq: next.seq, hash: next.hash };
+    return true;
+  }
+
+  /** Appends under the head's row lock; returns the new head. */
+  private async appendMany(trx: Executor, items: Item[]): Promise<Head> {
     const head = await trx
       .selectFrom('audit_head')
       .select(['seq', 'hash'])
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    let { seq, hash } = head;
-    const rows = items.map(({ ctx, input }) => {
-      const grant = input.grant ?? ctx.actor?.grants[0];
-      const f: ChainedFields = {
-        seq: ++seq,
-        at: new Date(),
-        actorId: ctx.actor?.userId ?? null,
-        actorName: ctx.actor?.username ?? null,
-        actorRole: grant?.role ?? null,
-        actorUnitId: grant?.orgUnitId ?? null,
-        action: input.action,
-        targetType: input.targetType ?? null,
-        targetId: input.targetId ?? null,
-        targetUnitId: input.targetUnitId ?? null,
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-        detail: input.detail ?? {},
-      };
-      const prev = hash;
-      hash = chainHash(prev, f);
-      return {
-        seq: f.seq,
-        at: f.at,
-        actor_id: f.actorId,
-        actor_name: f.actorName,
-        actor_role: f.actorRole,
-        actor_unit_id: f.actorUnitId,
-        action: f.action,
-        target_type: f.targetType,
-        target_id: f.targetId,
-        target_unit_id: f.targetUnitId,
-        request_id: f.requestId,
-        ip: f.ip,
-        detail: JSON.stringify(f.detail),
-        prev_hash: prev,
-        hash,
-      };
-    });
+    const rows = chainRows(items, head);
+    const last = rows[rows.length - 1];
+    if (!last) return head;
     await trx.insertInto('audit_log').values(rows).execute();
-    await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+    await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+    return { seq: last.seq, hash: last.hash };
   }
 
   /**
@@ -171,4 +180,46 @@ export class AuditLog {
     }
     return { ok: true, checked, firstBadSeq: null, reason: null };
   }
+}
+
+/** The rows that continue the chain after `head`, hashes linked in order. */
+function chainRows(items: Item[], head: Head) {
+  let { seq, hash } = head;
+  return items.map(({ ctx, input }) => {
+    const grant = input.grant ?? ctx.actor?.grants[0];
+    const f: ChainedFields = {
+      seq: ++seq,
+      at: new Date(),
+      actorId: ctx.actor?.userId ?? null,
+      actorName: ctx.actor?.username ?? null,
+      actorRole: grant?.role ?? null,
+      actorUnitId: grant?.orgUnitId ?? null,
+      action: input.action,
+      targetType: input.targetType ?? null,
+      targetId: input.targetId ?? null,
+      targetUnitId: input.targetUnitId ?? null,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      detail: input.detail ?? {},
+    };
+    const prev = hash;
+    hash = chainHash(prev, f);
+    return {
+      seq: f.seq,
+      at: f.at,
+      actor_id: f.actorId,
+      actor_name: f.actorName,
+      actor_role: f.actorRole,
+      actor_unit_id: f.actorUnitId,
+      action: f.action,
+      target_type: f.targetType,
+      target_id: f.targetId,
+      target_unit_id: f.targetUnitId,
+      request_id: f.requestId,
+      ip: f.ip,
+      detail: JSON.stringify(f.detail),
+      prev_hash: prev,
+      hash,
+    };
+  });
 }
