@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/test-app.js';
+import { AuditLog } from './audit-log.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -40,6 +41,28 @@ describe('audit log', () => {
         t.services.audit.record(ctx, { action: 'test.concurrent', detail: { i } }),
       ),
     );
+    expect(await t.services.audit.verify()).toMatchObject({ ok: true, firstBadSeq: null });
+  });
+
+  it('keeps one chain when two writers (as two processes would) take turns and race', async () => {
+    const other = new AuditLog(t.services.database.db);
+    const ctx = { actor: null, requestId: 'two-writers', ip: '127.0.0.1' };
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? other : t.services.audit).record(ctx, {
+            action: 'test.two_writers',
+            detail: { round, i },
+          }),
+        ),
+      );
+    }
+    const { n } = await t.services.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'test.two_writers')
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(30);
     expect(await t.services.audit.verify()).toMatchObject({ ok: true, firstBadSeq: null });
   });
 
