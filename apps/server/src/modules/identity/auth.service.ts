@@ -9,6 +9,7 @@ import { AppError, badRequest, invalidCredentials, locked, notFound } from '../.
 import type { Authenticator } from '../../platform/http/access.js';
 import { toGrant, type IdentityRepository } from './identity.repository.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
+import { AccessEpochProbe, SessionCache } from './session-cache.js';
 
 export interface AuthSettings {
   sessionIdleMinutes: number;
@@ -29,13 +30,19 @@ export class AuthService implements Authenticator {
   // Failure counts for usernames that do not exist, so lockout behaves the same for them and
   // does not reveal which accounts exist. Bounded: oldest entries are dropped first.
   private readonly ghostFailures = new Map<string, { n: number; until: number }>();
+  // Signed-in actors, reused only while the access epoch is unchanged: any change to a user,
+  // grant, session or org unit, committed by any process, moves the epoch (ADR 0011).
+  private readonly sessions = new SessionCache();
+  private readonly epoch: AccessEpochProbe;
 
   constructor(
     private readonly repo: IdentityRepository,
     private readonly audit: AuditLog,
     private readonly cipher: FieldCipher,
     private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    this.epoch = new AccessEpochProbe(() => repo.readAccessEpoch());
+  }
 
   async login(ctx: RequestContext, req: LoginRequest, userAgent: string | null): Promise<LoginOutcome> {
     const user = await this.repo.findUserByUsername(req.username);
@@ -84,6 +91,7 @@ export class AuthService implements Authenticator {
 
   async logout(ctx: RequestContext, sessionToken: string | undefined): Promise<void> {
     if (!sessionToken) return;
+    this.sessions.delete(sha256(sessionToken));
     await this.repo.deleteSession(sha256(sessionToken));
     await this.audit.record(ctx, { action: 'auth.logout', targetType: 'user', targetId: ctx.actor?.userId });
   }
@@ -100,18 +108,46 @@ export class AuthService implements Authenticator {
 
   private async fromSession(token: string): Promise<Actor | null> {
     const id = sha256(token);
+    const idleMs = this.settings.sessionIdleMinutes * 60_000;
+    const hit = this.sessions.get(id);
+    if (hit) {
+      // The epoch is read after this request arrived, so a disable, logout or grant change
+      // committed before it, by this process or another, is never answered from memory.
+      const epoch = await this.epoch.current();
+      const now = Date.now();
+      // An entry that looks idle is not trusted to end the session: another process may have
+      // seen the user since, so the database decides below.
+      if (hit.epoch === epoch && hit.expiresAt > now && hit.lastSeenAt >= now - idleMs) {
+        if (now - hit.lastSeenAt > TOUCH_EVERY_MS) {
+          await this.repo.touchSession(id);
+          hit.lastSeenAt = now;
+        }
+        return hit.actor;
+      }
+      this.sessions.delete(id);
+    }
     const s = await this.repo.findSession(id);
     if (!s || s.disabled_at) return null;
     const now = Date.now();
-    if (
-      s.expires_at.getTime() <= now ||
-      s.last_seen_at.getTime() < now - this.settings.sessionIdleMinutes * 60_000
-    ) {
+    if (s.expires_at.getTime() <= now || s.last_seen_at.getTime() < now - idleMs) {
       await this.repo.deleteSession(id);
       return null;
     }
-    if (now - s.last_seen_at.getTime() > TOUCH_EVERY_MS) await this.repo.touchSession(id);
-    return this.actorFor(s, s.grants.map(toGrant), 'session', s.session_id, s.csrf_token);
+    let lastSeenAt = s.last_seen_at.getTime();
+    if (now - lastSeenAt > TOUCH_EVERY_MS) {
+      await this.repo.touchSession(id);
+      lastSeenAt = now;
+    }
+    const actor = this.actorFor(
+      s,
+      s.grants.map(toGrant),
+      'session',
+      s.session_id,
+      s.csrf_token,
+      s.access_epoch,
+    );
+    this.sessions.set(id, { actor, epoch: s.access_epoch, expiresAt: s.expires_at.getTime(), lastSeenAt });
+    return actor;
   }
 
   private async fromToken(token: string): Promise<Actor | null> {
@@ -120,7 +156,7 @@ export class AuthService implements Authenticator {
     if (t.expires_at && t.expires_at.getTime() <= Date.now()) return null;
     if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > TOUCH_EVERY_MS)
       await this.repo.touchToken(t.token_id);
-    return this.actorFor(t, t.grants.map(toGrant), 'token', null, null);
+    return this.actorFor(t, t.grants.map(toGrant), 'token', null, null, t.access_epoch);
   }
 
   /** The actor for a user acting outside HTTP (the operator CLI importing "as" a user). */
@@ -128,7 +164,7 @@ export class AuthService implements Authenticator {
     const u = await this.repo.findUserByUsername(username);
     if (!u || u.disabled_at) return null;
     const grants = (await this.repo.grantsOf([u.id])).get(u.id) ?? [];
-    return this.actorFor(u, grants, 'token', null, null);
+    return this.actorFor(u, grants, 'token', null, null, null);
   }
 
   private actorFor(
@@ -144,11 +180,13 @@ export class AuthService implements Authenticator {
     via: 'session' | 'token',
     sessionId: string | null,
     csrf: string | null,
+    accessEpoch: number | null,
   ): Actor {
     const isAdmin = grants.some((g) => g.role === 'system_admin');
     // An admin without a second factor may only enrol one (REQUIRE_ADMIN_MFA, off in demo mode).
     const mustEnrol = isAdmin && this.settings.requireAdminMfa && !u.totp_enabled;
-    return {
+    // Frozen: a cached actor is shared by every request of its session.
+    return deepFreeze({
       userId: u.id,
       username: u.username,
       displayName: u.display_name,
@@ -160,7 +198,8 @@ export class AuthService implements Authenticator {
       sessionId,
       csrfToken: csrf,
       mfaEnabled: u.totp_enabled,
-    };
+      accessEpoch,
+    });
   }
 
   mfaEnrolmentRequired(actor: Actor): boolean {
@@ -292,4 +331,10 @@ export class AuthService implements Authenticator {
     if (!(await this.repo.revokeToken(actor.userId, tokenId))) throw notFound('API token');
     await this.audit.record(ctx, { action: 'token.revoke', targetType: 'api_token', targetId: tokenId });
   }
+}
+
+function deepFreeze(actor: Actor): Actor {
+  for (const g of actor.grants) Object.freeze(Object.freeze(g).orgUnitName);
+  Object.freeze(actor.grants);
+  return Object.freeze(actor);
 }

@@ -1,6 +1,7 @@
 import type { Role } from '@civitas/contracts/roles';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
+import { PREPARED_MARK, prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { DB, UserRow } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -24,6 +25,9 @@ const grantsJson = sql<GrantJson[]>`coalesce((
   'grants',
 );
 
+/** Read in the same statement as a session or token, so the epoch matches the snapshot of the rest. */
+const accessEpoch = sql<number>`(SELECT n FROM access_epoch WHERE id = 1)`.as('access_epoch');
+
 export const toGrant = (g: GrantJson): Grant => ({
   role: g.role,
   orgUnitId: g.orgUnitId,
@@ -33,8 +37,38 @@ export const toGrant = (g: GrantJson): Grant => ({
   department: g.department,
 });
 
+/** Session, user and grants of one session-id hash, in one round trip. */
+const sessionQuery = (db: Kysely<DB>) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .modifyFront(prepared)
+    .select(grantsJson)
+    .select(accessEpoch)
+    .select([
+      's.id as session_id',
+      's.csrf_token',
+      's.expires_at',
+      's.last_seen_at',
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.kind',
+      'u.locale',
+      'u.disabled_at',
+      'u.totp_enabled',
+    ])
+    .where('s.id', '=', '')
+    .compile();
+
 export class IdentityRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  // Runs whenever a session is not in the cache: built and compiled once and prepared on the
+  // server; a call only swaps the id hash.
+  private readonly sessionQuery: ReturnType<typeof sessionQuery>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.sessionQuery = sessionQuery(db);
+  }
 
   findUserByUsername(username: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -193,27 +227,19 @@ export class IdentityRepository {
       .execute();
   }
 
-  /** Session, user and grants in one round trip: this runs on every authenticated request. */
-  findSession(idHash: string) {
-    return this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(grantsJson)
-      .select([
-        's.id as session_id',
-        's.csrf_token',
-        's.expires_at',
-        's.last_seen_at',
-        'u.id',
-        'u.username',
-        'u.display_name',
-        'u.kind',
-        'u.locale',
-        'u.disabled_at',
-        'u.totp_enabled',
-      ])
-      .where('s.id', '=', idHash)
-      .executeTakeFirst();
+  async findSession(idHash: string) {
+    const r = await this.db.executeQuery(withParameters(this.sessionQuery, [idHash]));
+    return r.rows[0];
+  }
+
+  private readonly epochQuery = CompiledQuery.raw(`SELECT ${PREPARED_MARK} n FROM access_epoch WHERE id = 1`);
+
+  /** The current access epoch; runs for every authenticated request (see AccessEpochProbe). */
+  async readAccessEpoch(): Promise<number> {
+    const r = await this.db.executeQuery<{ n: number }>(this.epochQuery);
+    const row = r.rows[0];
+    if (!row) throw new Error('access_epoch has no row; migration 0008 missing');
+    return row.n;
   }
 
   async touchSession(idHash: string): Promise<void> {
@@ -242,6 +268,7 @@ export class IdentityRepository {
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .select(grantsJson)
+      .select(accessEpoch)
       .select([
         't.id as token_id',
         't.expires_at',

@@ -22,6 +22,11 @@ export interface Actor {
   sessionId: string | null;
   csrfToken: string | null;
   mfaEnabled: boolean;
+  /**
+   * The access epoch (migration 0008) under which this actor is known to be current for this
+   * request, or null outside HTTP. Caches of access-derived data (list scopes) are valid for it only.
+   */
+  accessEpoch: number | null;
 }
 
 export function permissionsOf(grants: readonly Grant[]): Set<Permission> {
