@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { App } from '../../platform/http/http-server.js';
+import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import type { BuildingsService } from './buildings.service.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding } from './registry.presenter.js';
@@ -33,6 +34,8 @@ export function registerRegistryRoutes(
     '/api/v1/residents',
     {
       config: { access: 'resident.read' },
+      // The two busiest reads: presenters are typed against residentMasked (see the serializer).
+      serializerCompiler: compiledResponseSerializer,
       schema: {
         tags,
         querystring: residentListQuery,
@@ -52,6 +55,7 @@ export function registerRegistryRoutes(
     '/api/v1/residents/:id',
     {
       config: { access: 'resident.read' },
+      serializerCompiler: compiledResponseSerializer,
       schema: { tags, params: idParams, response: { 200: residentMasked } },
     },
     async (req) => s.residents.get({ ...req.ctx, actor: req.actor! }, req.params.id),

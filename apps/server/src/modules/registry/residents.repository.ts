@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { DB, NewResident } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -8,6 +9,8 @@ const COUNT_TTL_MS = 10_000;
 
 export interface ResidentFilter {
   paths: string[];
+  /** The caller's access epoch; the units under `paths` are reused while it is current. */
+  accessEpoch: number | null;
   flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
   phoneHash?: string | undefined;
   idNumberHash?: string | undefined;
@@ -25,15 +28,10 @@ const flagColumn = {
 
 export class ResidentsRepository {
   private readonly counts = new Map<string, { n: number; at: number }>();
-
-  constructor(private readonly db: Kysely<DB>) {}
-
-  private base(ex: Executor = this.db) {
-    return ex
-      .selectFrom('residents as r')
-      .innerJoin('org_units as u', 'u.id', 'r.org_unit_id')
-      .leftJoin('buildings as b', 'b.id', 'r.building_id');
-  }
+  // Units under a set of paths, tagged with the access epoch they were read under. Every change
+  // to org_units moves the epoch (migration 0008), so an entry is only used while the tree is
+  // exactly as it was; the caller's epoch was read after its request arrived.
+  private readonly scopes = new Map<string, { epoch: number; units: string[] }>();
 
   private readonly columns = [
     'r.id',
@@ -57,6 +55,25 @@ export class ResidentsRepository {
     'b.name as building_name',
   ] as const;
 
+  // The detail lookup runs on every resident view: built and compiled once, prepared on the
+  // server (its plan is the primary key whatever the id); each call only swaps the parameter.
+  private readonly byId;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.byId = this.base()
+      .modifyFront(prepared)
+      .select(this.columns)
+      .where('r.id', '=', '00000000-0000-0000-0000-000000000000')
+      .compile();
+  }
+
+  private base(ex: Executor = this.db) {
+    return ex
+      .selectFrom('residents as r')
+      .innerJoin('org_units as u', 'u.id', 'r.org_unit_id')
+      .leftJoin('buildings as b', 'b.id', 'r.building_id');
+  }
+
   async list(f: ResidentFilter) {
     if (f.paths.length === 0) return { rows: [], total: 0, totalExact: true };
     // Units in scope first, then residents of those units: the prefix match uses the path index
@@ -64,13 +81,7 @@ export class ResidentsRepository {
     // The unit ids are fetched first and passed as values: the planner then estimates the share
     // of residents from the org_unit_id statistics (a subquery on a tiny, rarely analysed
     // org_units table misleads it into reading and sorting every resident in scope).
-    const units = (
-      await this.db
-        .selectFrom('org_units')
-        .select('id')
-        .where((eb) => eb.or(f.paths.map((p) => eb('path', 'like', `${p}%`))))
-        .execute()
-    ).map((u) => u.id);
+    const units = await this.unitsUnder(f.paths, f.accessEpoch);
     if (units.length === 0) return { rows: [], total: 0, totalExact: true };
     let q = this.base().where('r.org_unit_id', 'in', units);
     if (f.flag) q = q.where(flagColumn[f.flag], '=', true);
@@ -112,13 +123,33 @@ export class ResidentsRepository {
     return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
   }
 
-  findById(id: string, ex: Executor = this.db) {
-    return this.base(ex).select(this.columns).where('r.id', '=', id).executeTakeFirst();
+  private async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
+    const key = paths.join('\n');
+    const hit = epoch === null ? undefined : this.scopes.get(key);
+    if (hit && hit.epoch === epoch) return hit.units;
+    const units = (
+      await this.db
+        .selectFrom('org_units')
+        .select('id')
+        .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
+        .execute()
+    ).map((u) => u.id);
+    if (epoch !== null) {
+      if (this.scopes.size >= 1_000) this.scopes.clear();
+      this.scopes.set(key, { epoch, units });
+    }
+    return units;
+  }
+
+  async findById(id: string, ex: Executor = this.db) {
+    const r = await ex.executeQuery(withParameters(this.byId, [id]));
+    return r.rows[0];
   }
 
   /** The ciphertext of one field plus the unit path needed to authorize revealing it. */
   findSealed(id: string) {
     return this.base()
+      .modifyFront(prepared)
       .select([
         'r.id',
         'r.org_unit_id',

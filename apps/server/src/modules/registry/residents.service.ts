@@ -40,6 +40,7 @@ export class ResidentsService {
     }
     const result = await this.repo.list({
       paths,
+      accessEpoch: ctx.actor.accessEpoch,
       flag: q.flag,
       buildingId: q.buildingId,
       phoneHash: q.phone ? phoneIndex(this.cipher, q.phone) : undefined,
