@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseCategory } from '@civitas/contracts/cases';
 import { localizedName } from '../../app/localized';
@@ -42,17 +42,27 @@ export function CategoryPicker({
   const [typed, setTyped] = useState<string | null>(null);
   const text = typed ?? selected?.text ?? '';
 
-  function pick(input: string) {
-    setTyped(input);
+  function match(input: string): string {
     const q = input.trim().toLowerCase();
-    if (!q) return onChange('');
+    if (!q) return '';
     const exact = options.find((o) => o.text.toLowerCase() === q || o.code === q);
     // Leaf categories first: "pothole" should land on the pothole, not on its parent.
     const partial = [...options]
       .sort((a, b) => b.code.split('.').length - a.code.split('.').length)
       .find((o) => o.text.toLowerCase().includes(q) || o.code.includes(q));
-    onChange((exact ?? partial)?.code ?? '');
+    return (exact ?? partial)?.code ?? '';
   }
+
+  function pick(input: string) {
+    setTyped(input);
+    onChange(match(input));
+  }
+
+  // Typing can start before the categories have loaded; resolve the text once they arrive.
+  const pendingMatch = typed && !value ? match(typed) : '';
+  useEffect(() => {
+    if (pendingMatch) onChange(pendingMatch);
+  }, [pendingMatch, onChange]);
 
   return (
     <>
