@@ -8,8 +8,9 @@ import type { OrgsService } from '../orgs/orgs.service.js';
 import { HOUR, type Clock } from './case-clock.js';
 import type { CaseEffects } from './case-effects.js';
 import { caseMessages } from './case-messages.js';
-import { handleGrant, handlerRoleFor, isReporter, readGrant, supervisorGrant } from './case-policy.js';
-import { nextState, workflow } from './case-workflow.js';
+import { handleGrant, isReporter, readGrant, supervisorGrant } from './case-policy.js';
+import { CaseHandover, type Outcome } from './case-handover.js';
+import { nextState, resolutionStates, responseStates, workflow } from './case-workflow.js';
 import { presentCase, presentPublicCase } from './cases.presenter.js';
 import type { CaseDetailRow, CasePatch, CasesRepository } from './cases.repository.js';
 import { scopeOf } from './cases.service.js';
@@ -18,16 +19,6 @@ import type { CaseDB } from './cases.tables.js';
 type Ctx = RequestContext & { actor: Actor };
 type Units = { parent: OrgUnitRow | undefined; target: OrgUnitRow | undefined };
 type Tx = Transaction<CaseDB>;
-/** What one action does beyond the state change; returned by each handler. */
-interface Outcome {
-  patch: CasePatch;
-  visibility?: 'public' | 'internal';
-  note?: string | null;
-  data?: Record<string, unknown>;
-  after?: (trx: Tx, c: CaseDetailRow) => Promise<void>;
-}
-
-const supervisorRoles = ['community_admin', 'street_officer', 'district_commander'] as const;
 
 /**
  * Every action on a case: one transaction that locks the row, checks who may act, checks the
@@ -41,6 +32,7 @@ export class CaseActionsService {
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
     private readonly clock: Clock,
+    private readonly handover = new CaseHandover(repo, effects),
   ) {}
 
   async act(ctx: Ctx, id: string, a: CaseAction): Promise<CaseDetailRow> {
@@ -226,9 +218,9 @@ export class CaseActionsService {
           data: a.satisfaction ? { satisfaction: a.satisfaction } : {},
         };
       case 'transfer':
-        return this.transfer(ctx.actor, c, a, units.target, now);
+        return this.handover.transfer(ctx.actor, c, a, units.target, now);
       case 'escalate':
-        return this.escalation(c, units.parent, a.reason, false, now);
+        return this.handover.escalation(c, units.parent, a.reason, false, now);
       case 'supervise': {
         if (!grant) throw forbidden('supervise: no supervising grant');
         if (c.supervised && c.supervised_by_unit_id === grant.orgUnitId)
@@ -259,7 +251,7 @@ export class CaseActionsService {
         };
       }
       case 'merge':
-        return this.merge(trx, ctx, c, a.into, a.note ?? null, now);
+        return this.handover.merge(trx, ctx, c, a.into, a.note ?? null, now);
       case 'comment': {
         const internal = grant ? a.internal : false;
         return { patch: {}, visibility: internal ? 'internal' : 'public', note: a.note };
@@ -285,115 +277,6 @@ export class CaseActionsService {
       );
   }
 
-  private transfer(
-    actor: Actor,
-    c: CaseDetailRow,
-    a: Extract<CaseAction, { action: 'transfer' }>,
-    unit: OrgUnitRow | undefined,
-    now: Date,
-  ): Outcome {
-    if (!unit) throw badRequest('unit_not_found', 'toUnitId: no such org unit');
-    // A case may move to a unit on its own line of the tree or within the actor's own reach.
-    if (
-      !c.unit_path.startsWith(unit.path) &&
-      !handleGrant(actor, { ...scopeOf(c), responsiblePath: unit.path })
-    )
-      throw forbidden(`transfer: ${unit.code} is neither above the case location nor within your units`);
-    const department =
-      a.toDepartment === undefined
-        ? a.toRole && a.toRole !== 'department_staff'
-          ? null
-          : c.category_department
-        : a.toDepartment;
-    const role = a.toRole ?? (department ? 'department_staff' : handlerRoleFor(unit.type));
-    if (role === 'department_staff' && !department)
-      throw badRequest('department_required', 'toDepartment: say which department takes the case');
-    if (
-      unit.id === c.responsible_unit_id &&
-      department === c.responsible_department &&
-      role === c.responsible_role
-    )
-      throw badRequest('transfer_to_same', 'transfer: the case is already held there');
-    return {
-      patch: {
-        responsible_unit_id: unit.id,
-        responsible_department: role === 'department_staff' ? department : null,
-        responsible_role: role,
-        assignee_id: null,
-        response_due_at: new Date(now.getTime() + c.response_hours * HOUR),
-        response_reminded: false,
-      },
-      data: { toUnitId: unit.id, toDepartment: department, toRole: role, reason: a.reason },
-      after: (t, row) =>
-        this.effects.notifyStaffAt(
-          t,
-          unit.id,
-          [role],
-          row.responsible_department,
-          'case.transferred',
-          row.id,
-          caseMessages.transferred(row.ref, row.title),
-          now,
-        ),
-    };
-  }
-
-  /**
-   * One level up the tree (grid → community → street/township → district). The new level gets a
-   * fresh response window; a missed resolution deadline gets a fresh resolution window too, and the
-   * miss stays on the timeline for the metrics.
-   */
-  private escalation(
-    c: CaseDetailRow,
-    parent: OrgUnitRow | undefined,
-    reason: string | null,
-    automatic: boolean,
-    now: Date,
-  ): Outcome {
-    if (!parent)
-      throw badRequest(
-        'already_at_top',
-        `escalate: case ${c.ref} is already held by ${c.resp_code}, the top of the tree`,
-      );
-    const role = handlerRoleFor(parent.type);
-    const resolutionMissed = c.resolution_due_at < now;
-    return {
-      patch: {
-        responsible_unit_id: parent.id,
-        responsible_department: null,
-        responsible_role: role,
-        assignee_id: null,
-        escalation_level: c.escalation_level + 1,
-        response_due_at: new Date(now.getTime() + c.response_hours * HOUR),
-        response_reminded: false,
-        ...(resolutionMissed
-          ? {
-              resolution_due_at: new Date(now.getTime() + c.resolution_hours * HOUR),
-              resolution_reminded: false,
-            }
-          : {}),
-      },
-      data: {
-        automatic,
-        fromUnitId: c.responsible_unit_id,
-        toUnitId: parent.id,
-        reason,
-        missedDeadline: automatic ? (resolutionMissed ? 'resolution' : 'response') : null,
-      },
-      after: (t, row) =>
-        this.effects.notifyStaffAt(
-          t,
-          parent.id,
-          [role, ...supervisorRoles],
-          null,
-          'case.escalated',
-          row.id,
-          caseMessages.escalated(row.ref, row.title, automatic),
-          now,
-        ),
-    };
-  }
-
   /** The deadline job's escalation: no actor, the same rules, a re-check under the row lock. */
   async autoEscalate(id: string, now: Date): Promise<boolean> {
     const ctx: RequestContext = { actor: null, requestId: 'case-deadlines', ip: '127.0.0.1' };
@@ -406,11 +289,11 @@ export class CaseActionsService {
       if (!c || c.version !== seen.version) return null;
       const state = c.state as CaseState;
       const overdue =
-        (['submitted', 'accepted', 'reopened'].includes(state) && c.response_due_at < now) ||
-        (['assigned', 'in_progress'].includes(state) && c.resolution_due_at < now);
+        (responseStates.includes(state) && c.response_due_at < now) ||
+        (resolutionStates.includes(state) && c.resolution_due_at < now);
       const to = nextState({ state, pausedFrom: null }, 'escalate');
       if (!overdue || !to) return null;
-      const out = this.escalation(c, parent, null, true, now);
+      const out = this.handover.escalation(c, parent, null, true, now);
       await this.repo.update(trx, id, c.version, { ...out.patch, state: to }, now);
       const after = (await this.repo.find(id, trx))!;
       await this.effects.record(trx, ctx, after, {
@@ -429,57 +312,5 @@ export class CaseActionsService {
     const row = (await this.repo.find(id))!;
     if (done.to !== done.from) this.effects.changed(row, 'escalate', done.from, done.to, now);
     return true;
-  }
-
-  /** Merge into another open case: both reporters follow the survivor and both hear of it. */
-  private async merge(
-    trx: Tx,
-    ctx: Ctx,
-    c: CaseDetailRow,
-    intoId: string,
-    note: string | null,
-    now: Date,
-  ): Promise<Outcome> {
-    if (intoId === c.id) throw badRequest('merge_into_self', 'into: a case cannot be merged into itself');
-    const target = await this.repo.findForUpdate(trx, intoId);
-    if (!target || !readGrant(ctx.actor, scopeOf(target)))
-      throw badRequest('merge_target_not_found', 'into: no such case in your units');
-    if (
-      !['submitted', 'accepted', 'assigned', 'in_progress', 'pending_info', 'reopened'].includes(target.state)
-    )
-      throw conflict(
-        'merge_target_closed',
-        `into: case ${target.ref} is ${target.state}; merge into an open case`,
-      );
-    return {
-      patch: { duplicate_of: target.id },
-      note,
-      data: { duplicateOf: target.id, intoRef: target.ref },
-      after: async (t, row) => {
-        const people = new Set(await this.repo.followers(row.id, t));
-        if (row.reporter_id) people.add(row.reporter_id);
-        if (target.reporter_id) people.add(target.reporter_id);
-        await this.repo.follow(t, target.id, [...people], 'merged');
-        await this.repo.update(t, target.id, target.version, {}, now);
-        await this.effects.record(t, ctx, target, {
-          action: 'merged_in',
-          from: null,
-          to: null,
-          visibility: 'public',
-          data: { duplicateOf: null, fromCaseId: row.id, fromRef: row.ref },
-          grant: handleGrant(ctx.actor, scopeOf(row)),
-          at: now,
-        });
-        const reporters = [row.reporter_id, target.reporter_id].filter((x): x is string => x !== null);
-        await this.effects.send(
-          t,
-          reporters,
-          'case.merged',
-          target.id,
-          caseMessages.merged(row.ref, target.ref),
-          now,
-        );
-      },
-    };
   }
 }

@@ -409,3 +409,28 @@ describe('notifications', () => {
     expect((await notificationsOf(resident)).unread).toBe(0);
   });
 });
+
+describe('the API description', () => {
+  it('lists every case center route with its schemas', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    }>();
+    for (const [path, methods] of Object.entries({
+      '/api/v1/cases': ['get', 'post'],
+      '/api/v1/cases/nearby': ['get'],
+      '/api/v1/cases/{id}': ['get'],
+      '/api/v1/cases/{id}/timeline': ['get'],
+      '/api/v1/cases/{id}/actions': ['post'],
+      '/api/v1/case-categories': ['get', 'post'],
+      '/api/v1/case-categories/{id}': ['patch'],
+      '/api/v1/routing-rules': ['get', 'post'],
+      '/api/v1/routing-rules/{id}': ['patch', 'delete'],
+      '/api/v1/notifications': ['get'],
+      '/api/v1/notifications/{id}/read': ['post'],
+      '/api/v1/notifications/read-all': ['post'],
+    }))
+      for (const m of methods) expect(spec.paths[path]?.[m], `${m} ${path}`).toBeDefined();
+    const actions = JSON.stringify(spec.paths['/api/v1/cases/{id}/actions']!.post!.requestBody);
+    for (const a of ['accept', 'escalate', 'supervise', 'merge']) expect(actions).toContain(`"${a}"`);
+  });
+});

@@ -191,20 +191,28 @@ export class CasesRepository {
       .execute();
   }
 
-  /** Cases whose response or resolution deadline has passed, oldest first. */
+  /** Cases whose response or resolution deadline has passed and that can still go up, oldest first. */
   overdue(now: Date, limit: number) {
-    return this.db
-      .selectFrom('cases')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', 'in', ['submitted', 'accepted', 'reopened']), eb('response_due_at', '<', now)]),
-          eb.and([eb('state', 'in', ['assigned', 'in_progress']), eb('resolution_due_at', '<', now)]),
-        ]),
-      )
-      .orderBy('updated_at')
-      .limit(limit)
-      .execute();
+    return (
+      this.db
+        .selectFrom('cases as c')
+        .innerJoin('org_units as r', 'r.id', 'c.responsible_unit_id')
+        .select('c.id')
+        // Held at the top of the tree there is nowhere to go: such cases stay overdue in the inbox.
+        .where('r.parent_id', 'is not', null)
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              eb('c.state', 'in', ['submitted', 'accepted', 'reopened']),
+              eb('c.response_due_at', '<', now),
+            ]),
+            eb.and([eb('c.state', 'in', ['assigned', 'in_progress']), eb('c.resolution_due_at', '<', now)]),
+          ]),
+        )
+        .orderBy('c.updated_at')
+        .limit(limit)
+        .execute()
+    );
   }
 
   /**
