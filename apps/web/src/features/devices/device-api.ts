@@ -1,4 +1,5 @@
 import type { Device, DeviceProfile, MapDevice } from '@civitas/contracts/devices';
+import { useMemo } from 'react';
 import { useResource } from '../../app/use-resource';
 
 /** Answer of GET /devices. */
@@ -28,6 +29,7 @@ export type { Device, DeviceProfile, MapDevice };
 
 /** Profiles are few and rarely change; every device screen reads them once. */
 export function useProfiles(): Map<string, DeviceProfile> {
-  const profiles = useResource<{ items: DeviceProfile[] }>('/device-profiles');
-  return new Map((profiles.data?.items ?? []).map((p) => [p.code, p]));
+  const { data } = useResource<{ items: DeviceProfile[] }>('/device-profiles');
+  // One Map per answer, so screens that draw from it (the map's markers) do not redraw per render.
+  return useMemo(() => new Map((data?.items ?? []).map((p) => [p.code, p])), [data]);
 }
