@@ -410,6 +410,47 @@ describe('notifications', () => {
   });
 });
 
+describe('the inbox', () => {
+  it('filters by category subtree and overdue; a case held at the top stays overdue there', async () => {
+    const c = (await report(resident, { category: 'noise', title: 'Drums next door' })).json();
+    const moved = await act(gw1, c.id, {
+      action: 'transfer',
+      version: c.version,
+      reason: 'inspector needed',
+      toUnitId: t.units.get('D')!.id,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const envStaff = await t.services.users.createUnchecked(
+      { actor: null, requestId: 'test', ip: '127.0.0.1' },
+      {
+        username: 'env1',
+        displayName: 'env1',
+        kind: 'staff',
+        password: FIXTURE_PASSWORD,
+        grants: [{ role: 'department_staff', orgUnitId: t.units.get('D')!.id, department: 'environment' }],
+      },
+    );
+    expect(envStaff).toMatch(/^[0-9a-f-]{36}$/);
+    const env1 = await t.login('env1');
+    const overdueIds = async () =>
+      (await env1.get('/api/v1/cases?overdue=true&limit=200')).json().items.map((i: { id: string }) => i.id);
+    expect(await overdueIds()).not.toContain(c.id);
+    clock.advance(3 * HOUR); // noise: 2 hours to respond
+    await t.services.caseDeadlines.run();
+    const row = (await caseRow(t, c.id))!;
+    expect(row).toMatchObject({ resp_code: 'D', escalation_level: 0, version: moved.json().version });
+    expect(await overdueIds()).toContain(c.id);
+    expect((await env1.get(`/api/v1/cases/${c.id}`)).json().overdue).toBe(true);
+
+    const road = (await gw1.get('/api/v1/cases?category=road_facility&limit=200')).json().items;
+    expect(road.length).toBeGreaterThan(0);
+    expect(
+      road.every((i: { category: { code: string } }) => i.category.code.startsWith('road_facility')),
+    ).toBe(true);
+    expect((await gw1.get('/api/v1/cases?state=bogus')).statusCode).toBe(400);
+  });
+});
+
 describe('the API description', () => {
   it('lists every case center route with its schemas', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
