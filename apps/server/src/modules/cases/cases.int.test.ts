@@ -397,6 +397,63 @@ describe('other channels', () => {
   });
 });
 
+describe('the timeline', () => {
+  it('keeps internal notes from the resident and shows public ones without the staff name', async () => {
+    const c = (await report(resident, { category: 'noise', title: 'Dog barking' })).json();
+    const internal = await act(gw1, c.id, {
+      action: 'comment',
+      version: c.version,
+      note: 'Owner is 陈, flat 402',
+    });
+    expect(internal.statusCode, internal.body).toBe(200);
+    const pub = await act(gw1, c.id, {
+      action: 'comment',
+      version: internal.json().version,
+      note: 'We will visit tomorrow',
+      internal: false,
+    });
+    expect(pub.statusCode).toBe(200);
+    // A resident's comment is public whatever they ask for.
+    const own = await act(resident, c.id, {
+      action: 'comment',
+      version: pub.json().version,
+      note: 'Thanks',
+      internal: true,
+    });
+    expect(own.statusCode).toBe(200);
+    const residentView = (await resident.get(`/api/v1/cases/${c.id}/timeline`)).json().items;
+    const notes = residentView.map((e: { note: string | null }) => e.note);
+    expect(notes).toContain('We will visit tomorrow');
+    expect(notes).toContain('Thanks');
+    expect(JSON.stringify(residentView)).not.toContain('402');
+    expect(JSON.stringify(residentView)).not.toContain('gw1');
+    const staffView = (await gw1.get(`/api/v1/cases/${c.id}/timeline`)).json().items;
+    expect(staffView.find((e: { note: string | null }) => e.note?.includes('402'))).toMatchObject({
+      internal: true,
+      actor: { name: 'gw1' },
+    });
+  });
+});
+
+describe('sensor alarms on the bus', () => {
+  it('become cases without the publisher knowing the case center', async () => {
+    t.services.bus.publish('alarm.raised', {
+      alarmId: 'alarm-bus-1',
+      category: 'safety_hazard',
+      title: 'Smoke detected in bike shed',
+      lat: at.G1[1],
+      lng: at.G1[0],
+      raisedAt: new Date().toISOString(),
+    });
+    let found;
+    for (let i = 0; i < 500 && !found; i++) {
+      found = await t.services.casesRepo.findBySource('sensor_alarm', 'alarm-bus-1');
+      if (!found) await new Promise((r) => setImmediate(r));
+    }
+    expect(found).toMatchObject({ channel: 'sensor_alarm', state: 'submitted', resp_code: 'G1' });
+  });
+});
+
 describe('notifications', () => {
   it('are the reader’s own and can be marked read', async () => {
     const list = await notificationsOf(resident);
