@@ -336,6 +336,10 @@ describe('bad input changes nothing', () => {
     expect(outside.json().code).toBe('location_outside_units');
     expect(outside.json().detail).toMatch(/outside every org unit/);
     expect((await report(resident, { title: '' })).json().errors[0].path).toBe('body.title');
+    expect((await report(resident, { attributes: { deviceId: 'fake' } })).json()).toMatchObject({
+      code: 'unknown_attribute',
+      detail: 'attributes.deviceId: the category has no such attribute',
+    });
     expect(await count()).toBe(before);
 
     const c = (await report(resident)).json();
@@ -387,13 +391,18 @@ describe('other channels', () => {
       title: 'Water level 35 cm at underpass',
       lat: at.G2[1],
       lng: at.G2[0],
-      deviceId: null,
+      deviceId: 'WL-UNDERPASS-1',
       raisedAt: new Date().toISOString(),
     };
     const first = await t.services.cases.createFromAlarm(alarm);
     const again = await t.services.cases.createFromAlarm(alarm);
     expect(again.id).toBe(first.id);
-    expect(first).toMatchObject({ channel: 'sensor_alarm', resp_code: 'G2', reporter_id: null });
+    expect(first).toMatchObject({
+      channel: 'sensor_alarm',
+      resp_code: 'G2',
+      reporter_id: null,
+      attributes: { deviceId: 'WL-UNDERPASS-1' },
+    });
   });
 });
 

@@ -118,7 +118,9 @@ export class CaseService {
    */
   async intake(ctx: RequestContext, input: IntakeInput, staff: Actor | null): Promise<CaseDetailRow> {
     const category = await this.config.activeCategoryByCode(input.category);
-    checkAttributes(category.attributes as CategoryAttribute[], input.attributes);
+    // A sensor alarm carries the device that raised it; nobody else may set attributes the category lacks.
+    const systemKeys = input.channel === 'sensor_alarm' ? ['deviceId'] : [];
+    checkAttributes(category.attributes as CategoryAttribute[], input.attributes, systemKeys);
     if (input.sourceRef) {
       const existing = await this.repo.findBySource(input.channel, input.sourceRef);
       if (existing) return existing;
@@ -271,10 +273,14 @@ export class CaseService {
 }
 
 /** Attributes must be the category's own, required ones present, list values among the allowed keys. */
-function checkAttributes(defs: CategoryAttribute[], given: Record<string, unknown>): void {
+function checkAttributes(
+  defs: CategoryAttribute[],
+  given: Record<string, unknown>,
+  systemKeys: readonly string[],
+): void {
   const byCode = new Map(defs.map((d) => [d.code, d]));
   for (const key of Object.keys(given)) {
-    if (!byCode.has(key) && key !== 'deviceId')
+    if (!byCode.has(key) && !systemKeys.includes(key))
       throw badRequest('unknown_attribute', `attributes.${key}: the category has no such attribute`);
   }
   for (const d of defs) {
