@@ -15,6 +15,7 @@ import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.j
 import { registerCaseRoutes } from './modules/cases/cases.routes.js';
 import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js';
 import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
+import { registerMetricsRoutes } from './modules/governance/metrics.routes.js';
 import { registerOpen311Routes } from './modules/open311/open311.routes.js';
 import { registerOpen311AdminRoutes } from './modules/open311/open311-admin.routes.js';
 import type { Services } from './services.js';
@@ -63,6 +64,7 @@ export async function buildApp(
   registerNotificationRoutes(app, services.notifications);
   registerOpen311Routes(app, services.open311);
   registerOpen311AdminRoutes(app, services.open311Keys, services.open311, services.cipher);
+  registerMetricsRoutes(app, services.metrics);
   return app;
 }
 

@@ -30,11 +30,13 @@ import { RetentionJob } from './modules/telemetry/retention.js';
 import { TelemetryRepository } from './modules/telemetry/telemetry.repository.js';
 import { TelemetryService } from './modules/telemetry/telemetry.service.js';
 import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
+import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
+import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 import { createCaseCenter } from './modules/cases/case-center.js';
 import type { Clock } from './modules/cases/case-clock.js';
 import { createOpen311 } from './modules/open311/open311-module.js';
-import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
-import { DeviceMapService } from './modules/telemetry/device-map.service.js';
+import { MetricsRepository } from './modules/governance/metrics.repository.js';
+import { MetricsService } from './modules/governance/metrics.service.js';
 
 /**
  * The composition root: every repository and service, wired once. The HTTP server, the CLI and
@@ -145,6 +147,7 @@ export function createServices(opts: {
     buildings,
     imports,
     settings: new SettingsRepository(db),
+    metrics: new MetricsService(new MetricsRepository(db), orgs, caseCenter.caseConfig, caseCenter.clock),
   };
 }
 
