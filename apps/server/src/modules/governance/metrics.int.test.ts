@@ -51,9 +51,15 @@ const metrics = async (client: Client, query: string) => {
 beforeAll(async () => {
   clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
   t = await createTestApp({}, { clock });
-  [resident, gw1, gw2, ca1, ca2, commander] = await Promise.all(
-    ['resident', 'gw1', 'gw2', 'ca1', 'ca2', 'commander'].map((u) => t.login(u)),
-  );
+  const users = ['resident', 'gw1', 'gw2', 'ca1', 'ca2', 'commander'] as const;
+  [resident, gw1, gw2, ca1, ca2, commander] = (await Promise.all(users.map((u) => t.login(u)))) as [
+    Client,
+    Client,
+    Client,
+    Client,
+    Client,
+    Client,
+  ];
   const gw1Id = await userId(t, 'gw1');
   const gw2Id = await userId(t, 'gw2');
   const next = () => clock.advance(2 * 24 * HOUR);
