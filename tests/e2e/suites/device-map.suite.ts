@@ -10,15 +10,15 @@ import {
 } from '../support/device-fleet';
 import type { E2eEnv } from '../support/e2e-env';
 
-/** Waits until the map has answered for its current view and reports what it shows. */
+/** Waits until the map has answered for its current view and reads what it shows, in one step. */
 async function settled(page: Page): Promise<{ mode: string; zoom: number; total: number }> {
-  const layout = page.locator('[data-testid="device-map-layout"][data-loading="false"]:not([data-mode=""])');
-  await layout.waitFor();
-  return layout.evaluate((el) => ({
-    mode: el.getAttribute('data-mode') ?? '',
-    zoom: Number(el.getAttribute('data-zoom')),
-    total: Number(el.getAttribute('data-total')),
-  }));
+  const state = await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="device-map-layout"]');
+    const mode = el?.getAttribute('data-mode');
+    if (!el || !mode || el.getAttribute('data-loading') !== 'false') return null;
+    return { mode, zoom: Number(el.getAttribute('data-zoom')), total: Number(el.getAttribute('data-total')) };
+  });
+  return (await state.jsonValue())!;
 }
 
 export function deviceMapSuite(env: E2eEnv): void {

@@ -31,7 +31,7 @@ const CELL_REFRESH_MS = 5000;
 
 export default function DeviceMapPage() {
   const { t, i18n } = useTranslation();
-  const { selectedUnitId, unitsById } = useUnits();
+  const { selectedUnitId, unitsById, loading: unitsLoading } = useUnits();
   const profiles = useProfiles();
   const config = useResource<PublicConfig>('/config/public');
   const [view, setView] = useState<{ bbox: string; zoom: number } | null>(null);
@@ -191,7 +191,8 @@ export default function DeviceMapPage() {
           <h2 id="map-heading" className="visually-hidden">
             {t('map.mapHeading')}
           </h2>
-          {(config.data || config.error) && (
+          {/* The first view is the selected unit's outline, so the map waits for the units. */}
+          {(config.data || config.error) && !unitsLoading && (
             <DeviceMapView
               tileUrl={config.data?.tileUrl ?? null}
               tileAttribution={config.data?.tileAttribution ?? null}
