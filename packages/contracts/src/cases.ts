@@ -169,8 +169,32 @@ export const createCase = z.object({
   address: z.string().trim().max(300).nullable().default(null),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).default({}),
   sourceRef: z.string().trim().min(1).max(120).nullable().default(null),
+  contact: z
+    .object({
+      name: z.string().trim().min(1).max(100).optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9 ()-]{3,30}$/, 'digits, spaces, +, ( ) and - only')
+        .optional(),
+    })
+    .optional()
+    .describe(
+      'the caller of a hotline, walk-in or other staff-entered case; stored encrypted, shown masked to staff',
+    ),
 });
 export type CreateCase = z.infer<typeof createCase>;
+
+/** The caller's contact as staff see it: masked; the plain value only through the audited reveal. */
+export const caseContactMasked = z
+  .object({ name: z.string().nullable(), phone: z.string().nullable() })
+  .nullable();
+export const caseContactField = z.enum(['name', 'phone']);
+export const caseContactRevealRequest = z.object({
+  field: caseContactField,
+  reason: z.string().trim().min(2).max(300).describe('why you need the plain value; kept in the audit log'),
+});
+export const caseContactRevealResponse = z.object({ field: caseContactField, value: z.string().nullable() });
 
 const staffRef = z.object({ id: z.uuid(), name: z.string() }).nullable();
 const unitRef = z.object({ id: z.uuid(), code: z.string(), name: localizedName });
@@ -208,6 +232,7 @@ export const caseDetail = z.object({
   duplicateOf: z.uuid().nullable(),
   satisfaction: z.number().int().nullable(),
   attributes: z.record(z.string(), z.unknown()),
+  contact: caseContactMasked.describe('the caller (hotline, walk-in), masked; null when none was taken'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -293,6 +318,45 @@ export const nearbyCase = z.object({
   createdAt: z.string(),
   version: z.number().int(),
 });
+
+/**
+ * What a resident sees of the cases near the spot they report (duplicate awareness): no id,
+ * title, description, people or exact position; the distance is rounded to 10 m.
+ */
+export const nearbyPublicCase = z.object({
+  ref: z.string(),
+  category: z.object({ code: z.string(), name: localizedName }),
+  state: caseState,
+  distanceM: z.number(),
+  createdAt: z.string(),
+});
+export const nearbyResponse = z.union([
+  z.object({ view: z.literal('staff'), items: z.array(nearbyCase) }),
+  z.object({ view: z.literal('public'), items: z.array(nearbyPublicCase) }),
+]);
+
+// ---- attachments and assignees ----
+
+export const attachmentPurposes = ['report', 'resolution', 'other'] as const;
+export const attachmentPurpose = z.enum(attachmentPurposes);
+export type AttachmentPurpose = z.infer<typeof attachmentPurpose>;
+
+export const caseAttachment = z.object({
+  id: z.uuid(),
+  fileName: z.string(),
+  mime: z.string().describe('decided from the bytes, never from the client'),
+  size: z.number().int(),
+  purpose: attachmentPurpose,
+  createdAt: z.string(),
+  createdBy: z
+    .object({ id: z.uuid(), name: z.string() })
+    .nullable()
+    .describe('staff view, or your own upload; null in the resident view'),
+  url: z.string().describe('download path; needs the same access as the case'),
+});
+export type CaseAttachment = z.infer<typeof caseAttachment>;
+
+export const caseAssignee = z.object({ id: z.uuid(), name: z.string() });
 
 const version = z.number().int().min(1).describe('the version you read; a stale one gets 409');
 const reason = z.string().trim().min(1).max(2000);

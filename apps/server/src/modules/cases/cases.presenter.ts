@@ -78,6 +78,11 @@ export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
     duplicateOf: c.duplicate_of,
     satisfaction: c.satisfaction,
     attributes: c.attributes,
+    // Masked only; the plain value comes from the audited reveal (case-contact.ts).
+    contact:
+      c.contact_name_mask === null && c.contact_phone_mask === null
+        ? null
+        : { name: c.contact_name_mask, phone: c.contact_phone_mask },
     version: c.version,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),

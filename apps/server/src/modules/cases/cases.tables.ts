@@ -86,6 +86,19 @@ export interface CasesTable {
   updated_at: Timestamp;
 }
 
+type Sealed = ColumnType<string | null, string | null | undefined, string | null>;
+
+/**
+ * The caller's sealed contact (migration 0011, case-contact.ts). Kept apart from `CasesTable` so
+ * the insert shape of a case stays as it is; intake writes these in the same transaction.
+ */
+export interface CaseContactColumns {
+  contact_name_enc: Sealed;
+  contact_name_mask: Sealed;
+  contact_phone_enc: Sealed;
+  contact_phone_mask: Sealed;
+}
+
 export interface CaseEventsTable {
   id: Generated<string>;
   seq: Generated<number>;
@@ -125,7 +138,7 @@ export interface CaseAttachmentsTable {
 export type CaseTables = {
   case_categories: CaseCategoriesTable;
   routing_rules: RoutingRulesTable;
-  cases: CasesTable;
+  cases: CasesTable & CaseContactColumns;
   case_events: CaseEventsTable;
   case_followers: CaseFollowersTable;
   case_attachments: CaseAttachmentsTable;

@@ -6,6 +6,8 @@ export interface Upload {
   /** As the client named it: display only, never a path, never a type decision. */
   filename: string;
   stream: Readable;
+  /** Plain form fields sent before the file (busboy sees only those when the file is reached). */
+  fields: Record<string, string>;
 }
 
 /**
@@ -20,5 +22,10 @@ export async function readUpload(req: FastifyRequest, limits: { maxBytes: number
     throwFileSizeLimit: false,
   });
   if (!part) throw badRequest('file_missing', 'The request holds no file.');
-  return { filename: part.filename.slice(0, 255), stream: part.file };
+  const fields: Record<string, string> = {};
+  for (const [name, f] of Object.entries(part.fields)) {
+    const first = Array.isArray(f) ? f[0] : f;
+    if (first && first.type === 'field' && typeof first.value === 'string') fields[name] = first.value;
+  }
+  return { filename: part.filename.slice(0, 255), stream: part.file, fields };
 }
