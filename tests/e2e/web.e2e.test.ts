@@ -8,6 +8,7 @@ import { gridOfflineSuite } from './suites/grid-offline.suite';
 import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
+import { metricsSuite } from './suites/metrics.suite';
 import { navigationSuite } from './suites/navigation.suite';
 import { residentsSuite } from './suites/residents.suite';
 import { residentsCountSuite } from './suites/residents-count.suite';
@@ -26,6 +27,7 @@ describe('devices: health, live detail, isolation, import', () => devicesSuite(e
 describe('device map with 5,000 devices', () => deviceMapSuite(env));
 describe('case center: report, grid worker, hotline, conflicts, inbox, rules', () => casesSuite(env));
 describe('grid worker app offline', () => gridOfflineSuite(env));
+describe('governance metrics: drill-down, breakdowns, period', () => metricsSuite(env));
 // Takes the district past 10,000 residents, so it runs after every test that counts them.
 describe('residents past the counting cap', () => residentsCountSuite(env));
 // Last: it locks a (non-existent) account and spends sign-in attempts.

@@ -28,6 +28,7 @@ const RoutingRulesPage = lazy(() => import('../features/cases/routing-rules-page
 const CategoriesPage = lazy(() => import('../features/cases/categories-page'));
 const NotificationsPage = lazy(() => import('../features/cases/notifications-page'));
 const GridPage = lazy(() => import('../features/grid/grid-page'));
+const MetricsPage = lazy(() => import('../features/metrics/metrics-page'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -193,6 +194,16 @@ export function AppRoutes() {
           <RequirePermission permission="case.handle">
             <Suspense fallback={<Loading />}>
               <GridPage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/metrics"
+        element={
+          <RequirePermission permission="metrics.read">
+            <Suspense fallback={<Loading />}>
+              <MetricsPage />
             </Suspense>
           </RequirePermission>
         }

@@ -20,6 +20,7 @@ export const navItems: readonly NavItem[] = [
   { to: '/grid', labelKey: 'nav.grid', permission: 'case.handle' },
   { to: '/cases/rules', labelKey: 'nav.caseRules', permission: 'case.configure' },
   { to: '/cases/categories', labelKey: 'nav.caseCategories', permission: 'case.configure' },
+  { to: '/metrics', labelKey: 'nav.metrics', permission: 'metrics.read' },
   { to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
   { to: '/users', labelKey: 'nav.users', permission: 'user.read' },
   { to: '/account', labelKey: 'nav.account', permission: null },
