@@ -1,21 +1,51 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CaseCategory, CategoryInput } from '@civitas/contracts/cases';
+import { api } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useResource } from '../../app/use-resource';
-import type { CaseCategory } from '@civitas/contracts/cases';
 import { ErrorMessage } from '../../components/error-message';
+import { ModalDialog } from '../../components/modal-dialog';
 import { StatusMessage } from '../../components/status-message';
+import { CategoryForm } from './category-form';
 
 /** The category tree with its deadlines, department and evidence rule, as routing uses them. */
 export default function CategoriesPage() {
   const { t, i18n } = useTranslation();
   const res = useResource<{ items: CaseCategory[] }>('/case-categories');
+  const [editing, setEditing] = useState<CaseCategory | 'new' | null>(null);
+  const [message, setMessage] = useState('');
   usePageTitle(t('cases.categories.title'));
   const other = i18n.language === 'en' ? 'zh-CN' : 'en';
+  const items = res.data?.items ?? [];
+  const editingId = editing !== null && editing !== 'new' ? editing.id : null;
+  const parents = items.filter((c) => c.parentId === null && c.id !== editingId);
+
+  async function save(input: Omit<CategoryInput, 'attributes' | 'sort'>) {
+    if (editing === 'new') {
+      await api('/case-categories', { method: 'POST', body: input });
+    } else if (editing) {
+      const { code: _code, ...patch } = input;
+      await api(`/case-categories/${editing.id}`, {
+        method: 'PATCH',
+        body: { ...patch, version: editing.version },
+      });
+    }
+    setEditing(null);
+    setMessage(t('cases.categoryForm.saved', { name: localizedName(input.name, i18n.language) }));
+    res.reload();
+  }
+
   return (
     <>
       <h1>{t('cases.categories.title')}</h1>
-      <StatusMessage>{res.loading ? t('common.loading') : ''}</StatusMessage>
+      <div className="button-row">
+        <button type="button" onClick={() => setEditing('new')} data-testid="category-new">
+          {t('cases.categoryForm.create')}
+        </button>
+      </div>
+      <StatusMessage>{res.loading ? t('common.loading') : message}</StatusMessage>
       <ErrorMessage error={res.error} />
       <div className="table-wrap">
         <table data-testid="categories-table">
@@ -30,11 +60,12 @@ export default function CategoriesPage() {
               <th scope="col">{t('cases.categories.photo')}</th>
               <th scope="col">{t('cases.categories.radius')}</th>
               <th scope="col">{t('cases.categories.active')}</th>
+              <th scope="col">{t('cases.rules.actions')}</th>
             </tr>
           </thead>
           <tbody>
-            {res.data?.items.map((c) => (
-              <tr key={c.id}>
+            {items.map((c) => (
+              <tr key={c.id} data-code={c.code}>
                 <th scope="row">
                   {c.parentId ? '\u00a0\u00a0\u00a0\u00a0' : ''}
                   {localizedName(c.name, i18n.language)}{' '}
@@ -49,11 +80,37 @@ export default function CategoriesPage() {
                 <td>{c.requiresPhoto ? t('common.yes') : t('common.no')}</td>
                 <td>{c.duplicateRadiusM} m</td>
                 <td>{c.active ? t('common.yes') : t('common.no')}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={t('cases.categoryForm.editNamed', {
+                      name: localizedName(c.name, i18n.language),
+                    })}
+                    onClick={() => setEditing(c)}
+                  >
+                    {t('cases.categoryForm.edit')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <ModalDialog
+        open={editing !== null}
+        title={editing === 'new' ? t('cases.categoryForm.create') : t('cases.categoryForm.edit')}
+        onClose={() => setEditing(null)}
+      >
+        {editing !== null && (
+          <CategoryForm
+            initial={editing === 'new' ? null : editing}
+            parents={parents}
+            onSave={save}
+            onCancel={() => setEditing(null)}
+          />
+        )}
+      </ModalDialog>
     </>
   );
 }
