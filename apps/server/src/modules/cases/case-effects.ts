@@ -21,6 +21,10 @@ export interface CaseEventInput {
   /** The role shown for the actor when no grant applies (the reporter). */
   role?: string;
   at: Date;
+  /** false: the timeline only; the audit entry of the same action already holds this event. */
+  audit?: boolean;
+  /** Added to the audit entry's detail (facts of companion events that take no audit entry). */
+  auditDetail?: Record<string, unknown>;
 }
 
 /**
@@ -49,13 +53,14 @@ export class CaseEffects {
       note: e.note ?? null,
       data: e.data ?? {},
     });
+    if (e.audit === false) return;
     await this.audit.append(baseTx(trx), ctx, {
       action: `case.${e.action}`,
       targetType: 'case',
       targetId: c.id,
       targetUnitId: c.org_unit_id,
       ...(e.grant ? { grant: e.grant } : {}),
-      detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}) },
+      detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}), ...(e.auditDetail ?? {}) },
     });
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
 import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate } from './cases.tables.js';
 
@@ -29,13 +29,29 @@ export interface CaseListFilter {
   supervised?: boolean | undefined;
   overdueAt?: Date | undefined;
   assigneeId?: string | undefined;
+  /** The caller's access epoch: scope unit ids are reused while it is current. */
+  accessEpoch?: number | null;
   limit: number;
   offset: number;
 }
 
+/** Inbox totals stop here; the answer says whether the total is exact. */
+export const COUNT_CAP = 10_000;
+const COUNT_TTL_MS = 10_000;
+
+type CaseScopeTables = CaseDB & { c: CasesTable };
+
 /** The only SQL of the case center's cases, timeline, followers and attachments. */
 export class CasesRepository {
-  constructor(private readonly db: Kysely<CaseDB>) {}
+  private readonly counts = new Map<string, { n: number; at: number; writes: number }>();
+  private readonly scopes = new Map<string, { epoch: number; units: string[] }>();
+  /** Cases this process has written: a cached count older than the last write is not reused. */
+  private writes = 0;
+
+  constructor(
+    private readonly db: Kysely<CaseDB>,
+    private readonly countCap: number = COUNT_CAP,
+  ) {}
 
   private detail(ex: CaseExecutor = this.db) {
     return ex
@@ -90,6 +106,7 @@ export class CasesRepository {
   }
 
   async insert(trx: Transaction<CaseDB>, c: Insert): Promise<string> {
+    this.writes++;
     const ref = await sql<{ n: number }>`SELECT nextval('case_ref_seq')::int AS n`.execute(trx);
     const n = ref.rows[0]!.n;
     const row = await trx
@@ -106,6 +123,7 @@ export class CasesRepository {
 
   /** Applies the patch when the version still matches; undefined means someone else acted first. */
   update(trx: Transaction<CaseDB>, id: string, version: number, patch: CasePatch, now: Date) {
+    this.writes++;
     return trx
       .updateTable('cases')
       .set({ ...patch, version: sql`version + 1`, updated_at: now })
@@ -115,24 +133,41 @@ export class CasesRepository {
       .executeTakeFirst();
   }
 
-  async list(f: CaseListFilter) {
+  async list(f: CaseListFilter): Promise<{ rows: CaseDetailRow[]; total: number; totalExact: boolean }> {
+    const none = { rows: [], total: 0, totalExact: true };
     let q = this.detail();
+    // Scopes are matched on unit ids, resolved first and passed as values: a path prefix over the
+    // joined org_units cannot use an index on cases, ids can (docs/benchmarks.md, bench:cases).
+    const within = f.unitPath ? await this.unitsUnder([f.unitPath], f.accessEpoch ?? null) : undefined;
+    if (within?.length === 0) return none;
+    const inUnits = (eb: ExpressionBuilder<CaseScopeTables, 'c'>, ids: string[]) =>
+      eb.or([eb('c.org_unit_id', 'in', ids), eb('c.responsible_unit_id', 'in', ids)]);
     if (f.grants) {
       const grants = f.grants;
-      if (grants.length === 0) return { rows: [], total: 0 };
-      q = q.where((eb) =>
-        eb.or(
-          grants.map((g) => {
-            const reach: Expression<SqlBool> = eb.or([
-              eb('u.path', 'like', `${g.orgUnitPath}%`),
-              eb('r.path', 'like', `${g.orgUnitPath}%`),
-            ]);
-            return g.role === 'department_staff'
-              ? eb.and([reach, eb('c.responsible_department', '=', g.department ?? '')])
-              : reach;
-          }),
-        ),
-      );
+      if (grants.length === 0) return none;
+      // A unit filter inside a full (not department) grant already implies that grant's reach.
+      const implied =
+        f.unitPath !== undefined &&
+        grants.some((g) => g.role !== 'department_staff' && f.unitPath!.startsWith(g.orgUnitPath));
+      if (!implied) {
+        const reaches = await Promise.all(
+          grants.map(async (g) => ({
+            g,
+            ids: await this.unitsUnder([g.orgUnitPath], f.accessEpoch ?? null),
+          })),
+        );
+        const live = reaches.filter((r) => r.ids.length > 0);
+        if (live.length === 0) return none;
+        q = q.where((eb) =>
+          eb.or(
+            live.map(({ g, ids }) =>
+              g.role === 'department_staff'
+                ? eb.and([inUnits(eb, ids), eb('c.responsible_department', '=', g.department ?? '')])
+                : inUnits(eb, ids),
+            ),
+          ),
+        );
+      }
     } else {
       const userId = f.userId ?? '';
       q = q.where((eb) =>
@@ -148,10 +183,7 @@ export class CasesRepository {
         ]),
       );
     }
-    if (f.unitPath) {
-      const p = `${f.unitPath}%`;
-      q = q.where((eb) => eb.or([eb('u.path', 'like', p), eb('r.path', 'like', p)]));
-    }
+    if (within) q = q.where((eb) => inUnits(eb, within));
     if (f.states) q = q.where('c.state', 'in', f.states);
     if (f.categoryIds) q = q.where('c.category_id', 'in', f.categoryIds);
     if (f.channel) q = q.where('c.channel', '=', f.channel);
@@ -169,14 +201,57 @@ export class CasesRepository {
         ]),
       );
     }
-    const [rows, count] = await Promise.all([
-      q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).offset(f.offset).execute(),
-      q
-        .clearSelect()
-        .select(sql<number>`count(*)::int`.as('n'))
-        .executeTakeFirstOrThrow(),
+    // Counting a whole district's cases on every page costs more than the page. Counts stop at
+    // COUNT_CAP (`totalExact` says whether the total is exact) and are reused for COUNT_TTL_MS or
+    // until this process writes a case (other processes' writes show within the TTL). The "overdue"
+    // instant is keyed to the minute: counts a few seconds apart are the same answer.
+    const countQuery = this.db
+      .selectFrom(
+        q
+          .clearSelect()
+          .select(sql<number>`1`.as('x'))
+          .limit(this.countCap + 1)
+          .as('m'),
+      )
+      .select(sql<number>`count(*)::int`.as('n'));
+    const compiled = countQuery.compile();
+    const key = JSON.stringify([
+      compiled.sql,
+      compiled.parameters.map((v) => (v instanceof Date ? Math.floor(v.getTime() / 60_000) : v)),
     ]);
-    return { rows, total: count.n };
+    const cached = this.counts.get(key);
+    const counting =
+      cached && cached.at > Date.now() - COUNT_TTL_MS && cached.writes === this.writes
+        ? Promise.resolve(cached.n)
+        : countQuery.executeTakeFirstOrThrow().then((r) => {
+            if (this.counts.size > 10_000) this.counts.clear();
+            this.counts.set(key, { n: r.n, at: Date.now(), writes: this.writes });
+            return r.n;
+          });
+    const [rows, n] = await Promise.all([
+      q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).offset(f.offset).execute(),
+      counting,
+    ]);
+    return { rows, total: Math.min(n, this.countCap), totalExact: n <= this.countCap };
+  }
+
+  /** Ids of the units under `paths`, reused while the caller's access epoch is current (migration 0008). */
+  private async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
+    const key = paths.join('\n');
+    const hit = epoch === null ? undefined : this.scopes.get(key);
+    if (hit && hit.epoch === epoch) return hit.units;
+    const units = (
+      await this.db
+        .selectFrom('org_units')
+        .select('id')
+        .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
+        .execute()
+    ).map((u) => u.id);
+    if (epoch !== null) {
+      if (this.scopes.size >= 1_000) this.scopes.clear();
+      this.scopes.set(key, { epoch, units });
+    }
+    return units;
   }
 
   /** Open cases of one category in the given H3 cells (the caller filters by exact distance). */

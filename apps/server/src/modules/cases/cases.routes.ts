@@ -58,6 +58,8 @@ export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseAc
           200: z.object({
             items: z.array(anyCase),
             total: z.number(),
+            /** false: there are more than `total` (counting stops at 10,000). */
+            totalExact: z.boolean(),
             limit: z.number(),
             offset: z.number(),
           }),
@@ -65,10 +67,11 @@ export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseAc
       },
     },
     async (req) => {
-      const { rows, total, view } = await cases.list(req.actor!, req.query);
+      const { rows, total, totalExact, view } = await cases.list(req.actor!, req.query);
       return {
         items: rows.map((r) => present(r, view)),
         total,
+        totalExact,
         limit: req.query.limit,
         offset: req.query.offset,
       };

@@ -6,7 +6,7 @@ import {
   type CreateCase,
 } from '@civitas/contracts/cases';
 import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell, UNITS } from 'h3-js';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, grantsFor } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
@@ -37,6 +37,12 @@ export interface IntakeInput {
 }
 
 export type CaseView = 'staff' | 'public';
+
+/**
+ * Work a channel adds to the intake transaction (Open311 writes its request row here), so the
+ * case and the channel's record commit or fail together. Throwing rolls the case back.
+ */
+export type IntakeHook = (trx: Transaction<CaseDB>, created: CaseDetailRow) => Promise<void>;
 
 export const scopeOf = (c: CaseDetailRow): CaseScope => ({
   unitPath: c.unit_path,
@@ -116,7 +122,12 @@ export class CaseService {
    * Every channel ends here. `staff` is the person entering the case, whose report scope must
    * cover the place; residents and systems may report anywhere inside the installation.
    */
-  async intake(ctx: RequestContext, input: IntakeInput, staff: Actor | null): Promise<CaseDetailRow> {
+  async intake(
+    ctx: RequestContext,
+    input: IntakeInput,
+    staff: Actor | null,
+    hook?: IntakeHook,
+  ): Promise<CaseDetailRow> {
     const category = await this.config.activeCategoryByCode(input.category);
     // A sensor alarm carries the device that raised it; nobody else may set attributes the category lacks.
     const systemKeys = input.channel === 'sensor_alarm' ? ['deviceId'] : [];
@@ -130,7 +141,7 @@ export class CaseService {
       ? assertCovers(staff, 'case.report', route.location.path, 'Org unit', false)
       : undefined;
     const now = this.clock.now();
-    const id = await this.db.transaction().execute(async (trx) => {
+    const created = await this.db.transaction().execute(async (trx) => {
       const newId = await this.repo.insert(trx, {
         channel: input.channel,
         source_ref: input.sourceRef,
@@ -167,9 +178,18 @@ export class CaseService {
         created_at: now,
         updated_at: now,
       });
+      // Read inside the transaction after every write to the case row: it is what commits.
       const c = (await this.repo.find(newId, trx))!;
       if (input.reporterId) await this.repo.follow(trx, newId, [input.reporterId], 'reporter');
       const role = input.reporterId ? 'resident' : undefined;
+      const routeData = {
+        unitId: route.unit.id,
+        role: route.role,
+        department: route.department,
+        ruleId: route.ruleId,
+      };
+      // One timeline entry per fact (create, route), one audit entry per intake: the audit chain
+      // is appended under a lock on its head, so each append serialises every intake.
       await this.effects.record(trx, ctx, c, {
         action: 'create',
         from: null,
@@ -179,15 +199,17 @@ export class CaseService {
         grant,
         ...(role ? { role } : {}),
         at: now,
+        auditDetail: { route: routeData },
       });
       await this.effects.record(trx, ctx, c, {
         action: 'route',
         from: null,
         to: null,
         visibility: 'internal',
-        data: { unitId: route.unit.id, role: route.role, department: route.department, ruleId: route.ruleId },
+        data: routeData,
         grant,
         at: now,
+        audit: false,
       });
       await this.effects.notifyStaffAt(
         trx,
@@ -200,9 +222,9 @@ export class CaseService {
         now,
       );
       await this.effects.notifyReporters(trx, c, 'submitted', now);
-      return newId;
+      if (hook) await hook(trx, c);
+      return c;
     });
-    const created = (await this.repo.find(id))!;
     this.effects.created(created);
     return created;
   }
@@ -237,6 +259,7 @@ export class CaseService {
       supervised: q.supervised === undefined ? undefined : q.supervised === 'true',
       overdueAt: q.overdue === 'true' ? this.clock.now() : undefined,
       assigneeId: q.assignedToMe === 'true' ? actor.userId : undefined,
+      accessEpoch: actor.accessEpoch,
       limit: q.limit,
       offset: q.offset,
     });

@@ -77,17 +77,20 @@ export class Open311Repository {
       .executeTakeFirst();
   }
 
-  async insertRequest(r: {
-    caseId: string;
-    apiKeyId: string;
-    mediaUrl: string | null;
-    addressId: string | null;
-    contactEnc: string | null;
-    emailMask: string | null;
-    phoneMask: string | null;
-    nameMask: string | null;
-  }): Promise<void> {
-    await this.db
+  async insertRequest(
+    r: {
+      caseId: string;
+      apiKeyId: string;
+      mediaUrl: string | null;
+      addressId: string | null;
+      contactEnc: string | null;
+      emailMask: string | null;
+      phoneMask: string | null;
+      nameMask: string | null;
+    },
+    ex: Kysely<Open311DB> = this.db,
+  ): Promise<void> {
+    await ex
       .insertInto('open311_requests')
       .values({
         case_id: r.caseId,

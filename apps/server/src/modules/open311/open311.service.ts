@@ -6,10 +6,11 @@ import type { OrgUnitRow } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import type { CaseConfigService } from '../cases/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';
-import type { CategoryRow } from '../cases/cases.tables.js';
+import { baseTx as asBaseTx, type CategoryRow } from '../cases/cases.tables.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { o311BadRequest, o311Forbidden, o311NotFound } from './open311.errors.js';
 import { contactMasks, sealContact } from './open311-contact.js';
+import { asOpen311Tx } from './open311.tables.js';
 import type { Submission } from './open311-form.js';
 import type { Open311KeysService } from './open311-keys.service.js';
 import {
@@ -202,22 +203,28 @@ export class Open311Service {
         reporterId: null,
       },
       null,
+      // The request row and its audit entry commit with the case, or none of them does.
+      async (trx, created) => {
+        await this.repo.insertRequest(
+          {
+            caseId: created.id,
+            apiKeyId: key.id,
+            mediaUrl: s.mediaUrl ?? null,
+            addressId: place.addressId,
+            contactEnc: sealContact(this.cipher, created.id, s),
+            ...contactMasks(s),
+          },
+          asOpen311Tx(trx),
+        );
+        await this.audit.append(asBaseTx(trx), ctx, {
+          action: 'open311.request',
+          targetType: 'case',
+          targetId: created.id,
+          targetUnitId: created.org_unit_id,
+          detail: { ref: created.ref, apiKeyId: key.id, integrator: key.name, service: category.code },
+        });
+      },
     );
-    await this.repo.insertRequest({
-      caseId: row.id,
-      apiKeyId: key.id,
-      mediaUrl: s.mediaUrl ?? null,
-      addressId: place.addressId,
-      contactEnc: sealContact(this.cipher, row.id, s),
-      ...contactMasks(s),
-    });
-    await this.audit.record(ctx, {
-      action: 'open311.request',
-      targetType: 'case',
-      targetId: row.id,
-      targetUnitId: row.org_unit_id,
-      detail: { ref: row.ref, apiKeyId: key.id, integrator: key.name, service: category.code },
-    });
     return [
       {
         service_request_id: row.ref,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { withCaseTables, type CaseDB } from '../cases/cases.tables.js';
 
@@ -40,3 +40,7 @@ export type ApiKeyRow = Selectable<Open311ApiKeysTable>;
 
 export const withOpen311Tables = (db: Kysely<DB>): Kysely<Open311DB> =>
   withCaseTables(db).withTables<Open311Tables>();
+
+/** The case intake's transaction seen with the Open311 tables (the same connection, wider types). */
+export const asOpen311Tx = (trx: Transaction<CaseDB>): Transaction<Open311DB> =>
+  trx as unknown as Transaction<Open311DB>;
