@@ -144,11 +144,18 @@ export function casesSuite(env: E2eEnv): void {
     await expect(page.locator('#hotline-title').inputValue()).resolves.toBe('');
     await expect(focusedId(page)).resolves.toBe('hotline-category');
     const api = await env.api('demo-community-1');
-    const found = await api.get<{ items: { title: string; channel: string; description: string }[] }>(
-      '/cases?channel=hotline&limit=50',
-    );
+    const found = await api.get<{
+      items: {
+        title: string;
+        description: string;
+        contact: { name: string | null; phone: string | null } | null;
+      }[];
+    }>('/cases?channel=hotline&limit=50');
     const saved = found.items.find((c) => c.title === title);
-    expect(saved?.description).toContain('13800000000');
+    // The caller goes into the sealed contact, shown masked, and no longer into the description.
+    expect(saved?.description).not.toContain('13800000000');
+    expect(saved?.contact?.phone).toBeTruthy();
+    expect(saved?.contact?.phone).not.toBe('13800000000');
   });
 
   it('two staff act on the same case: the second gets the conflict with the current state and can retry', async () => {

@@ -1,45 +1,48 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { UserSummary } from '@civitas/contracts/auth';
-import { useCan, useMe } from '../../app/auth-context';
-import { useUnits } from '../../app/unit-context';
-import { useResource } from '../../app/use-resource';
+import type { z } from 'zod';
+import type { caseAssignee } from '@civitas/contracts/cases';
+import { useMe } from '../../app/auth-context';
+import { api } from '../../app/api-client';
 
-const handlerRoles = new Set([
-  'grid_worker',
-  'community_admin',
-  'street_officer',
-  'district_commander',
-  'department_staff',
-]);
-
-export interface Assignee {
-  id: string;
-  name: string;
-}
+export type Assignee = z.infer<typeof caseAssignee>;
 
 /**
- * People who may take a case held by `unitId`: staff whose handling grant covers that unit (and,
- * for department staff, the same department). Without user.read only "me" can be offered; the
- * server checks the choice either way.
+ * People who may take every one of the given cases, as the server decides it
+ * (GET /cases/:id/assignees): for several cases, only those who may take them all.
  */
-export function useAssignees(unitId: string | null, department: string | null): Assignee[] {
-  const me = useMe();
-  const canListUsers = useCan('user.read');
-  const { unitsById } = useUnits();
-  const users = useResource<{ items: UserSummary[] }>(canListUsers ? '/users?limit=200' : null);
-  const ancestors = new Set<string>();
-  for (let id: string | null = unitId; id; id = unitsById.get(id)?.parentId ?? null) ancestors.add(id);
-  const fits = (g: { role: string; orgUnitId: string; department: string | null }) =>
-    handlerRoles.has(g.role) &&
-    ancestors.has(g.orgUnitId) &&
-    (g.role !== 'department_staff' || g.department === department);
-  const list: Assignee[] = [];
-  if (me.grants.some(fits)) list.push({ id: me.id, name: me.displayName });
-  for (const u of users.data?.items ?? []) {
-    if (u.id === me.id || u.disabled || u.kind !== 'staff') continue;
-    if (u.grants.some(fits)) list.push({ id: u.id, name: u.displayName });
-  }
-  return list;
+export function useAssignees(caseIds: readonly string[]): { assignees: Assignee[]; error: unknown } {
+  const key = caseIds.join(',');
+  const [loaded, setLoaded] = useState<{ key: string; assignees: Assignee[]; error: unknown }>({
+    key: '',
+    assignees: [],
+    error: null,
+  });
+
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    const ids = key.split(',');
+    Promise.all(
+      ids.map((id) => api<{ items: Assignee[] }>(`/cases/${id}/assignees`, { signal: controller.signal })),
+    ).then(
+      (lists) => {
+        const [first, ...rest] = lists;
+        const common = (first?.items ?? []).filter((a) =>
+          rest.every((l) => l.items.some((b) => b.id === a.id)),
+        );
+        setLoaded({ key, assignees: common, error: null });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setLoaded({ key, assignees: [], error });
+      },
+    );
+    return () => controller.abort();
+  }, [key]);
+
+  return loaded.key === key
+    ? { assignees: loaded.assignees, error: loaded.error }
+    : { assignees: [], error: null };
 }
 
 export function AssigneeSelect({

@@ -10,8 +10,7 @@ import { AssigneeSelect, useAssignees } from './assignee-select';
  */
 export function BulkAssign({ selected, onDone }: { selected: StaffCase[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const first = selected[0];
-  const assignees = useAssignees(first?.responsible.unit.id ?? null, first?.responsible.department ?? null);
+  const { assignees, error: assigneesError } = useAssignees(selected.map((c) => c.id));
   const [assigneeId, setAssigneeId] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: number; failed: { ref: string; error: unknown }[] } | null>(
@@ -56,6 +55,7 @@ export function BulkAssign({ selected, onDone }: { selected: StaffCase[]; onDone
           {t('cases.bulk.assign', { count: selected.length })}
         </button>
       </div>
+      <ErrorMessage error={assigneesError} />
       <div role="status" aria-live="polite" data-testid="bulk-result">
         {result && t('cases.bulk.result', { ok: result.ok, failed: result.failed.length })}
       </div>

@@ -9,6 +9,9 @@ import { ErrorMessage } from '../../components/error-message';
 import { actOnCase, conflictCurrent, type CaseActionBody, type StaffCase } from './case-api';
 import { allowedIn, staffActions } from './case-workflow';
 import { AssigneeSelect, useAssignees } from './assignee-select';
+import { uploadAttachment } from './case-attachments';
+import { PhotoPicker } from './photo-picker';
+import { useCategories } from './use-case-data';
 
 interface Draft {
   action: CaseActionName | '';
@@ -93,11 +96,14 @@ export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
   const [draft, setDraft] = useState<Draft>(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const assignees = useAssignees(current.responsible.unit.id, current.responsible.department);
+  const [photo, setPhoto] = useState<File | null>(null);
+  const { categories } = useCategories();
   const offered = staffActions.filter(
     (a) => allowedIn(current.state, a) && (a !== 'supervise' || canSupervise),
   );
   const action = draft.action && offered.includes(draft.action) ? draft.action : '';
+  // Only the assign action needs the list, and only the server knows who fits the case.
+  const { assignees, error: assigneesError } = useAssignees(action === 'assign' ? [current.id] : []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -106,6 +112,11 @@ export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
     setBusy(true);
     setError(null);
     try {
+      // The photo goes first: a category that demands evidence refuses a resolution without it.
+      if (b.action === 'resolve' && photo) {
+        await uploadAttachment(current.id, photo, photo.name, 'resolution');
+        setPhoto(null);
+      }
       const next = await actOnCase(current.id, b);
       if (next.view === 'staff')
         onChanged(next, t('cases.actions.done', { action: t(`cases.action.${b.action}`) }));
@@ -155,6 +166,7 @@ export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
             value={draft.assigneeId}
             onChange={(id) => set({ assigneeId: id })}
           />
+          <ErrorMessage error={assigneesError} />
         </div>
       )}
       {action === 'transfer' && (
@@ -217,6 +229,14 @@ export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
             onChange={(e) => set({ text: e.target.value })}
           />
         </div>
+      )}
+      {action === 'resolve' && (
+        <PhotoPicker
+          id="case-resolve-photo"
+          photo={photo}
+          onChange={setPhoto}
+          required={categories.some((c) => c.id === current.category.id && c.requiresPhoto)}
+        />
       )}
       {action === 'comment' && (
         <div className="field-check">

@@ -10,6 +10,8 @@ import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../account/not-found-page';
 import type { AnyCase, ResidentCase, StaffCase } from './case-api';
 import { CaseActionsPanel } from './case-actions-panel';
+import { CaseContact } from './contact-reveal';
+import { CasePhotos } from './case-photos';
 import { CaseTimeline } from './case-timeline';
 import { ResidentFeedback } from './resident-feedback';
 
@@ -51,6 +53,11 @@ function StaffFacts({ c }: { c: StaffCase }) {
       </Row>
       <Row label={t('cases.fields.assignee')}>{c.assignee?.name ?? '—'}</Row>
       <Row label={t('cases.fields.reporter')}>{c.reporter?.name ?? '—'}</Row>
+      {c.contact && (
+        <Row label={t('cases.contact.title')}>
+          <CaseContact caseId={c.id} contact={c.contact} />
+        </Row>
+      )}
       <Row label={t('cases.fields.responseDue')}>{formatDateTime(c.responseDueAt, i18n.language)}</Row>
       <Row label={t('cases.fields.resolutionDue')}>{formatDateTime(c.resolutionDueAt, i18n.language)}</Row>
       {c.escalationLevel > 0 && <Row label={t('cases.fields.escalation')}>{c.escalationLevel}</Row>}
@@ -157,6 +164,7 @@ export default function CaseDetailPage() {
           {c.state === 'resolved' && <ResidentFeedback current={c} onChanged={changed} />}
         </>
       )}
+      {c && <CasePhotos caseId={c.id} version={c.version} />}
       {c && <CaseTimeline caseId={c.id} version={c.version} />}
     </>
   );

@@ -29,6 +29,8 @@ interface CaseMapProps {
   onMapClick?: (point: LatLng) => void;
   onMarkerClick?: (id: string) => void;
   testId?: string;
+  /** The installation area [west, south, east, north]: the first view when nothing else is shown. */
+  area?: readonly [number, number, number, number] | null;
 }
 
 const boundaryStyle: L.PathOptions = { color: '#1d4f91', weight: 1, fillOpacity: 0.04 };
@@ -48,6 +50,7 @@ export function CaseMap({
   onMapClick,
   onMarkerClick,
   testId = 'case-map',
+  area = null,
 }: CaseMapProps) {
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -55,6 +58,8 @@ export function CaseMap({
   const clickRef = useRef(onMapClick);
   const markerClickRef = useRef(onMarkerClick);
   const [tilesFailed, setTilesFailed] = useState(false);
+  // Set once cases, boundaries or a point have placed the view; the area is only the fallback.
+  const placedRef = useRef(false);
 
   useEffect(() => {
     clickRef.current = onMapClick;
@@ -101,7 +106,10 @@ export function CaseMap({
     group.addTo(map);
     // Fit once to what there is to see; later changes (a new filter) refit, a picked point does not.
     const bounds = group.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+      placedRef.current = true;
+    }
     return () => {
       group.remove();
     };
@@ -112,12 +120,26 @@ export function CaseMap({
     if (!map || !point) return;
     const marker = L.circleMarker([point.lat, point.lng], { radius: 8, color: '#000', fillOpacity: 0.9 });
     marker.addTo(map);
+    placedRef.current = true;
     if (!map.getBounds().contains([point.lat, point.lng]) || map.getZoom() < 14)
       map.setView([point.lat, point.lng], Math.max(map.getZoom(), 16));
     return () => {
       marker.remove();
     };
   }, [point]);
+
+  const [west, south, east, north] = area ?? [0, 0, 0, 0];
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || placedRef.current || (west === east && south === north)) return;
+    map.fitBounds(
+      [
+        [south, west],
+        [north, east],
+      ],
+      { padding: [8, 8] },
+    );
+  }, [west, south, east, north]);
 
   return (
     <div className="map-wrap">

@@ -58,21 +58,21 @@ export default function HotlinePage() {
     setMissing(false);
     setBusy(true);
     setError(null);
-    // The API has no caller fields yet; the contact travels in the description for the handler.
-    const caller = [call.callerName.trim(), call.callerPhone.trim()].filter(Boolean).join(', ');
-    const description = [call.description.trim(), caller ? `${t('cases.hotline.callerLine')}: ${caller}` : '']
-      .filter(Boolean)
-      .join('\n\n');
+    // The caller's contact is stored sealed on the case and shown masked, never in the description.
+    const name = call.callerName.trim();
+    const phone = call.callerPhone.trim();
+    const contact = name || phone ? { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } : undefined;
     try {
       const c = await createCase({
         channel: call.channel,
         category: call.category,
         title: call.title.trim() || categoryLabel(categories, call.category, i18n.language),
-        description,
+        description: call.description.trim(),
         location: { type: 'Point', coordinates: [point.lng, point.lat] },
         address: call.address.trim() || null,
         attributes: {},
         sourceRef: null,
+        ...(contact ? { contact } : {}),
       });
       setLast(c);
       setCall({ ...blank, channel: call.channel });

@@ -86,6 +86,7 @@ export function LocationFields({ idPrefix, point, onPoint, markers, showMap = tr
           label={t('cases.location.mapLabel')}
           tileUrl={map.tileUrl}
           tileAttribution={map.tileAttribution}
+          area={map.area}
           markers={markers}
           point={point}
           onMapClick={(p) => onPoint({ lat: round(p.lat), lng: round(p.lng) })}

@@ -1,12 +1,19 @@
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ApiError, buildQuery } from '../../app/api-client';
+import type { z } from 'zod';
+import type { nearbyResponse } from '@civitas/contracts/cases';
+import { buildQuery } from '../../app/api-client';
+import { localizedName } from '../../app/localized';
 import { useResource } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import type { LatLng } from './case-map';
-import type { NearbyCase } from './case-api';
 
-/** Open cases of the same category near the point: the reporter may be about to file a duplicate. */
+type NearbyResponse = z.infer<typeof nearbyResponse>;
+
+/**
+ * Open cases of the same category near the point: the reporter may be about to file a duplicate.
+ * Staff get the cases themselves; residents a public view (reference, category, state, distance).
+ */
 export function NearbyCases({
   category,
   point,
@@ -16,36 +23,43 @@ export function NearbyCases({
   point: LatLng | null;
   linkToCases: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const path =
     category && point
       ? `/cases/nearby${buildQuery({ category, lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) })}`
       : null;
-  const nearby = useResource<{ items: NearbyCase[] }>(path);
+  const nearby = useResource<NearbyResponse>(path);
   if (!path) return null;
-  // The duplicate check is a staff read on this server; without it the report still goes through.
-  const unavailable = nearby.error instanceof ApiError && nearby.error.status === 403;
+  const data = nearby.data;
   return (
     <section aria-labelledby="nearby-heading" className="panel" data-testid="nearby-cases">
       <h2 id="nearby-heading">{t('cases.nearby.title')}</h2>
       <div role="status" aria-live="polite">
         {nearby.loading
           ? t('common.loading')
-          : unavailable
-            ? t('cases.nearby.unavailable')
-            : nearby.data
-              ? nearby.data.items.length === 0
-                ? t('cases.nearby.none')
-                : t('cases.nearby.found', { count: nearby.data.items.length })
-              : ''}
+          : data
+            ? data.items.length === 0
+              ? t('cases.nearby.none')
+              : t('cases.nearby.found', { count: data.items.length })
+            : ''}
       </div>
-      {!unavailable && <ErrorMessage error={nearby.error} />}
-      {nearby.data && nearby.data.items.length > 0 && (
+      <ErrorMessage error={nearby.error} />
+      {data?.view === 'staff' && data.items.length > 0 && (
         <ul className="card-list">
-          {nearby.data.items.map((c) => (
+          {data.items.map((c) => (
             <li key={c.id}>
               {linkToCases ? <Link to={`/cases/${c.id}`}>{c.ref}</Link> : c.ref} {c.title} ·{' '}
               {t(`cases.state.${c.state}`)} · {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {data?.view === 'public' && data.items.length > 0 && (
+        <ul className="card-list">
+          {data.items.map((c) => (
+            <li key={c.ref}>
+              {c.ref} {localizedName(c.category.name, i18n.language)} · {t(`cases.state.${c.state}`)} ·{' '}
+              {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
             </li>
           ))}
         </ul>

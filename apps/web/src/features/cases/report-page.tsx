@@ -6,6 +6,8 @@ import { usePageTitle } from '../../app/use-page-title';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { createCase, type AnyCase } from './case-api';
+import { uploadAttachment } from './case-attachments';
+import { PhotoPicker } from './photo-picker';
 import type { LatLng } from './case-map';
 import { CategoryPicker, categoryLabel } from './category-picker';
 import { LocationFields } from './location-fields';
@@ -25,6 +27,10 @@ export default function ReportPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<AnyCase | null>(null);
+  const [photo, setPhoto] = useState<File | null>(null);
+  // A photo that failed to upload after the case was created, kept for another try.
+  const [unsent, setUnsent] = useState<{ caseId: string; photo: File; error: unknown } | null>(null);
+  const [pickerKey, setPickerKey] = useState(0);
   usePageTitle(t('cases.report.title'));
 
   async function submit(event: FormEvent) {
@@ -47,6 +53,11 @@ export default function ReportPage() {
         sourceRef: null,
       });
       setCreated(c);
+      setUnsent(null);
+      // The case exists first; the photo follows (the upload needs the case to attach to).
+      if (photo) await sendPhoto(c.id, photo);
+      setPhoto(null);
+      setPickerKey((k) => k + 1);
       setTitle('');
       setDescription('');
       setAddress('');
@@ -56,6 +67,15 @@ export default function ReportPage() {
       setError(e);
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function sendPhoto(caseId: string, file: File) {
+    try {
+      await uploadAttachment(caseId, file, file.name, 'report');
+      setUnsent(null);
+    } catch (e) {
+      setUnsent({ caseId, photo: file, error: e });
     }
   }
 
@@ -71,6 +91,15 @@ export default function ReportPage() {
           </span>
         )}
       </StatusMessage>
+      {unsent && (
+        <div className="notice" data-testid="report-photo-failed">
+          <p>{t('cases.photo.failed')}</p>
+          <ErrorMessage error={unsent.error} />
+          <button type="button" disabled={busy} onClick={() => void sendPhoto(unsent.caseId, unsent.photo)}>
+            {t('cases.photo.retry')}
+          </button>
+        </div>
+      )}
       <ErrorMessage error={categoriesError} />
       <form className="form-stack" onSubmit={(e) => void submit(e)} aria-describedby="report-required">
         <p id="report-required" className="hint">
@@ -112,6 +141,7 @@ export default function ReportPage() {
             onChange={(e) => setAddress(e.target.value)}
           />
         </div>
+        <PhotoPicker key={pickerKey} id="report-photo" photo={photo} onChange={setPhoto} />
         {(!category || !point) && <p className="hint">{t('cases.report.needWhatWhere')}</p>}
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy || !category || !point} data-testid="report-submit">

@@ -1,17 +1,27 @@
 import type { CaseCategory } from '@civitas/contracts/cases';
 import { useResource } from '../../app/use-resource';
 
+type Bbox = [west: number, south: number, east: number, north: number];
+
 interface PublicConfig {
   tileUrl: string | null;
   tileAttribution: string | null;
+  /** The installation area; null before any boundary is drawn. */
+  mapArea?: { bbox: Bbox; center: [lng: number, lat: number] } | null;
 }
 
-export function useMapConfig(): { ready: boolean; tileUrl: string | null; tileAttribution: string | null } {
+export function useMapConfig(): {
+  ready: boolean;
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  area: Bbox | null;
+} {
   const config = useResource<PublicConfig>('/config/public');
   return {
     ready: config.data !== null || config.error !== null,
     tileUrl: config.data?.tileUrl ?? null,
     tileAttribution: config.data?.tileAttribution ?? null,
+    area: config.data?.mapArea?.bbox ?? null,
   };
 }
 

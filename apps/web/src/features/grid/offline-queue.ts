@@ -1,11 +1,31 @@
-import type { CaseAction, CreateCase } from '@civitas/contracts/cases';
+import type { AttachmentPurpose, CaseAction, CreateCase } from '@civitas/contracts/cases';
+
+/**
+ * A photo taken with an action (evidence of a resolution). IndexedDB keeps the Blob itself, so the
+ * photo survives a reload offline; `sent` is set once the upload succeeded, so a retry of the
+ * action after a conflict never uploads it twice.
+ */
+export interface QueuedPhoto {
+  blob: Blob;
+  name: string;
+  purpose: AttachmentPurpose;
+  sent: boolean;
+}
 
 /**
  * Work a grid worker did that the server has not confirmed yet, kept in IndexedDB so it survives a
  * reload or a closed tab. Every action goes through here, online or not: queue first, then send.
  */
 export type QueuedWork =
-  | { kind: 'action'; caseId: string; ref: string; body: CaseAction; chained: boolean }
+  | {
+      kind: 'action';
+      caseId: string;
+      ref: string;
+      body: CaseAction;
+      chained: boolean;
+      /** Uploaded before the action: a category demanding evidence refuses a resolve without it. */
+      photo?: QueuedPhoto;
+    }
   | { kind: 'create'; body: CreateCase };
 
 export type EntryStatus = 'pending' | 'conflict' | 'failed';

@@ -5,6 +5,7 @@ import type { CaseState } from '@civitas/contracts/cases';
 import { localizedName } from '../../app/localized';
 import type { StaffCase } from '../cases/case-api';
 import { projectedState } from '../cases/case-workflow';
+import { PhotoPicker } from '../cases/photo-picker';
 import type { QueueEntry, QueuedWork } from './offline-queue';
 
 interface Props {
@@ -20,6 +21,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
   const [mode, setMode] = useState<'none' | 'update' | 'resolve'>('none');
   const [text, setText] = useState('');
   const [publicNote, setPublicNote] = useState(false);
+  const [photo, setPhoto] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const state: CaseState = queued.reduce<CaseState>(
     (s, e) => (e.work.kind === 'action' ? projectedState(s, e.work.body.action) : s),
@@ -41,6 +43,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
       await onWork(work);
       setMode('none');
       setText('');
+      setPhoto(null);
     } finally {
       setBusy(false);
     }
@@ -50,11 +53,15 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
     e.preventDefault();
     const note = text.trim();
     if (!note) return;
-    void run([
-      mode === 'resolve'
-        ? action({ action: 'resolve', version: v, note })
-        : action({ action: 'comment', version: v, note, internal: !publicNote }),
-    ]);
+    if (mode === 'resolve') {
+      const work = action({ action: 'resolve', version: v, note });
+      // The photo rides in the queue with the resolution and is uploaded just before it.
+      void run([
+        work.kind === 'action' && photo
+          ? { ...work, photo: { blob: photo, name: photo.name, purpose: 'resolution', sent: false } }
+          : work,
+      ]);
+    } else void run([action({ action: 'comment', version: v, note, internal: !publicNote })]);
   }
 
   const take = [
@@ -155,6 +162,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
               onChange={(e) => setText(e.target.value)}
             />
           </div>
+          {mode === 'resolve' && <PhotoPicker id={`${textId}-photo`} photo={photo} onChange={setPhoto} />}
           {mode === 'update' && (
             <div className="field-check">
               <input
