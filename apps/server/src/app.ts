@@ -14,6 +14,8 @@ import { registerSystemRoutes } from './modules/system/system.routes.js';
 import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.js';
 import { registerCaseRoutes } from './modules/cases/cases.routes.js';
 import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js';
+import { registerCaseAttachmentRoutes } from './modules/cases/case-attachments.routes.js';
+import { registerCaseDeskRoutes } from './modules/cases/case-desk.routes.js';
 import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
 import { registerMetricsRoutes } from './modules/governance/metrics.routes.js';
 import { registerOpen311Routes } from './modules/open311/open311.routes.js';
@@ -38,12 +40,17 @@ export async function buildApp(
     webRoot: opts.webRoot === undefined ? defaultWebRoot : opts.webRoot,
     imageOrigins: tileOrigin(config.MAP_TILE_URL),
   });
-  registerSystemRoutes(app, services.database, {
-    tileUrl: config.MAP_TILE_URL || null,
-    tileAttribution: config.MAP_TILE_ATTRIBUTION || null,
-    demo: config.demo,
-    version,
-  });
+  registerSystemRoutes(
+    app,
+    services.database,
+    {
+      tileUrl: config.MAP_TILE_URL || null,
+      tileAttribution: config.MAP_TILE_ATTRIBUTION || null,
+      demo: config.demo,
+      version,
+    },
+    () => services.orgs.installationArea(),
+  );
   registerAuthRoutes(app, services.auth, {
     secure: config.COOKIE_SECURE,
     maxAgeSeconds: config.SESSION_MAX_HOURS * 3600,
@@ -60,7 +67,9 @@ export async function buildApp(
   registerHttpIngestRoutes(app, services.directory, services.router, config.MQTT_MAX_PAYLOAD_BYTES);
   registerNgsiLdRoutes(app, services);
   registerCaseConfigRoutes(app, services.caseConfig);
-  registerCaseRoutes(app, services.cases, services.caseActions);
+  registerCaseRoutes(app, services.cases, services.caseActions, services.caseContacts);
+  registerCaseAttachmentRoutes(app, services.caseAttachments, { maxBytes: config.ATTACHMENT_MAX_BYTES });
+  registerCaseDeskRoutes(app, services.caseAssignees, services.caseContacts);
   registerNotificationRoutes(app, services.notifications);
   registerOpen311Routes(app, services.open311);
   registerOpen311AdminRoutes(app, services.open311Keys, services.open311, services.cipher);

@@ -35,6 +35,15 @@ import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 import { createCaseCenter } from './modules/cases/case-center.js';
 import type { Clock } from './modules/cases/case-clock.js';
 import { createOpen311 } from './modules/open311/open311-module.js';
+import { CaseAssignees } from './modules/cases/case-assignees.js';
+import { CaseAttachmentsRepository } from './modules/cases/case-attachments.repository.js';
+import { CaseAttachmentsService } from './modules/cases/case-attachments.service.js';
+import { CaseContactRepository } from './modules/cases/case-contact.repository.js';
+import { CaseContacts } from './modules/cases/case-contact.js';
+import { withCaseTables } from './modules/cases/cases.tables.js';
+import type { FileStore } from './platform/files/file-store.js';
+import { LazyFileStore } from './platform/files/lazy-file-store.js';
+import { openFileStore } from './platform/files/open-file-store.js';
 import { MetricsRepository } from './modules/governance/metrics.repository.js';
 import { MetricsService } from './modules/governance/metrics.service.js';
 
@@ -49,6 +58,8 @@ export function createServices(opts: {
   logger: Logger;
   /** The case center's clock; tests pass a ManualClock to move deadlines. */
   clock?: Clock;
+  /** Where attachments live; by default the store `FILE_STORE` names, opened on first use. */
+  fileStore?: FileStore;
 }) {
   const { db } = opts.database;
   const { config } = opts;
@@ -104,6 +115,25 @@ export function createServices(opts: {
     reminderLeadPercent: config.CASE_REMINDER_LEAD_PERCENT,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const fileStore = opts.fileStore ?? new LazyFileStore(() => openFileStore(config));
+  const caseDb = withCaseTables(db);
+  const caseAttachments = new CaseAttachmentsService(
+    caseDb,
+    new CaseAttachmentsRepository(caseDb),
+    caseCenter.casesRepo,
+    caseCenter.cases,
+    caseCenter.caseEffects,
+    fileStore,
+    caseCenter.clock,
+    { maxBytes: config.ATTACHMENT_MAX_BYTES },
+  );
+  const caseContacts = new CaseContacts(
+    caseCenter.casesRepo,
+    new CaseContactRepository(),
+    opts.cipher,
+    audit,
+  );
+  const caseAssignees = new CaseAssignees(caseCenter.cases, users);
   const open311 = createOpen311({
     db,
     orgs,
@@ -115,6 +145,10 @@ export function createServices(opts: {
   return {
     ...caseCenter,
     ...open311,
+    fileStore,
+    caseAttachments,
+    caseContacts,
+    caseAssignees,
     database: opts.database,
     bus,
     profilesRepo,

@@ -40,5 +40,14 @@ export function createCaseCenter(deps: {
     reminderLeadPercent: deps.reminderLeadPercent,
   });
   subscribeAlarmIntake(deps.bus, cases, log);
-  return { notifications, casesRepo, caseConfig, cases, caseActions, caseDeadlines, clock };
+  return {
+    notifications,
+    casesRepo,
+    caseConfig,
+    cases,
+    caseActions,
+    caseDeadlines,
+    caseEffects: effects,
+    clock,
+  };
 }

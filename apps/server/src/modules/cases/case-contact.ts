@@ -3,12 +3,12 @@ import type { Transaction } from 'kysely';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import { forbidden, notFound } from '../../platform/errors/errors.js';
+import { badRequest, forbidden, notFound } from '../../platform/errors/errors.js';
 import { maskName, maskPhone } from '../registry/masking.js';
 import { handleGrant, readGrant } from './case-policy.js';
 import type { CaseContactRepository } from './case-contact.repository.js';
-import type { CasesRepository } from './cases.repository.js';
-import { scopeOf } from './cases.service.js';
+import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
+import { scopeOf, type IntakeHook } from './cases.service.js';
 import type { CaseDB } from './cases.tables.js';
 
 export type CaseContactInput = NonNullable<CreateCase['contact']>;
@@ -55,9 +55,23 @@ export class CaseContacts {
     };
   }
 
-  /** Writes the sealed contact of a case being created, in the intake transaction. */
-  store(trx: Transaction<CaseDB>, caseId: string, sealed: SealedContact): Promise<void> {
-    return this.contactRepo.store(trx, caseId, sealed);
+  /**
+   * The intake hook that stores the caller's contact with the case, in its transaction. Residents
+   * report for themselves (their account is the contact), so only staff-entered channels take one.
+   */
+  intakeHook(channel: CreateCase['channel'], contact: CaseContactInput | undefined): IntakeHook | undefined {
+    const sealed = this.seal(contact);
+    if (!sealed) return undefined;
+    if (channel === 'resident_report')
+      throw badRequest(
+        'contact_not_allowed',
+        'contact: only hotline, walk-in and other staff-entered cases take a caller contact',
+      );
+    return async (trx: Transaction<CaseDB>, created: CaseDetailRow) => {
+      await this.contactRepo.store(trx, created.id, sealed);
+      // The row intake returns was read before this write; it now holds what committed.
+      Object.assign(created, sealed);
+    };
   }
 
   /**

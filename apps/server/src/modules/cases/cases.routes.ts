@@ -4,13 +4,15 @@ import {
   caseEvent,
   caseListQuery,
   createCase,
-  nearbyCase,
+  type CaseState,
   nearbyQuery,
+  nearbyResponse,
   publicCase,
 } from '@civitas/contracts/cases';
 import { z } from 'zod';
 import type { App } from '../../platform/http/http-server.js';
 import type { CaseActionsService } from './case-actions.service.js';
+import type { CaseContacts } from './case-contact.js';
 import { presentCase, presentEvent, presentPublicCase } from './cases.presenter.js';
 import type { CaseDetailRow } from './cases.repository.js';
 import type { CaseService, CaseView } from './cases.service.js';
@@ -23,7 +25,12 @@ const anyCase = z.union([
   publicCase.extend({ view: z.literal('public') }),
 ]);
 
-export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseActionsService): void {
+export function registerCaseRoutes(
+  app: App,
+  cases: CaseService,
+  actions: CaseActionsService,
+  contacts: CaseContacts,
+): void {
   const present = (row: CaseDetailRow, view: CaseView) =>
     view === 'staff'
       ? { ...presentCase(row, cases.now()), view: 'staff' as const }
@@ -41,7 +48,11 @@ export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseAc
       },
     },
     async (req, reply) => {
-      const row = await cases.create({ ...req.ctx, actor: req.actor! }, req.body);
+      const row = await cases.create(
+        { ...req.ctx, actor: req.actor! },
+        req.body,
+        contacts.intakeHook(req.body.channel, req.body.contact),
+      );
       return reply.status(201).send(present(row, (await cases.viewOf(req.actor!, row)) ?? 'public'));
     },
   );
@@ -81,25 +92,45 @@ export function registerCaseRoutes(app: App, cases: CaseService, actions: CaseAc
   app.get(
     '/api/v1/cases/nearby',
     {
-      config: { access: 'case.read' },
+      config: { access: 'case.report' },
       schema: {
         tags,
-        summary: 'Open cases of a category near a point (duplicate check at intake)',
+        summary:
+          'Open cases of a category near a point (duplicate check at intake). Staff: cases in their units, in full. Residents: every open case nearby, minimal (ref, category, state, distance to 10 m, date).',
         querystring: nearbyQuery,
-        response: { 200: z.object({ items: z.array(nearbyCase) }) },
+        response: { 200: nearbyResponse },
       },
     },
-    async (req) => ({
-      items: (await cases.nearby(req.actor!, req.query)).map(({ row, distanceM }) => ({
-        id: row.id,
-        ref: row.ref,
-        title: row.title,
-        state: row.state as z.infer<typeof nearbyCase>['state'],
-        distanceM: Math.round(distanceM * 10) / 10,
-        createdAt: row.created_at.toISOString(),
-        version: row.version,
-      })),
-    }),
+    async (req) => {
+      const { view, items } = await cases.nearby(req.actor!, req.query);
+      if (view === 'staff')
+        return {
+          view,
+          items: items.map(({ row, distanceM }) => ({
+            id: row.id,
+            ref: row.ref,
+            title: row.title,
+            state: row.state as CaseState,
+            distanceM: Math.round(distanceM * 10) / 10,
+            createdAt: row.created_at.toISOString(),
+            version: row.version,
+          })),
+        };
+      return {
+        view,
+        items: items.map(({ row, distanceM }) => ({
+          ref: row.ref,
+          category: {
+            code: row.category_code,
+            name: { 'zh-CN': row.category_name_zh, en: row.category_name_en },
+          },
+          state: row.state as CaseState,
+          // Rounded, so repeated queries from nearby points cannot pin down a reporter's spot.
+          distanceM: Math.max(10, Math.round(distanceM / 10) * 10),
+          createdAt: row.created_at.toISOString().slice(0, 10),
+        })),
+      };
+    },
   );
 
   app.get(

@@ -67,7 +67,7 @@ export class CaseService {
   ) {}
 
   /** A report through the REST API: a resident's own report, or staff entering one (hotline, patrol…). */
-  async create(ctx: RequestContext & { actor: Actor }, input: CreateCase) {
+  async create(ctx: RequestContext & { actor: Actor }, input: CreateCase, hook?: IntakeHook) {
     const resident = grantsFor(ctx.actor, 'case.read').length === 0;
     if (resident && input.channel !== 'resident_report')
       throw badRequest(
@@ -95,6 +95,7 @@ export class CaseService {
         reporterId: resident ? ctx.actor.userId : null,
       },
       resident ? null : ctx.actor,
+      hook,
     );
   }
 
@@ -276,18 +277,23 @@ export class CaseService {
     actor: Actor,
     q: { category: string; lat: number; lng: number; radiusM?: number | undefined },
   ) {
+    // Residents (case.report without case.read) see every open case nearby in a minimal form, at
+    // the category's own radius; staff see the full rows of cases in their units.
+    const staff = grantsFor(actor, 'case.read').length > 0;
     const category = await this.config.activeCategoryByCode(q.category);
-    const radius = q.radiusM ?? category.duplicate_radius_m;
+    const radius = staff ? (q.radiusM ?? category.duplicate_radius_m) : category.duplicate_radius_m;
     // Cell centres of ring k lie at least ~1.5·edge·k away, so this disk covers the whole circle.
     const edge = getHexagonEdgeLengthAvg(CASE_CELL_RESOLUTION, UNITS.m);
     const k = Math.ceil(radius / (1.5 * edge)) + 1;
     const cells = gridDisk(latLngToCell(q.lat, q.lng, CASE_CELL_RESOLUTION), k);
     const rows = await this.repo.openInCells(category.id, cells, openCaseStates);
-    return rows
-      .filter((r) => readGrant(actor, scopeOf(r)))
+    const items = rows
+      .filter((r) => !staff || readGrant(actor, scopeOf(r)))
       .map((r) => ({ row: r, distanceM: haversineM(q.lat, q.lng, r.lat, r.lng) }))
       .filter((r) => r.distanceM <= radius)
       .sort((a, b) => a.distanceM - b.distanceM);
+    const view: CaseView = staff ? 'staff' : 'public';
+    return { view, items };
   }
 
   now(): Date {

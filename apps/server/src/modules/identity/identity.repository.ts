@@ -332,6 +332,31 @@ export class IdentityRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /**
+   * Active staff holding one of `roles` on the unit at `unitPath` or on one of its ancestors
+   * (department staff: only of `department`). Paths are `/id/id/`, so "ancestor or self" is a
+   * prefix test.
+   */
+  handlersOver(unitPath: string, roles: readonly Role[], department: string | null) {
+    if (roles.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('role_grants as g')
+      .innerJoin('org_units as u', 'u.id', 'g.org_unit_id')
+      .innerJoin('users as usr', 'usr.id', 'g.user_id')
+      .select(['usr.id', 'usr.display_name'])
+      .distinct()
+      .where('usr.kind', '=', 'staff')
+      .where('usr.disabled_at', 'is', null)
+      .where('g.role', 'in', [...roles])
+      .where(sql<boolean>`${unitPath} LIKE u.path || '%'`)
+      .where((eb) =>
+        eb.or([eb('g.role', '!=', 'department_staff'), eb('g.department', '=', department ?? '')]),
+      )
+      .orderBy('usr.display_name')
+      .orderBy('usr.id')
+      .execute();
+  }
+
   /** Users holding at least one grant inside any of the given subtrees. */
   async listUsersUnder(
     paths: string[],

@@ -1,5 +1,5 @@
 import type { CreateUser } from '@civitas/contracts/auth';
-import type { Role } from '@civitas/contracts/roles';
+import { rolePermissions, type Permission, type Role } from '@civitas/contracts/roles';
 import type { Kysely } from 'kysely';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
@@ -27,6 +27,23 @@ export class UsersService {
     private readonly orgs: OrgsRepository,
     private readonly audit: AuditLog,
   ) {}
+
+  /**
+   * Internal lookup for other services, which authorize their caller themselves: active staff
+   * whose role carries `permission` on the unit at `unitPath` or above it (department staff only
+   * of `department`). Id and display name only.
+   */
+  async staffWithPermissionOver(
+    permission: Permission,
+    unitPath: string,
+    department: string | null,
+  ): Promise<{ id: string; name: string }[]> {
+    const roles = (Object.keys(rolePermissions) as Role[]).filter((r) =>
+      rolePermissions[r].includes(permission),
+    );
+    const rows = await this.repo.handlersOver(unitPath, roles, department);
+    return rows.map((r) => ({ id: r.id, name: r.display_name }));
+  }
 
   async list(actor: Actor, limit: number, offset: number) {
     const { rows, total } = await this.repo.listUsersUnder(scopePaths(actor, 'user.read'), limit, offset);

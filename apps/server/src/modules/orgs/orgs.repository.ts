@@ -53,6 +53,16 @@ export class OrgsRepository {
     return { rows, total: count.n };
   }
 
+  /** The boundaries of the top-level units (the district or districts this installation covers). */
+  rootBoundaries(): Promise<{ boundary: unknown }[]> {
+    return this.db
+      .selectFrom('org_units')
+      .select('boundary')
+      .where('parent_id', 'is', null)
+      .where('boundary', 'is not', null)
+      .execute();
+  }
+
   subtree(path: string): Promise<OrgUnitRow[]> {
     return this.db
       .selectFrom('org_units')

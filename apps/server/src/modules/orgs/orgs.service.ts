@@ -33,6 +33,31 @@ export class OrgsService {
   }
 
   /** Internal lookups for other services, which authorize against the returned path themselves. */
+  /**
+   * The area the installation covers, for centring maps before sign-in (residents hold no
+   * org.read): the bounding box [west, south, east, north] of the top-level units and its centre.
+   * Only the outline's extent is public, never the tree.
+   */
+  async installationArea(): Promise<{
+    bbox: [number, number, number, number];
+    center: [number, number];
+  } | null> {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const { boundary } of await this.repo.rootBoundaries()) {
+      const b = boundary as BoundaryGeometry;
+      const rings = b.type === 'Polygon' ? b.coordinates : b.coordinates.flat();
+      for (const [lng, lat] of rings.flat()) {
+        if (lng === undefined || lat === undefined) continue;
+        w = Math.min(w, lng);
+        e = Math.max(e, lng);
+        s = Math.min(s, lat);
+        n = Math.max(n, lat);
+      }
+    }
+    if (!Number.isFinite(w)) return null;
+    return { bbox: [w, s, e, n], center: [(w + e) / 2, (s + n) / 2] };
+  }
+
   findById(id: string): Promise<OrgUnitRow | undefined> {
     return this.repo.findById(id);
   }

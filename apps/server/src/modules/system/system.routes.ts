@@ -10,8 +10,26 @@ export interface PublicSettings {
   version: string;
 }
 
+export interface MapArea {
+  bbox: [number, number, number, number];
+  center: [number, number];
+}
+
+/** How long the public map area is reused; boundaries change rarely and this route is unauthenticated. */
+const AREA_TTL_MS = 60_000;
+
 /** Probes for orchestrators and the settings the web app needs before sign-in. */
-export function registerSystemRoutes(app: App, database: Database, settings: PublicSettings): void {
+export function registerSystemRoutes(
+  app: App,
+  database: Database,
+  settings: PublicSettings,
+  mapArea: () => Promise<MapArea | null>,
+): void {
+  let area: { value: MapArea | null; at: number } | undefined;
+  const currentArea = async () => {
+    if (!area || Date.now() - area.at > AREA_TTL_MS) area = { value: await mapArea(), at: Date.now() };
+    return area.value;
+  };
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
@@ -38,10 +56,19 @@ export function registerSystemRoutes(app: App, database: Database, settings: Pub
             tileAttribution: z.string().nullable(),
             demo: z.boolean(),
             version: z.string(),
+            mapArea: z
+              .object({
+                bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+                center: z.tuple([z.number(), z.number()]),
+              })
+              .nullable()
+              .describe(
+                'the installation area: bbox [west, south, east, north] and centre [lng, lat] (WGS 84), for centring maps; null before any boundary is drawn',
+              ),
           }),
         },
       },
     },
-    async () => settings,
+    async () => ({ ...settings, mapArea: await currentArea() }),
   );
 }
