@@ -30,17 +30,19 @@ export function NotificationBell() {
   }, [location.pathname, reload]);
 
   const unread = counts.data?.unread ?? 0;
+  // The name carries the count exactly as shown ("99+"), so what is seen is what is announced.
+  const shown = unread > 99 ? '99+' : String(unread);
   return (
     <Link
       to="/notifications"
       className="bell"
       data-testid="notification-bell"
-      aria-label={t('cases.notifications.bell', { count: unread })}
+      aria-label={t('cases.notifications.bell', { count: shown })}
     >
       <span aria-hidden="true">🔔</span>
       {unread > 0 && (
         <span className="bell-count" aria-hidden="true">
-          {unread > 99 ? '99+' : unread}
+          {shown}
         </span>
       )}
     </Link>
