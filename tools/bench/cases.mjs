@@ -358,9 +358,12 @@ async function main() {
     orgUnitName: { 'zh-CN': '', en: '' },
     department: null,
   };
-  const inboxSql = await captureSql(dbUrl.toString(), async (kdb) => {
-    const repo = new CasesRepository(withCaseTables(kdb));
-    for (const f of inboxFilters)
+  // Per filter set, the repository first resolves the scope's unit ids (cached by the server per
+  // access epoch), then sends the page and the capped count in parallel: the peer runs those two.
+  const inboxSql = [];
+  for (const f of inboxFilters) {
+    const statements = await captureSql(dbUrl.toString(), async (kdb) => {
+      const repo = new CasesRepository(withCaseTables(kdb));
       await repo.list({
         grants: [grant],
         unitPath: street.path,
@@ -370,10 +373,11 @@ async function main() {
         limit: 50,
         offset: 0,
       });
-  });
-  if (inboxSql.length !== inboxFilters.length * 2)
-    throw new Error(`captured ${inboxSql.length} inbox statements`);
-
+    });
+    const pair = statements.filter((s) => /from "cases"|from \(select/i.test(s.sql)).slice(-2);
+    if (pair.length !== 2) throw new Error(`captured ${statements.length} inbox statements`);
+    inboxSql.push(...pair);
+  }
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString();
   const now = new Date().toISOString();
   const metricsPath = (groupBy) =>
@@ -393,7 +397,7 @@ async function main() {
   );
 
   if (opt.explain) {
-    for (const s of [inboxSql[0], inboxSql[1], inboxSql[4], metricsSql[0]]) {
+    for (const s of [inboxSql[0], inboxSql[1], inboxSql[6], metricsSql.at(-1)]) {
       const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
       log(`\n${s.sql.slice(0, 200)}…\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
     }
@@ -448,7 +452,7 @@ async function main() {
   const sqlTimes = [];
   for (let i = 0; i < METRICS_RUNS; i++) {
     const t0 = performance.now();
-    await db.query(metricsSql[0].sql, metricsSql[0].params);
+    await db.query(metricsSql.at(-1).sql, metricsSql.at(-1).params);
     sqlTimes.push(performance.now() - t0);
   }
   sqlTimes.sort((a, b) => a - b);
@@ -525,7 +529,7 @@ Run of ${when}, command \`flock /tmp/civitas-bench.lock ${command}\`.
 | Scenario | Conn. | Requests | req/s | p50 ms | p99 ms | non-2xx | Ratio | Target | Met |
 | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- |
 | Inbox \`GET /api/v1/cases\`, demo-street-1, 4 filter sets rotated (state, category with sub-categories, overdue), 50 a page + total | ${inbox.connections} | ${fmt(inbox.total)} | ${fmt(inbox.rps)} | ${ms(inbox.p50)} | ${ms(inbox.p99)} | ${inbox.non2xx} | ${fmt((100 * inbox.rps) / inboxPeer.rps, 1)} % of peer req/s | p99 < ${TARGET.inboxP99} ms | ${yes(inbox.p99 < TARGET.inboxP99)} |
-| Peer: the same two statements per request (page, count), captured from the built repository, run with \`pg\` directly | ${inboxPeer.connections} | ${fmt(inboxPeer.total)} | ${fmt(inboxPeer.rps)} | ${ms(inboxPeer.p50)} | ${ms(inboxPeer.p99)} | 0 | 100 % | – | – |
+| Peer: the same two statements per request (page, count capped at 10,001 rows), captured from the built repository, run with \`pg\` directly every time (the server reuses a count for 10 s) | ${inboxPeer.connections} | ${fmt(inboxPeer.total)} | ${fmt(inboxPeer.rps)} | ${ms(inboxPeer.p50)} | ${ms(inboxPeer.p99)} | 0 | 100 % | – | – |
 | Metrics \`GET /api/v1/metrics/cases\`, district, last 365 days (${fmt(mNone.body.total.cases.total)} cases), demo-commander | 1 | ${mNone.times.length} | – | ${ms(percentile(mNone.times, 50))} | ${ms(mNone.times.at(-1))} (max) | 0 | SQL alone: median ${ms(percentile(sqlTimes, 50))} ms | < ${TARGET.metricsMs} ms | ${yes(mNone.times.at(-1) < TARGET.metricsMs)} |
 | Same with \`groupBy=unit\` (${mUnit.body.groups.length} children) | 1 | ${mUnit.times.length} | – | ${ms(percentile(mUnit.times, 50))} | ${ms(mUnit.times.at(-1))} (max) | 0 | – | < ${TARGET.metricsMs} ms | ${yes(mUnit.times.at(-1) < TARGET.metricsMs)} |
 | Create \`POST /api/v1/cases\` (hotline entry by demo-street-1, routed to the grid of the point) | ${create.connections} | ${fmt(create.total)} | ${fmt(create.rps)} | ${ms(create.p50)} | ${ms(create.p99)} | ${create.non2xx} | – | ≥ ${TARGET.createRps} /s sustained | ${yes(create.rps >= TARGET.createRps && create.non2xx === 0)} |

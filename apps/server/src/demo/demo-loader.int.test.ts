@@ -8,7 +8,9 @@ import type { App } from '../platform/http/http-server.js';
 import { createServices, type Services } from '../services.js';
 import { createTestDatabase } from '../test-support/test-database.js';
 import { generateDemoDistrict } from './demo-district.js';
+import { DEMO_CASE_COUNT, planDemoCases } from './demo-cases.js';
 import { ensureDemo } from './demo-loader.js';
+import { withCaseTables } from '../modules/cases/cases.tables.js';
 
 const PASSWORD = 'demo-password-for-tests';
 const demo = generateDemoDistrict();
@@ -27,7 +29,7 @@ beforeAll(async () => {
   app = await buildApp(config, services, { webRoot: null });
   await services.devices.ensureBuiltinProfiles();
   expect((await ensureDemo(services, PASSWORD)).loadedNow).toBe(true);
-}, 120_000);
+}, 240_000);
 
 async function as(username: string) {
   const res = await app.inject({
@@ -85,5 +87,48 @@ describe('demo district', () => {
   it('links the demo resident login to a registered resident', async () => {
     const u = await services.identityRepo.findUserByUsername('demo-resident-1');
     expect(u?.resident_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('seeds a case history through the case service, alive on the inbox and the metrics page', async () => {
+    const db = withCaseTables(services.database.db);
+    const rows = await db
+      .selectFrom('cases as c')
+      .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+      .select(['c.state', 'c.channel', 'cat.code', 'c.created_at', 'c.source_ref'])
+      .execute();
+    expect(rows).toHaveLength(DEMO_CASE_COUNT);
+    const states = new Set(rows.map((r) => r.state));
+    for (const s of ['closed', 'in_progress', 'rejected']) expect(states).toContain(s);
+    expect(new Set(rows.map((r) => r.code)).size).toBeGreaterThanOrEqual(8);
+    expect(new Set(rows.map((r) => r.channel)).size).toBeGreaterThanOrEqual(4);
+    const oldest = Math.min(...rows.map((r) => r.created_at.getTime()));
+    expect(Date.now() - oldest).toBeGreaterThan(90 * 24 * 3_600_000);
+    // Every step left its timeline event (create, route, then one per action).
+    const events = await db
+      .selectFrom('case_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBeGreaterThan(DEMO_CASE_COUNT * 3);
+
+    const commander = await as('demo-commander');
+    const inbox = (await commander('/api/v1/cases?limit=5')).json();
+    expect(inbox.total).toBe(DEMO_CASE_COUNT);
+    const district = (await commander('/api/v1/org-units?limit=500'))
+      .json()
+      .items.find((u: { type: string }) => u.type === 'district');
+    const to = new Date().toISOString();
+    const from = new Date(Date.now() - 200 * 24 * 3_600_000).toISOString();
+    const m = await commander(`/api/v1/metrics/cases?unitId=${district.id}&from=${from}&to=${to}`);
+    expect(m.statusCode, m.body).toBe(200);
+    const figures = m.json().total;
+    expect(figures.cases.total).toBe(DEMO_CASE_COUNT);
+    expect(figures.cases.closed).toBeGreaterThan(0);
+    expect(figures.satisfaction.count).toBeGreaterThan(0);
+  });
+
+  it('plans the same history for the same load time', () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(planDemoCases(demo, now)).toEqual(planDemoCases(demo, now));
+    expect(planDemoCases(demo, now).every((p) => p.createdAt <= now)).toBe(true);
   });
 });

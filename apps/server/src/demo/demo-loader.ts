@@ -8,28 +8,40 @@ import { idNumberIndex, sealResident } from '../modules/registry/resident-sealin
 import type { Services } from '../services.js';
 import { generateDemoDistrict, type DemoDistrict } from './demo-district.js';
 import { demoDevices } from './demo-devices.js';
+import { seedDemoCases } from './demo-cases.js';
 import { DEVICE_CELL_RESOLUTION } from '../modules/devices/devices.service.js';
 
 export interface DemoSummary {
   loadedNow: boolean;
   logins: { username: string; role: Role; unit: string }[];
-  counts: { units: number; buildings: number; residents: number; devices: number };
+  counts: { units: number; buildings: number; residents: number; devices: number; cases: number };
 }
 
 const LOADED_KEY = 'demo_loaded';
+const CASES_KEY = 'demo_cases_loaded';
 
 /** Loads the demo district once per database; later starts only report the logins. */
 export async function ensureDemo(services: Services, password: string): Promise<DemoSummary> {
   const demo = generateDemoDistrict();
-  if (await services.settings.get(LOADED_KEY)) return summarize(demo, false);
-  try {
-    await loadDemo(services, demo, password);
-  } catch (e) {
-    // Another process loading at the same moment wins the unique codes; that is fine.
-    if (!(await services.settings.get(LOADED_KEY))) throw e;
-    return summarize(demo, false);
+  let loadedNow = false;
+  if (!(await services.settings.get(LOADED_KEY))) {
+    try {
+      await loadDemo(services, demo, password);
+      loadedNow = true;
+    } catch (e) {
+      // Another process loading at the same moment wins the unique codes; that is fine.
+      if (!(await services.settings.get(LOADED_KEY))) throw e;
+    }
   }
-  return summarize(demo, true);
+  // The case history goes through the case service, one transaction per step as in live use, so
+  // it follows the district's transaction. A start interrupted while seeding resumes here: cases
+  // already written (by source ref) are skipped.
+  let cases = 0;
+  if (!(await services.settings.get(CASES_KEY))) {
+    cases = await seedDemoCases(services, demo, new Date());
+    await services.settings.setIfAbsent(CASES_KEY, new Date().toISOString());
+  }
+  return summarize(demo, loadedNow, cases);
 }
 
 /** One transaction: a half-loaded demo never exists. */
@@ -139,7 +151,7 @@ export async function loadDemo(services: Services, demo: DemoDistrict, password:
   });
 }
 
-function summarize(demo: DemoDistrict, loadedNow: boolean): DemoSummary {
+function summarize(demo: DemoDistrict, loadedNow: boolean, cases = 0): DemoSummary {
   // Grids repeat names ("Grid 1") across communities, so a grid is shown with its parent.
   const byCode = new Map(demo.units.map((u) => [u.code, u]));
   const label = (code: string) => {
@@ -163,6 +175,7 @@ function summarize(demo: DemoDistrict, loadedNow: boolean): DemoSummary {
       buildings: demo.buildings.length,
       residents: demo.residents.length,
       devices: demoDevices(demo).length,
+      cases,
     },
   };
 }
@@ -173,7 +186,7 @@ export function demoBanner(s: DemoSummary, password: string): string {
   return [
     '',
     s.loadedNow
-      ? `  Demo district loaded: ${s.counts.units} units, ${s.counts.buildings} buildings, ${s.counts.residents} residents, ${s.counts.devices} devices.`
+      ? `  Demo district loaded: ${s.counts.units} units, ${s.counts.buildings} buildings, ${s.counts.residents} residents, ${s.counts.devices} devices, ${s.counts.cases} cases.`
       : '  Demo district (already loaded).',
     `  Demo logins (password: ${password}):`,
     ...lines,
