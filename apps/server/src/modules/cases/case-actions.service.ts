@@ -190,10 +190,12 @@ export class CaseActionsService {
         };
       }
       case 'resolve': {
-        if (c.requires_photo && (await this.repo.countAttachments(c.id, { imagesOnly: true }, trx)) === 0)
+        // Evidence of the repair: the reporter's photos of the problem do not count.
+        const evidence = { imagesOnly: true, purpose: 'resolution' as const };
+        if (c.requires_photo && (await this.repo.countAttachments(c.id, evidence, trx)) === 0)
           throw badRequest(
             'photo_required',
-            `resolve: category ${c.category_code} needs photo evidence; attach a photo to the case before resolving`,
+            `resolve: category ${c.category_code} needs photo evidence; attach a resolution photo to the case before resolving`,
           );
         return { patch: { resolution_note: a.note, resolved_at: now }, note: a.note };
       }

@@ -165,6 +165,8 @@ describe('case attachments', () => {
 
   it('resolving a photo category needs a resolution photo, uploaded here by the assignee', async () => {
     const c = (await report(resident, { title: 'Pothole to fix' })).json();
+    // The reporter's photo of the problem is not evidence of the repair.
+    expect((await upload(resident, c.id, jpeg(), 'problem.jpg')).statusCode).toBe(201);
     const gw1Id = await userId(t, 'gw1');
     let v = c.version as number;
     for (const body of [{ action: 'accept' }, { action: 'assign', assigneeId: gw1Id }, { action: 'start' }]) {
@@ -184,9 +186,9 @@ describe('case attachments', () => {
     expect(resolved.statusCode, resolved.body).toBe(200);
     // The resident sees the evidence, without the name of who took it.
     const seen = (await resident.get(`/api/v1/cases/${c.id}/attachments`)).json().items;
-    expect(seen).toHaveLength(1);
-    expect(seen[0].createdBy).toBeNull();
-    expect((await resident.get(seen[0].url)).statusCode).toBe(200);
+    expect(seen.map((a: { purpose: string }) => a.purpose)).toEqual(['report', 'resolution']);
+    expect(seen[1].createdBy).toBeNull();
+    expect((await resident.get(seen[1].url)).statusCode).toBe(200);
   });
 
   it('refuses a resolution purpose from the reporter and a bad purpose', async () => {

@@ -376,12 +376,17 @@ export class CasesRepository {
   }
 
   // ---- attachments (stored by the attachment service; counted here for resolution evidence) ----
-  async countAttachments(caseId: string, opts: { imagesOnly?: boolean } = {}, ex: CaseExecutor = this.db) {
+  async countAttachments(
+    caseId: string,
+    opts: { imagesOnly?: boolean; purpose?: 'report' | 'resolution' | 'other' } = {},
+    ex: CaseExecutor = this.db,
+  ) {
     let q = ex
       .selectFrom('case_attachments')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('case_id', '=', caseId);
     if (opts.imagesOnly) q = q.where('mime', 'like', 'image/%');
+    if (opts.purpose) q = q.where('purpose', '=', opts.purpose);
     return (await q.executeTakeFirstOrThrow()).n;
   }
 
