@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, report, userId } from '../../test-support/case-fixtures.js';
 import { exifWithGps, jpeg } from '../../test-support/image-fixtures.js';
@@ -147,6 +148,28 @@ describe('case attachments', () => {
     expect((await resident.get(`/api/v1/cases/${elsewhere.id}/attachments/${list[0].id}`)).statusCode).toBe(
       404,
     );
+  });
+
+  it('deletes the stored file again when its row cannot be written', async () => {
+    const db = t.services.database.db;
+    // A real failure inside the database: a trigger refusing one file name.
+    await sql`CREATE FUNCTION refuse_attachment() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.file_name = 'doomed.jpg' THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
+        RETURN NEW;
+      END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_attachment BEFORE INSERT ON case_attachments
+      FOR EACH ROW EXECUTE FUNCTION refuse_attachment()`.execute(db);
+    try {
+      const before = storedFiles().length;
+      const r = await upload(resident, caseId, jpeg(), 'doomed.jpg');
+      expect(r.statusCode).toBe(500);
+      expect(storedFiles()).toHaveLength(before);
+      expect((await gw1.get(`/api/v1/cases/${caseId}/attachments`)).json().items).toHaveLength(1);
+    } finally {
+      await sql`DROP TRIGGER refuse_attachment ON case_attachments`.execute(db);
+      await sql`DROP FUNCTION refuse_attachment()`.execute(db);
+    }
   });
 
   it('serves PDFs as downloads with a safe file name', async () => {
