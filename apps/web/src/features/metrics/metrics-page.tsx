@@ -2,8 +2,8 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedName } from '@civitas/contracts/common';
 import type { CaseMetrics, CaseMetricsGroup, MetricsGroupBy } from '@civitas/contracts/metrics';
-import type { OrgUnitType } from '@civitas/contracts/org-units';
-import { buildQuery } from '../../app/api-client';
+import { ApiError, buildQuery } from '../../app/api-client';
+import { useMe } from '../../app/auth-context';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useResource } from '../../app/use-resource';
@@ -25,7 +25,6 @@ type ChartMetric = (typeof chartMetrics)[number];
 interface Crumb {
   id: string;
   name: LocalizedName;
-  type: OrgUnitType;
 }
 
 function chartValue(group: CaseMetricsGroup, metric: ChartMetric): number | null {
@@ -66,6 +65,15 @@ export default function MetricsPage() {
     : null;
   const res = useResource<CaseMetrics>(path);
   const data = res.data;
+  // With several metrics grants the server cannot pick a default unit; the user chooses one.
+  const me = useMe();
+  const unitRequired = res.error instanceof ApiError && res.error.problem?.code === 'unit_required';
+  const grantUnits = useMemo(
+    () => [
+      ...new Map(me.grants.map((g) => [g.orgUnitId, { id: g.orgUnitId, name: g.orgUnitName }])).values(),
+    ],
+    [me.grants],
+  );
 
   useEffect(() => {
     if (focusPending.current && data) {
@@ -75,8 +83,7 @@ export default function MetricsPage() {
   }, [data]);
 
   // The answer names the unit measured; without a trail that is the unit of the user's grant.
-  const root: Crumb | null =
-    trail[0] ?? (data ? { id: data.unit.id, name: data.unit.name, type: data.unit.type } : null);
+  const root: Crumb | null = trail[0] ?? (data ? { id: data.unit.id, name: data.unit.name } : null);
   const crumbs = trail.length > 0 ? trail : root ? [root] : [];
 
   const groupLabel = (g: CaseMetricsGroup): string => {
@@ -89,10 +96,7 @@ export default function MetricsPage() {
   const drillInto = (g: CaseMetricsGroup) => {
     if (!g.unit || !root) return;
     const unit = g.unit;
-    setTrail((prev) => [
-      ...(prev.length > 0 ? prev : [root]),
-      { id: unit.id, name: unit.name, type: unit.type },
-    ]);
+    setTrail((prev) => [...(prev.length > 0 ? prev : [root]), { id: unit.id, name: unit.name }]);
     focusPending.current = true;
   };
 
@@ -159,7 +163,28 @@ export default function MetricsPage() {
       )}
       {!range && <p className="error">{t('metrics.badPeriod')}</p>}
       <StatusMessage>{res.loading ? t('common.loading') : ''}</StatusMessage>
-      <ErrorMessage error={res.error} />
+      {unitRequired ? (
+        <div className="field">
+          <label htmlFor="metrics-unit">{t('metrics.chooseUnit')}</label>
+          <select
+            id="metrics-unit"
+            value=""
+            onChange={(e) => {
+              const unit = grantUnits.find((u) => u.id === e.target.value);
+              if (unit) setTrail([unit]);
+            }}
+          >
+            <option value="">{t('metrics.chooseUnitPlaceholder')}</option>
+            {grantUnits.map((u) => (
+              <option key={u.id} value={u.id}>
+                {localizedName(u.name, lang)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : (
+        <ErrorMessage error={res.error} />
+      )}
       {data && (
         <section
           aria-labelledby="metrics-unit-heading"
