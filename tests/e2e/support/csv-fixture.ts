@@ -49,14 +49,16 @@ export function residentCsv(
 
 /**
  * `rows` valid residents spread over the given grids, for volume tests. Each gets its own birth
- * date (one day apart from 1950), so ID numbers, which embed the date, never collide.
+ * date (one day apart from 1950), so ID numbers, which embed the date, never collide with each
+ * other; the region code (330106) is one the demo district never issues, so they never collide
+ * with the demo's residents either.
  */
 export function bulkResidentCsv(gridCodes: string[], rows: number, salt: number): string {
   const lines = [header];
   const start = Date.UTC(1950, 0, 1);
   for (let i = 0; i < rows; i++) {
     const date = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
-    const body = `440306${date.replaceAll('-', '')}${String(100 + (salt % 800)).padStart(3, '0')}`;
+    const body = `330106${date.replaceAll('-', '')}${String(100 + (salt % 800)).padStart(3, '0')}`;
     const phone = `136${String(salt % 100).padStart(2, '0')}${String(i).padStart(6, '0')}`;
     const grid = gridCodes[i % gridCodes.length] ?? '';
     lines.push(
