@@ -16,7 +16,13 @@ async function settled(page: Page): Promise<{ mode: string; zoom: number; total:
     const el = document.querySelector('[data-testid="device-map-layout"]');
     const mode = el?.getAttribute('data-mode');
     if (!el || !mode || el.getAttribute('data-loading') !== 'false') return null;
-    return { mode, zoom: Number(el.getAttribute('data-zoom')), total: Number(el.getAttribute('data-total')) };
+    const total = Number(el.getAttribute('data-total'));
+    // Leaflet draws in an effect after React commits the answer: wait until the layer matches it.
+    const drawn = (kind: string) =>
+      document.querySelectorAll(`.leaflet-overlay-pane path.map-${kind}`).length;
+    const [own, other] = mode === 'cells' ? ['cell', 'device'] : ['device', 'cell'];
+    if ((total > 0 && drawn(own) === 0) || drawn(other) > 0) return null;
+    return { mode, zoom: Number(el.getAttribute('data-zoom')), total };
   });
   return (await state.jsonValue())!;
 }

@@ -17,20 +17,26 @@ export function listsSuite(env: E2eEnv): void {
       page.waitForResponse((r) => r.url().includes(`/api/v1/residents?unitId=${grid.id}`)),
       page.getByTestId('unit-switcher').selectOption(grid.id),
     ]);
-    await rows.first().waitFor();
-    const gridCodes = await rows.locator('td:nth-child(4)').allTextContents();
-    expect(new Set(gridCodes)).toEqual(new Set([grid.code]));
+    // The answer arrives before React re-renders the table: wait for the rows to show it.
+    await expect
+      .poll(async () => new Set(await rows.locator('td:nth-child(4)').allTextContents()), { timeout: 15_000 })
+      .toEqual(new Set([grid.code]));
 
     await page.getByLabel('Flag').selectOption('elderlyLivingAlone');
     await Promise.all([
       page.waitForResponse((r) => r.url().includes('flag=elderlyLivingAlone')),
       page.getByRole('button', { name: 'Search' }).click(),
     ]);
-    const count = await rows.count();
-    expect(count).toBeGreaterThan(0);
-    for (let i = 0; i < count; i++) {
-      await expect(rows.nth(i).locator('.badge-elderlyLivingAlone').count()).resolves.toBe(1);
-    }
+    // Every row shown carries the flag once the filtered answer is rendered.
+    await expect
+      .poll(
+        async () => {
+          const count = await rows.count();
+          return count > 0 && (await rows.locator('.badge-elderlyLivingAlone').count()) === count;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
 
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByTestId('unit-switcher').selectOption({ index: 0 });
