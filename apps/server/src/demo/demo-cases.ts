@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import type { DemoDistrict } from './demo-district.js';
 import { Rng } from './demo-geometry.js';
 
-export const DEMO_CASE_COUNT = 120;
+export const DEMO_CASE_COUNT = 60;
 const DAY = 24 * HOUR;
 /** How far back the demo's case history reaches. */
 const HISTORY_DAYS = 180;
