@@ -43,7 +43,7 @@ export interface WriterOptions {
  * Before taking each batch the loop yields to the event loop (one I/O poll), so that messages
  * already waiting in sockets join the batch. Without it, on PGlite, whose queries run on this
  * thread, no socket is read while a commit runs, the next commit starts with the handful of
- * messages that arrived in between, and the fixed cost per commit caps throughput (ADR 0015).
+ * messages that arrived in between, and the fixed cost per commit caps throughput (ADR 0013).
  */
 export class TelemetryWriter {
   private queue: Pending[] = [];

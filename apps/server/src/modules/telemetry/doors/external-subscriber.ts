@@ -60,7 +60,7 @@ export class ExternalSubscriber {
    * next PUBLISH is processed only after the previous one's PUBACK is sent. Since the PUBACK waits
    * for the commit, one connection puts one message into each group commit. Several connections in
    * the same shared group, which the broker serves round-robin, put up to one message each into
-   * every commit (ADR 0015).
+   * every commit (ADR 0013).
    */
   async start(opts: ExternalOptions): Promise<void> {
     const n = opts.sharedGroup ? Math.max(1, opts.connections) : 1;
