@@ -10,19 +10,38 @@ import {
 } from '../support/device-fleet';
 import type { E2eEnv } from '../support/e2e-env';
 
-/** Waits until the map has answered for its current view and reads what it shows, in one step. */
-async function settled(page: Page): Promise<{ mode: string; zoom: number; total: number }> {
+interface MapView {
+  mode: string;
+  zoom: number;
+  total: number;
+  /** Cell and device shapes drawn, and table rows, read in the same instant as the state above. */
+  cells: number;
+  devices: number;
+  rows: number;
+}
+
+/**
+ * Waits until the map has answered for its current view and Leaflet has drawn that answer, and
+ * reads everything it shows in one synchronous step in the page, so a later refresh (live
+ * update, a second fetch after the view settles) cannot change the figures between two reads.
+ */
+async function settled(page: Page): Promise<MapView> {
   const state = await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="device-map-layout"]');
     const mode = el?.getAttribute('data-mode');
     if (!el || !mode || el.getAttribute('data-loading') !== 'false') return null;
     const total = Number(el.getAttribute('data-total'));
-    // Leaflet draws in an effect after React commits the answer: wait until the layer matches it.
     const drawn = (kind: string) =>
       document.querySelectorAll(`.leaflet-overlay-pane path.map-${kind}`).length;
-    const [own, other] = mode === 'cells' ? ['cell', 'device'] : ['device', 'cell'];
-    if ((total > 0 && drawn(own) === 0) || drawn(other) > 0) return null;
-    return { mode, zoom: Number(el.getAttribute('data-zoom')), total };
+    const cells = drawn('cell');
+    const devices = drawn('device');
+    const table = document.querySelector('[data-testid="map-table"]');
+    if (table?.getAttribute('data-mode') !== mode) return null;
+    const [own, other] = mode === 'cells' ? [cells, devices] : [devices, cells];
+    // Leaflet draws in an effect after React commits the answer: wait until the layer matches it.
+    if ((total > 0 && own === 0) || other > 0) return null;
+    const rows = table.querySelectorAll('tbody tr').length;
+    return { mode, zoom: Number(el.getAttribute('data-zoom')), total, cells, devices, rows };
   });
   return (await state.jsonValue())!;
 }
@@ -43,13 +62,12 @@ export function deviceMapSuite(env: E2eEnv): void {
     let view = await settled(page);
     expect(view.mode).toBe('cells');
     expect(view.total).toBeGreaterThanOrEqual(FLEET_SIZE);
-    const cells = await page.locator('.leaflet-overlay-pane path.map-cell').count();
+    const { cells } = view;
     expect(cells).toBeGreaterThan(0);
     expect(cells).toBeLessThanOrEqual(200);
-    await expect(page.locator('.leaflet-overlay-pane path.map-device').count()).resolves.toBe(0);
+    expect(view.devices).toBe(0);
     const table = page.getByTestId('map-table');
-    await expect(table.getAttribute('data-mode')).resolves.toBe('cells');
-    await expect(table.locator('tbody tr').count()).resolves.toBe(Math.min(cells, 200));
+    expect(view.rows).toBe(Math.min(cells, 200));
     await expect(table.textContent()).resolves.toMatch(/worst AQI \d+/);
     await screenshot(page, 'device-map-cells');
     expect(await seriousA11yViolations(page, 'device map (cells)')).toEqual([]);
@@ -63,12 +81,11 @@ export function deviceMapSuite(env: E2eEnv): void {
       view = await settled(page);
     }
     expect(view.mode).toBe('devices');
-    const markers = await page.locator('.leaflet-overlay-pane path.map-device').count();
+    const markers = view.devices;
     expect(markers).toBe(view.total);
     expect(markers).toBeGreaterThan(0);
     expect(markers).toBeLessThanOrEqual(1000);
-    await expect(page.locator('.leaflet-overlay-pane path.map-cell').count()).resolves.toBe(0);
-    await expect(table.getAttribute('data-mode')).resolves.toBe('devices');
+    expect(view.cells).toBe(0);
     await screenshot(page, 'device-map-devices');
     expect(await seriousA11yViolations(page, 'device map (devices)')).toEqual([]);
 
