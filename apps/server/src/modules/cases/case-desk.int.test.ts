@@ -34,7 +34,8 @@ describe('caller contact', () => {
     const row = await t.services.casesRepo.find(caseId);
     expect(row?.contact_phone_enc).toMatch(/^v1\./);
     const raw = JSON.stringify(row);
-    expect(raw).not.toContain('0013');
+    expect(raw).not.toContain('0013 8000');
+    expect(raw).not.toContain('13800138000');
     expect(raw).not.toContain('张三丰');
   });
 
@@ -48,7 +49,8 @@ describe('caller contact', () => {
         .execute(),
     );
     for (const text of [events, audit]) {
-      expect(text).not.toContain('8000');
+      expect(text).not.toContain('0013 8000');
+      expect(text).not.toContain('13800138000');
       expect(text).not.toContain('三丰');
     }
   });
