@@ -126,6 +126,25 @@ describe('case attachments', () => {
     expect((await gw1.get(`/api/v1/cases/${caseId}/attachments`)).json().items).toHaveLength(1);
   });
 
+  it('refuses an iPhone HEIC photo with 415 and says how to send a JPEG instead', async () => {
+    const before = storedFiles().length;
+    // An ISO-BMFF `ftyp` box with the brands an iPhone writes, then the start of a `meta` box.
+    const heic = Buffer.concat([
+      Buffer.from([0, 0, 0, 0x18]),
+      Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'),
+      Buffer.from([0, 0, 0, 0x20]),
+      Buffer.from('meta', 'latin1'),
+      Buffer.alloc(200),
+    ]);
+    const r = await upload(resident, caseId, heic, 'IMG_0002.HEIC');
+    expect(r.statusCode).toBe(415);
+    const problem = r.json();
+    expect(problem.code).toBe('file_type_not_allowed');
+    expect(problem.detail).toMatch(/HEIC\/HEIF photo .*HEIC photos are not accepted/);
+    expect(problem.hint).toMatch(/Set the camera to JPEG/);
+    expect(storedFiles()).toHaveLength(before);
+  });
+
   it('refuses a file over ATTACHMENT_MAX_BYTES with 413 and stores nothing', async () => {
     const before = storedFiles().length;
     const big = jpeg({ comment: 'x'.repeat(MAX) });

@@ -3,11 +3,11 @@
  * the file name never take part. Known dangerous or merely unwanted formats are named so the
  * refusal can say what the file really is (an ".jpg" that is a Windows program).
  */
-export type AllowedMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'application/pdf';
+export type AllowedMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
 
 export type Detection =
   | { kind: 'allowed'; mime: AllowedMime; ext: string }
-  | { kind: 'denied'; what: string }
+  | { kind: 'denied'; what: string; hint?: string }
   | { kind: 'unknown' };
 
 const ascii = (bytes: Uint8Array, at: number, text: string): boolean => {
@@ -29,13 +29,29 @@ function ftypBrands(bytes: Uint8Array): string[] | null {
   return brands;
 }
 
-const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis']);
+/**
+ * HEIF brands (ISO/IEC 23008-12 and its HEVC profile): `heic`/`heix` stills and `hevc`/`hevx`
+ * sequences from iPhones and many Android phones, the `heim`/`heis`/`hevm`/`hevs` multi-layer
+ * variants, and the generic `mif1`/`msf1`, which AVIF files list too (hence AVIF is checked first).
+ */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'msf1']);
+
+/**
+ * Refused, not stripped: HEIF keeps Exif (with the GPS position) as an item located by the `iloc`
+ * box, and removing it safely needs an ISO-BMFF rewriter we do not have (ADR 0010, ADR 0017).
+ */
+export const HEIF_REFUSAL = {
+  what: 'a HEIC/HEIF photo (the iPhone camera format)',
+  hint:
+    'HEIC photos are not accepted. Set the camera to JPEG ("Most Compatible" on an iPhone), or ' +
+    'choose the photo through the browser: most phones then convert it to JPEG when uploading.',
+} as const;
 
 function detectIsoBmff(bytes: Uint8Array): Detection | null {
   const brands = ftypBrands(bytes);
   if (!brands) return null;
-  if (brands.some((b) => HEIC_BRANDS.has(b))) return { kind: 'allowed', mime: 'image/heic', ext: 'heic' };
   if (brands.includes('avif') || brands.includes('avis')) return { kind: 'denied', what: 'an AVIF image' };
+  if (brands.some((b) => HEIF_BRANDS.has(b))) return { kind: 'denied', ...HEIF_REFUSAL };
   if (brands.some((b) => b.startsWith('qt'))) return { kind: 'denied', what: 'a QuickTime video' };
   return { kind: 'denied', what: 'an MP4/ISO media file' };
 }

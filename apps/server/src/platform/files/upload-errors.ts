@@ -34,11 +34,13 @@ export const fileTypeUnknown = (allowed: readonly string[]) =>
     `The file's content is not a recognised type; allowed: ${allowed.join(', ')}.`,
     { allowed },
   );
-export const fileTypeNotAllowed = (detected: string, allowed: readonly string[]) =>
+/** `hint`, when given, says what the sender can do instead; it is in the message and the body. */
+export const fileTypeNotAllowed = (detected: string, allowed: readonly string[], hint?: string) =>
   new UploadRejectedError(
     'file_type_not_allowed',
-    `The file's content is ${detected}, which is not allowed; allowed: ${allowed.join(', ')}.`,
-    { detected, allowed },
+    `The file's content is ${detected}, which is not allowed; allowed: ${allowed.join(', ')}.` +
+      (hint ? ` ${hint}` : ''),
+    hint ? { detected, allowed, hint } : { detected, allowed },
   );
 
 /** Thrown by the format parsers: a damaged file is refused with this, never a crash. */

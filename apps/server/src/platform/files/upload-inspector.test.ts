@@ -14,7 +14,8 @@ import {
   webpWithMetadata,
 } from '../../test-support/image-fixtures.js';
 import { LocalFileStore } from './local-file-store.js';
-import { inspectAndStore, inspectUpload, readBounded } from './upload-inspector.js';
+import { HEIF_REFUSAL } from './file-signature.js';
+import { ATTACHMENT_TYPES, inspectAndStore, inspectUpload, readBounded } from './upload-inspector.js';
 import { UploadRejectedError } from './upload-errors.js';
 
 let root: string;
@@ -73,13 +74,35 @@ describe('inspectUpload', () => {
     ],
     ['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'), 'a GIF image'],
     ['an ELF binary', Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), 'an ELF executable'],
-    ['a HEIC photo', heic(), 'a HEIC image (not supported yet: send JPEG)'],
+    ['a HEIC photo', heic(), HEIF_REFUSAL.what],
     ['an AVIF', isoBmff('avif', ['mif1', 'avif']), 'an AVIF image'],
   ])('refuses %s as file_type_not_allowed, naming what it is', (_name, bytes, what) => {
     const err = rejection(() => inspectUpload(bytes));
     expect(err.code).toBe('file_type_not_allowed');
     expect(err.status).toBe(415);
     expect(err.extra.body).toMatchObject({ detected: what });
+  });
+
+  it.each([
+    ['an iPhone HEIC still', isoBmff('heic', ['mif1', 'heic'])],
+    ['a HEIC still with a different major brand', isoBmff('mif1', ['heic'])],
+    ['a 10-bit HEIC still', isoBmff('heix', ['mif1', 'heix'])],
+    ['a HEVC image sequence (burst, Live Photo)', isoBmff('msf1', ['msf1', 'hevc'])],
+    ['a HEVC sequence with a 10-bit brand', isoBmff('hevx', ['msf1'])],
+    ['a generic HEIF image', isoBmff('mif1', ['mif1'])],
+  ])('refuses %s by its ftyp brands, saying how to send a JPEG instead', (_name, bytes) => {
+    const err = rejection(() => inspectUpload(bytes));
+    expect(err.code).toBe('file_type_not_allowed');
+    expect(err.status).toBe(415);
+    expect(err.extra.body).toMatchObject({ detected: HEIF_REFUSAL.what, hint: HEIF_REFUSAL.hint });
+    expect(err.message).toMatch(/HEIC photos are not accepted/);
+    expect(err.message).toMatch(/camera to JPEG/);
+    expect(err.message).toMatch(/convert it to JPEG/);
+  });
+
+  it('an AVIF, which also lists the generic HEIF brand, is named as AVIF without the HEIC advice', () => {
+    const err = rejection(() => inspectUpload(isoBmff('avif', ['mif1', 'miaf'])));
+    expect(err.extra.body).toEqual({ detected: 'an AVIF image', allowed: ATTACHMENT_TYPES });
   });
 
   it('refuses plain text and random bytes as file_type_unknown, and empty files as file_empty', () => {

@@ -12,7 +12,7 @@ import {
 } from './upload-errors.js';
 import { stripWebpMetadata } from './webp-metadata.js';
 
-/** What the inspector accepts; HEIC is recognised but refused until its metadata can be removed. */
+/** What the inspector accepts; HEIC/HEIF is recognised and refused with advice (file-signature.ts). */
 export const ATTACHMENT_TYPES: readonly string[] = ['JPEG', 'PNG', 'WebP', 'PDF'];
 
 export interface InspectedFile {
@@ -38,7 +38,7 @@ export function inspectUpload(input: Uint8Array): InspectedFile {
   if (input.length === 0) throw fileEmpty();
   const found = detectFileType(input);
   if (found.kind === 'unknown') throw fileTypeUnknown(ATTACHMENT_TYPES);
-  if (found.kind === 'denied') throw fileTypeNotAllowed(found.what, ATTACHMENT_TYPES);
+  if (found.kind === 'denied') throw fileTypeNotAllowed(found.what, ATTACHMENT_TYPES, found.hint);
   const { mime, ext } = found;
   try {
     switch (mime) {
@@ -50,10 +50,6 @@ export function inspectUpload(input: Uint8Array): InspectedFile {
         return { mime, ext, bytes: stripWebpMetadata(input) };
       case 'application/pdf':
         return { mime, ext, bytes: checkPdf(input) };
-      case 'image/heic':
-        // HEIF keeps Exif as an item addressed by `iloc`; removing it safely needs an ISO-BMFF
-        // rewriter we do not have yet, and storing the GPS position is not an option.
-        throw fileTypeNotAllowed('a HEIC image (not supported yet: send JPEG)', ATTACHMENT_TYPES);
     }
   } catch (e) {
     if (e instanceof MalformedFileError || !(e instanceof RangeError)) throw e;
