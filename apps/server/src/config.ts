@@ -61,6 +61,8 @@ export const configSchema = z.object({
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(52_428_800),
   /** Where attachments (case photos, documents) are stored. Only `local` (DATA_DIR/files) today. */
   FILE_STORE: z.enum(['local']).default('local'),
+  /** Minutes between sweeps for stored files no attachment points at (also one sweep at start). */
+  FILE_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** Largest accepted attachment in bytes; held in memory while inspected, hence the low ceiling. */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(10_485_760),
   /** Require TOTP for system admins (always off in demo mode). */

@@ -76,6 +76,8 @@ async function main(): Promise<void> {
 
   // Case deadlines: reminders before, escalation up the tree after (modules/cases/case-deadlines.job.ts).
   services.caseDeadlines.start(config.CASE_DEADLINE_INTERVAL_SECONDS * 1000);
+  // Stored files no attachment row points at, older than an hour (platform/files/orphan-file-sweep.ts).
+  services.fileSweep.start(config.FILE_SWEEP_INTERVAL_MINUTES * 60_000);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     simulator?.abort();
     services.caseDeadlines.stop();
+    services.fileSweep.stop();
     await doors.close();
     await app.close();
     await services.writer.close();

@@ -44,6 +44,7 @@ import { withCaseTables } from './modules/cases/cases.tables.js';
 import type { FileStore } from './platform/files/file-store.js';
 import { LazyFileStore } from './platform/files/lazy-file-store.js';
 import { openFileStore } from './platform/files/open-file-store.js';
+import { OrphanFileSweep } from './platform/files/orphan-file-sweep.js';
 import { MetricsRepository } from './modules/governance/metrics.repository.js';
 import { MetricsService } from './modules/governance/metrics.service.js';
 
@@ -117,9 +118,10 @@ export function createServices(opts: {
   });
   const fileStore = opts.fileStore ?? new LazyFileStore(() => openFileStore(config));
   const caseDb = withCaseTables(db);
+  const caseAttachmentsRepo = new CaseAttachmentsRepository(caseDb);
   const caseAttachments = new CaseAttachmentsService(
     caseDb,
-    new CaseAttachmentsRepository(caseDb),
+    caseAttachmentsRepo,
     caseCenter.casesRepo,
     caseCenter.cases,
     caseCenter.caseEffects,
@@ -146,6 +148,8 @@ export function createServices(opts: {
     ...caseCenter,
     ...open311,
     fileStore,
+    // Every module that keeps file keys in its rows is listed here, or its files count as orphans.
+    fileSweep: new OrphanFileSweep(fileStore, [caseAttachmentsRepo], opts.logger.child({ area: 'jobs' })),
     caseAttachments,
     caseContacts,
     caseAssignees,

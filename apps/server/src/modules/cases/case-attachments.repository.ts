@@ -1,5 +1,6 @@
 import type { AttachmentPurpose } from '@civitas/contracts/cases';
 import type { Kysely, Transaction } from 'kysely';
+import type { FileReferences } from '../../platform/files/orphan-file-sweep.js';
 import type { CaseDB } from './cases.tables.js';
 
 export interface NewAttachment {
@@ -14,8 +15,11 @@ export interface NewAttachment {
   created_at: Date;
 }
 
-/** The only SQL of case attachments (table from migrations/0007_cases.sql). */
-export class CaseAttachmentsRepository {
+/**
+ * The only SQL of case attachments (table from migrations/0007_cases.sql). It also tells the
+ * orphan file sweep which stored files are still attached (`storage_key` is UNIQUE, so indexed).
+ */
+export class CaseAttachmentsRepository implements FileReferences {
   constructor(private readonly db: Kysely<CaseDB>) {}
 
   private rows() {
@@ -43,6 +47,16 @@ export class CaseAttachmentsRepository {
 
   list(caseId: string) {
     return this.rows().where('a.case_id', '=', caseId).orderBy('a.created_at').orderBy('a.id').execute();
+  }
+
+  async referenced(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('case_attachments')
+      .select('storage_key')
+      .where('storage_key', 'in', keys)
+      .execute();
+    return new Set(rows.map((r) => r.storage_key));
   }
 
   find(caseId: string, id: string) {

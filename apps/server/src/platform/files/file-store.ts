@@ -10,6 +10,14 @@ export interface StoredObject {
   sha256: string;
 }
 
+/** One stored object as a listing reports it; what an orphan sweep needs to decide. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  /** When the object was written (objects are immutable, so also when it was last changed). */
+  modifiedAt: Date;
+}
+
 export type FileSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
 /**
@@ -30,15 +38,23 @@ export type FileSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
  *   whether something was removed; `exists` never throws for a well-formed missing key.
  * - A store does not inspect content: type checks and metadata stripping happen before `put`
  *   (`upload-inspector.ts`).
+ * - `list` yields every complete object once, in no particular order, and never a write still in
+ *   progress (local temp files; S3 multipart uploads not yet completed). It streams: a store with
+ *   millions of objects is walked folder by folder (local) or page by page (S3 ListObjectsV2), so
+ *   callers can work in batches. An object written or deleted during the walk may or may not
+ *   appear.
  */
 export interface FileStore {
   put(source: FileSource, opts?: { maxBytes?: number }): Promise<StoredObject>;
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
+  list(): AsyncIterable<ListedObject>;
 }
 
 const KEY = /^[0-9a-f]{32}$/;
+
+export const isFileKey = (key: string): boolean => KEY.test(key);
 
 /** Throws unless `key` has the shape stores mint; call it before any I/O with a key. */
 export function assertFileKey(key: string): void {

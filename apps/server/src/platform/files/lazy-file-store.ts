@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FileSource, FileStore, StoredObject } from './file-store.js';
+import type { FileSource, FileStore, ListedObject, StoredObject } from './file-store.js';
 
 /**
  * A store opened on first use. The composition root is synchronous and most processes (the
@@ -33,5 +33,9 @@ export class LazyFileStore implements FileStore {
 
   async exists(key: string): Promise<boolean> {
     return (await this.store()).exists(key);
+  }
+
+  async *list(): AsyncIterable<ListedObject> {
+    yield* (await this.store()).list();
   }
 }

@@ -131,6 +131,35 @@ describe('LocalFileStore', () => {
     expect((await filesOnDisk()).sort()).toEqual([path.join('tmp', 'running.part')]);
   });
 
+  it('lists every stored object with its size and time, and nothing else under the root', async () => {
+    const a = await store.put(Buffer.from('one'));
+    const b = await store.put(Buffer.from('three'));
+    const gone = await store.put(Buffer.from('deleted'));
+    await store.delete(gone.key);
+    // Not objects: a write in progress, a stray file, and a key filed under the wrong shard.
+    await fs.writeFile(path.join(root, 'tmp', `${'e'.repeat(32)}.part`), 'partial');
+    await fs.writeFile(path.join(root, a.key.slice(0, 2), 'notes.txt'), 'stray');
+    const misplaced = `${b.key.slice(0, 2) === 'ff' ? 'ee' : 'ff'}${b.key.slice(2)}`;
+    await fs.writeFile(path.join(root, b.key.slice(0, 2), b.key.slice(2, 4), misplaced), 'x');
+    const old = new Date('2026-01-02T03:04:05Z');
+    await fs.utimes(path.join(root, a.key.slice(0, 2), a.key.slice(2, 4), a.key), old, old);
+
+    const listed = [];
+    for await (const o of store.list()) listed.push(o);
+    expect(listed.sort((x, y) => x.key.localeCompare(y.key))).toEqual(
+      [
+        { key: a.key, size: 3, modifiedAt: old },
+        { key: b.key, size: 5, modifiedAt: expect.any(Date) as Date },
+      ].sort((x, y) => x.key.localeCompare(y.key)),
+    );
+  });
+
+  it('lists nothing for an empty store', async () => {
+    const listed = [];
+    for await (const o of store.list()) listed.push(o);
+    expect(listed).toEqual([]);
+  });
+
   it('is what FILE_STORE=local opens, under DATA_DIR/files', async () => {
     const opened = await openFileStore({ FILE_STORE: 'local', dataDir: root });
     const { key } = await opened.put(Buffer.from('via config'));

@@ -6,8 +6,10 @@ import { fileTooLarge } from './upload-errors.js';
 import {
   assertFileKey,
   fileNotFound,
+  isFileKey,
   type FileSource,
   type FileStore,
+  type ListedObject,
   type StoredObject,
 } from './file-store.js';
 
@@ -101,6 +103,27 @@ export class LocalFileStore implements FileStore {
     }
   }
 
+  /**
+   * Walks `ab/cd/<key>` folder by folder, so memory stays at one folder's listing (at most 65,536
+   * names by the sharding). Only names that are keys stored where their key says count: the temp
+   * folder, stray files and misplaced keys are not objects of this store.
+   */
+  async *list(): AsyncIterable<ListedObject> {
+    for (const first of await hexFolders(this.root)) {
+      const firstDir = path.join(this.root, first);
+      for (const second of await hexFolders(firstDir)) {
+        const dir = path.join(firstDir, second);
+        for (const name of await readdirOrEmpty(dir)) {
+          if (!isFileKey(name) || name.slice(0, 2) !== first || name.slice(2, 4) !== second) continue;
+          const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+          // Gone since the readdir (deleted meanwhile), or not a plain file: not an object.
+          if (!stat?.isFile()) continue;
+          yield { key: name, size: stat.size, modifiedAt: stat.mtime };
+        }
+      }
+    }
+  }
+
   /** Removes temp files older than `olderThanMs`; returns how many. */
   async sweepTemp(olderThanMs: number): Promise<number> {
     let removed = 0;
@@ -130,6 +153,22 @@ async function* chunksOf(source: FileSource): AsyncIterable<Uint8Array> {
 function destroySource(source: FileSource): void {
   const maybe = source as { destroy?: unknown };
   if (typeof maybe.destroy === 'function') (source as Readable).destroy();
+}
+
+const SHARD = /^[0-9a-f]{2}$/;
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw e;
+  }
+}
+
+/** The two-hex-digit shard folders in `dir`, sorted so a walk is repeatable. */
+async function hexFolders(dir: string): Promise<string[]> {
+  return (await readdirOrEmpty(dir)).filter((name) => SHARD.test(name)).sort();
 }
 
 function isNotFound(e: unknown): boolean {
