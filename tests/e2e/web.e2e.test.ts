@@ -6,6 +6,7 @@ import { devicesSuite } from './suites/devices.suite';
 import { casesSuite } from './suites/cases.suite';
 import { caseExtrasSuite } from './suites/case-extras.suite';
 import { gridOfflineSuite } from './suites/grid-offline.suite';
+import { gridPhotoOfflineSuite } from './suites/grid-photo-offline.suite';
 import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
@@ -28,6 +29,7 @@ describe('devices: health, live detail, isolation, import', () => devicesSuite(e
 describe('device map with 5,000 devices', () => deviceMapSuite(env));
 describe('case center: report, grid worker, hotline, conflicts, inbox, rules', () => casesSuite(env));
 describe('grid worker app offline', () => gridOfflineSuite(env));
+describe('grid worker app offline: photo evidence', () => gridPhotoOfflineSuite(env));
 describe('case photos, caller contact, categories, resident home', () => caseExtrasSuite(env));
 describe('governance metrics: drill-down, breakdowns, period', () => metricsSuite(env));
 // Takes the district past 10,000 residents, so it runs after every test that counts them.

@@ -10,6 +10,19 @@ function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>)
     : t('grid.queue.action', { action: t(`cases.action.${w.body.action}`), ref: w.ref });
 }
 
+/** Says whether a queued action carries a photo, and whether that photo already reached the server. */
+function PhotoNote({ entry }: { entry: QueueEntry }) {
+  const { t } = useTranslation();
+  const photo = entry.work.kind === 'action' ? entry.work.photo : undefined;
+  if (!photo) return null;
+  return (
+    <span className="muted" data-testid="queued-photo" data-sent={photo.sent}>
+      {' · '}
+      {photo.sent ? t('grid.queue.photoSent') : t('grid.queue.withPhoto', { name: photo.name })}
+    </span>
+  );
+}
+
 /** What waits to be sent, and what the server refused: conflicts show the case as it is now. */
 export function QueuePanel({ queue }: { queue: GridQueue }) {
   const { t } = useTranslation();
@@ -36,7 +49,10 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
       {pending.length > 0 && (
         <ul data-testid="queue-pending">
           {pending.map((e) => (
-            <li key={e.id}>{describe(e, t)}</li>
+            <li key={e.id}>
+              {describe(e, t)}
+              <PhotoNote entry={e} />
+            </li>
           ))}
         </ul>
       )}
@@ -49,7 +65,10 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
               const failure = e.status === 'failed' ? (e.detail as { title?: string } | null) : null;
               return (
                 <li key={e.id} data-status={e.status}>
-                  <p>{describe(e, t)}</p>
+                  <p>
+                    {describe(e, t)}
+                    <PhotoNote entry={e} />
+                  </p>
                   {current ? (
                     <p>
                       {t('grid.queue.conflict', {
