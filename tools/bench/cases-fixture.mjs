@@ -191,12 +191,14 @@ export async function loadCases(client, { count, points, staffId, chunk = 250_00
         END AS state
       FROM bc`);
     const at = (h) => `created_at + make_interval(secs => (${h}) * 3600)`;
+    const resumed = `(fate >= 0.07 AND pause_h IS NOT NULL AND age_h >= h_accept + 0.05 + pause_h)::int`;
     await client.query(
       `
       INSERT INTO cases (id, ref, channel, category_id, title, description, lat, lng, h3, org_unit_id, state,
         paused_from, paused_at, created_by, responsible_unit_id, responsible_role, assignee_id,
         response_due_at, resolution_due_at, responded_at, resolved_at, closed_at, resolution_note,
-        rejection_reason, satisfaction, version, created_at, updated_at)
+        rejection_reason, satisfaction, paused_ms, response_paused_ms, resolve_count, reopen_count,
+        version, created_at, updated_at)
       SELECT id, 'B' || lpad(i::text, 7, '0'), channel, category_id, name_en || ' #' || i, '', lat, lng, h3, grid_id, state,
         CASE WHEN state = 'pending_info' THEN 'accepted' END,
         CASE WHEN state = 'pending_info' THEN ${at('h_accept + 0.05')} END,
@@ -212,6 +214,12 @@ export async function loadCases(client, { count, points, staffId, chunk = 250_00
         CASE WHEN state = 'rejected' THEN 'Not a matter for the case center' END,
         CASE WHEN state = 'closed' THEN sat WHEN state = 'reopened' OR (fate >= 0.08 AND h_dispute IS NOT NULL AND age_h >= h_dispute)
           THEN 1 + (sat % 2) END,
+        -- The metric facts the workflow keeps (migration 0013), from the same events as below.
+        ${resumed} * round(coalesce(pause_h, 0) * 3600000),
+        CASE WHEN age_h >= h_assign_net AND state NOT IN ('rejected', 'duplicate', 'submitted', 'accepted', 'pending_info')
+          THEN ${resumed} * CASE WHEN h_accept + 0.05 + pause_h <= h_assign_net THEN round(pause_h * 3600000) ELSE 0 END END,
+        (fate >= 0.08 AND age_h >= h_resolve1)::int + (fate >= 0.08 AND h_resolve2 IS NOT NULL AND age_h >= h_resolve2)::int,
+        (fate >= 0.08 AND h_dispute IS NOT NULL AND age_h >= h_dispute)::int,
         1, created_at, now()
       FROM bs`,
       [staffId],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/database.js';
-import { migrate } from '../platform/db/migrate.js';
+import { loadMigrations, migrate, type Migration } from '../platform/db/migrate.js';
 
 /** The PostgreSQL server the postgres test project runs against. */
 export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -10,8 +10,9 @@ export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://post
 /**
  * A fresh, migrated database for one test file on the engine the current vitest project names
  * (TEST_DB=pglite|postgres). On PostgreSQL each file gets its own database, dropped afterwards.
+ * `migrations` stops at an earlier schema, for tests of a later migration's data changes.
  */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(migrations: Migration[] = loadMigrations()): Promise<Database> {
   if (process.env.TEST_DB === 'postgres') {
     const name = `civitas_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: testPostgresUrl });
@@ -21,7 +22,7 @@ export async function createTestDatabase(): Promise<Database> {
     const url = new URL(testPostgresUrl);
     url.pathname = `/${name}`;
     const database = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 });
-    await migrate(database.db);
+    await migrate(database.db, migrations);
     afterAll(async () => {
       await database.close();
       const c = new pg.Client({ connectionString: testPostgresUrl });
@@ -32,7 +33,7 @@ export async function createTestDatabase(): Promise<Database> {
     return database;
   }
   const database = await openDatabase({ engine: 'pglite', dataDir: null });
-  await migrate(database.db);
+  await migrate(database.db, migrations);
   afterAll(async () => {
     await database.close();
   });

@@ -43,7 +43,7 @@ export class CaseActionsService {
     if (!seen) throw notFound('Case');
     this.authorize(ctx.actor, seen, a);
     const units = await this.unitsFor(seen, a);
-    const { before, to } = await this.db.transaction().execute(async (trx) => {
+    const { before, to } = await this.effects.transaction(this.db, async (trx) => {
       const c = await this.repo.findForUpdate(trx, id);
       if (!c) throw notFound('Case');
       const grant = this.authorize(ctx.actor, c, a);
@@ -158,7 +158,10 @@ export class CaseActionsService {
       case 'assign': {
         await this.assertAssignable(trx, c, a.assigneeId);
         return {
-          patch: { assignee_id: a.assigneeId, responded_at: c.responded_at ?? now },
+          // The first assignment stops the response clock; the pauses before it are kept with it.
+          patch: c.responded_at
+            ? { assignee_id: a.assigneeId }
+            : { assignee_id: a.assigneeId, responded_at: now, response_paused_ms: c.paused_ms },
           data: { assigneeId: a.assigneeId },
           after: (t, row) =>
             this.effects.send(
@@ -182,6 +185,7 @@ export class CaseActionsService {
           patch: {
             paused_from: null,
             paused_at: null,
+            paused_ms: c.paused_ms + shift,
             response_due_at: new Date(c.response_due_at.getTime() + shift),
             resolution_due_at: new Date(c.resolution_due_at.getTime() + shift),
           },
@@ -197,7 +201,10 @@ export class CaseActionsService {
             'photo_required',
             `resolve: category ${c.category_code} needs photo evidence; attach a resolution photo to the case before resolving`,
           );
-        return { patch: { resolution_note: a.note, resolved_at: now }, note: a.note };
+        return {
+          patch: { resolution_note: a.note, resolved_at: now, resolve_count: c.resolve_count + 1 },
+          note: a.note,
+        };
       }
       case 'confirm':
         return {
@@ -209,6 +216,7 @@ export class CaseActionsService {
         return {
           patch: {
             satisfaction: a.satisfaction ?? null,
+            reopen_count: c.reopen_count + 1,
             resolved_at: null,
             resolution_note: null,
             response_due_at: respWindow(),
@@ -285,7 +293,7 @@ export class CaseActionsService {
     const seen = await this.repo.find(id);
     const parent = seen ? await this.parentOf(seen) : undefined;
     if (!seen || !parent) return false;
-    const done = await this.db.transaction().execute(async (trx) => {
+    const done = await this.effects.transaction(this.db, async (trx) => {
       const c = await this.repo.findForUpdate(trx, id);
       // Changed since it was read: the next run looks again.
       if (!c || c.version !== seen.version) return null;

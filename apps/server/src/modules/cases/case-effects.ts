@@ -1,5 +1,5 @@
 import type { CaseState } from '@civitas/contracts/cases';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { EventBus } from '../../platform/bus/event-bus.js';
@@ -32,12 +32,37 @@ export interface CaseEventInput {
  * audit row and the notifications; and after commit, the bus event.
  */
 export class CaseEffects {
+  /** Audit entries held back until the end of a transaction opened by `transaction`. */
+  private readonly deferred = new WeakMap<Transaction<CaseDB>, (() => Promise<void>)[]>();
+
   constructor(
     private readonly repo: CasesRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditLog,
     private readonly bus: EventBus,
   ) {}
+
+  /**
+   * A transaction whose audit entries (from `record`) are appended after `fn`, as its last
+   * writes. Appending takes the audit chain head's row lock until commit, so every case write in
+   * the installation queues on it: held only for the append and the commit, not for the timeline,
+   * notification and follower statements, concurrent intakes and actions overlap (ADR 0013's
+   * group commit does the same for reads of personal data). The entries still commit with the
+   * change, or not at all.
+   */
+  transaction<T>(db: Kysely<CaseDB>, fn: (trx: Transaction<CaseDB>) => Promise<T>): Promise<T> {
+    return db.transaction().execute(async (trx) => {
+      const pending: (() => Promise<void>)[] = [];
+      this.deferred.set(trx, pending);
+      try {
+        const out = await fn(trx);
+        for (const append of pending) await append();
+        return out;
+      } finally {
+        this.deferred.delete(trx);
+      }
+    });
+  }
 
   async record(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, e: CaseEventInput) {
     await this.repo.addEvent(trx, {
@@ -54,14 +79,18 @@ export class CaseEffects {
       data: e.data ?? {},
     });
     if (e.audit === false) return;
-    await this.audit.append(baseTx(trx), ctx, {
-      action: `case.${e.action}`,
-      targetType: 'case',
-      targetId: c.id,
-      targetUnitId: c.org_unit_id,
-      ...(e.grant ? { grant: e.grant } : {}),
-      detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}), ...(e.auditDetail ?? {}) },
-    });
+    const append = () =>
+      this.audit.append(baseTx(trx), ctx, {
+        action: `case.${e.action}`,
+        targetType: 'case',
+        targetId: c.id,
+        targetUnitId: c.org_unit_id,
+        ...(e.grant ? { grant: e.grant } : {}),
+        detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}), ...(e.auditDetail ?? {}) },
+      });
+    const pending = this.deferred.get(trx);
+    if (pending) pending.push(append);
+    else await append();
   }
 
   /** The reporter and every follower hear of each state change (issue 4, notifications). */

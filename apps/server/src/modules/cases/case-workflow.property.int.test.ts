@@ -24,6 +24,30 @@ beforeAll(async () => {
   for (const u of people) actors[u] = await actorOf(t, u);
 });
 
+type Facts = {
+  paused_ms: number;
+  response_paused_ms: number | null;
+  resolve_count: number;
+  reopen_count: number;
+};
+const factsOf = (c: Facts): Facts => ({
+  paused_ms: c.paused_ms,
+  response_paused_ms: c.response_paused_ms,
+  resolve_count: c.resolve_count,
+  reopen_count: c.reopen_count,
+});
+/** The facts recomputed from the events alone, in timeline order. */
+function factsFromTimeline(events: { action: string; data: unknown }[]): Facts {
+  const f: Facts = { paused_ms: 0, response_paused_ms: null, resolve_count: 0, reopen_count: 0 };
+  for (const e of events) {
+    if (e.action === 'resume') f.paused_ms += (e.data as { pausedMs: number }).pausedMs;
+    if (e.action === 'assign' && f.response_paused_ms === null) f.response_paused_ms = f.paused_ms;
+    if (e.action === 'resolve') f.resolve_count++;
+    if (e.action === 'dispute') f.reopen_count++;
+  }
+  return f;
+}
+
 type Step = { who: (typeof people)[number]; body: Record<string, unknown>; stale: boolean };
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
@@ -92,6 +116,8 @@ describe('the case workflow under random use', () => {
           }
           const after = (await svc.casesRepo.find(c.id))!;
           expect(invariantViolations(after), JSON.stringify({ s, state: after.state })).toEqual([]);
+          // The metric facts kept on the row are what the timeline says (docs/metrics.md).
+          expect(factsOf(after)).toEqual(factsFromTimeline(await svc.casesRepo.events(c.id, true)));
           if (outsiders.has(s.who) || s.stale)
             expect(ok, `${s.who} ${String(body.action)} should have been refused`).toBe(false);
           if (!ok) {

@@ -142,7 +142,7 @@ export class CaseService {
       ? assertCovers(staff, 'case.report', route.location.path, 'Org unit', false)
       : undefined;
     const now = this.clock.now();
-    const created = await this.db.transaction().execute(async (trx) => {
+    const created = await this.effects.transaction(this.db, async (trx) => {
       const newId = await this.repo.insert(trx, {
         channel: input.channel,
         source_ref: input.sourceRef,

@@ -81,6 +81,11 @@ export interface CasesTable {
   rejection_reason: string | null;
   duplicate_of: string | null;
   satisfaction: number | null;
+  /** Metric facts (migration 0013): paused time ended by resumes, and at the first assignment. */
+  paused_ms: Generated<number>;
+  response_paused_ms: number | null;
+  resolve_count: Generated<number>;
+  reopen_count: Generated<number>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -61,9 +61,10 @@ const done = sql`('resolved', 'closed')`;
 
 /**
  * The only SQL of the governance metrics. One statement per request: the cohort (cases submitted
- * in the period, located in the unit's subtree), the timeline events that the figures need, and
- * the aggregates with continuous percentiles, per group and in total (GROUPING SETS), so the
- * totals and the drill-down rows always come from the same rows. Definitions: docs/metrics.md.
+ * in the period, located in the unit's subtree) with the per-case facts the workflow keeps from
+ * the timeline's events, and the aggregates with continuous percentiles, per group and in total
+ * (GROUPING SETS), so the totals and the drill-down rows always come from the same rows.
+ * Definitions: docs/metrics.md.
  */
 export class MetricsRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -84,14 +85,20 @@ export class MetricsRepository {
     // column statistics, where a path prefix over a join is a guess that led it to nested loops.
     const units = await this.db
       .selectFrom('org_units')
-      .select('id')
+      .select(['id', 'path'])
       .where('path', 'like', `${f.unitPath}%`)
       .execute();
+    if (units.length === 0) return [];
     let groupJoin: RawBuilder<unknown> = sql``;
     let grp: RawBuilder<unknown> = sql`NULL::text`;
     if (g.kind === 'unit') {
-      // The path is the chain of ancestor ids, so the segment after the parent's path names the child.
-      grp = sql`split_part(substr(u.path, ${g.parentPath.length + 1}), '/', 1)`;
+      // The path is the chain of ancestor ids, so the segment after the parent's path names the
+      // child; the parent itself maps to '' (cases placed on it directly).
+      const pairs = units.map(
+        (u) => sql`(${u.id}::uuid, ${u.path.slice(g.parentPath.length).split('/')[0] ?? ''}::text)`,
+      );
+      groupJoin = sql`JOIN (VALUES ${sql.join(pairs, sql`, `)}) AS ug (unit_id, grp) ON ug.unit_id = c.org_unit_id`;
+      grp = sql`ug.grp`;
     } else if (g.kind === 'month') {
       grp = sql`to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM')`;
     } else if (g.kind === 'category') {
@@ -109,65 +116,51 @@ export class MetricsRepository {
         : sql``;
     const grouped = g.kind !== 'none';
 
+    // Per case, from the facts the workflow keeps on the row (migration 0013): the first
+    // assignment and the pauses before it; the standing resolution and every pause (none can
+    // follow a resolution); the pause still running at asOf. Every column read here is in
+    // cases_unit_idx, so the cohort is an index-only scan. Arithmetic stays in float8 (date_part,
+    // not extract, which yields numeric since PostgreSQL 14 and made the aggregate 10× slower).
+    const asOf = sql`${f.asOf}::timestamptz`;
     const r = await sql<MetricsRow>`
-      WITH cohort AS (
-        SELECT c.id, c.created_at, c.state, c.satisfaction, c.paused_at, ${grp} AS grp,
-          cat.response_hours * 3600.0 AS resp_window, cat.resolution_hours * 3600.0 AS res_window
-        FROM cases c
-        JOIN org_units u ON u.id = c.org_unit_id
-        JOIN case_categories cat ON cat.id = c.category_id
-        ${groupJoin}
-        WHERE c.org_unit_id IN (${sql.join(
-          units.map((u) => sql`${u.id}::uuid`),
-          sql`, `,
-        )})
-          AND c.created_at >= ${f.from} AND c.created_at < ${f.to}
-          ${categoryFilter}
-      ),
-      ev AS (
-        SELECT e.case_id,
-          min(e.at) FILTER (WHERE e.action = 'assign') AS assigned_at,
-          max(e.at) FILTER (WHERE e.action = 'resolve') AS resolved_at,
-          bool_or(e.action = 'resolve') AS ever_resolved,
-          bool_or(e.action = 'dispute') AS reopened
-        FROM case_events e
-        WHERE e.action IN ('assign', 'resolve', 'dispute') AND e.at >= ${f.from}
-          AND e.case_id IN (SELECT id FROM cohort)
-        GROUP BY e.case_id
-      ),
-      -- Each resume carries the length of the pause it ends (the same figure the deadlines moved by).
-      -- Nothing can be assigned or resolved while a case is paused, so a pause lies wholly before or
-      -- wholly after each of those events.
-      paused AS (
-        SELECT e.case_id,
-          sum((e.data ->> 'pausedMs')::float8) / 1000 AS total_s,
-          coalesce(sum((e.data ->> 'pausedMs')::float8) FILTER (WHERE e.at <= ev.assigned_at), 0) / 1000
-            AS before_assign_s,
-          coalesce(sum((e.data ->> 'pausedMs')::float8) FILTER (WHERE e.at <= ev.resolved_at), 0) / 1000
-            AS before_resolve_s
-        FROM case_events e
-        LEFT JOIN ev ON ev.case_id = e.case_id
-        WHERE e.action = 'resume' AND e.at >= ${f.from} AND e.case_id IN (SELECT id FROM cohort)
-        GROUP BY e.case_id
-      ),
-      per AS (
-        SELECT k.grp, k.state, k.satisfaction, k.resp_window, k.res_window,
-          extract(epoch FROM ev.assigned_at - k.created_at)::float8 - coalesce(p.before_assign_s, 0) AS resp_s,
-          CASE WHEN k.state IN ${done}
-            THEN extract(epoch FROM ev.resolved_at - k.created_at)::float8 - coalesce(p.before_resolve_s, 0)
-          END AS res_s,
-          extract(epoch FROM ${f.asOf}::timestamptz - k.created_at)::float8 - coalesce(p.total_s, 0)
-            - CASE WHEN k.state = 'pending_info'
-                THEN extract(epoch FROM ${f.asOf}::timestamptz - k.paused_at)::float8 ELSE 0 END AS open_s,
-          coalesce(ev.ever_resolved, false) AS ever_resolved,
-          coalesce(ev.reopened, false) AS reopened
-        FROM cohort k
-        LEFT JOIN ev ON ev.case_id = k.id
-        LEFT JOIN paused p ON p.case_id = k.id
+      WITH per AS (
+        SELECT grp, state, satisfaction, resp_s, res_s, ever_resolved, reopened,
+          state IN (${openStates}) AS is_open,
+          resp_s <= resp_window AS resp_on_time,
+          resp_s > resp_window OR (resp_s IS NULL AND state IN (${openStates}) AND open_s > resp_window)
+            AS resp_late,
+          res_s <= res_window AS res_on_time,
+          res_s > res_window OR (res_s IS NULL AND state NOT IN ${terminal} AND open_s > res_window)
+            AS res_late
+        FROM (
+          SELECT ${grp} AS grp, c.state, c.satisfaction,
+            cat.response_hours * 3600 AS resp_window, cat.resolution_hours * 3600 AS res_window,
+            date_part('epoch', c.responded_at - c.created_at) - c.response_paused_ms::float8 / 1000 AS resp_s,
+            CASE WHEN c.state IN ${done}
+              THEN date_part('epoch', c.resolved_at - c.created_at) - c.paused_ms::float8 / 1000
+            END AS res_s,
+            date_part('epoch', ${asOf} - c.created_at) - c.paused_ms::float8 / 1000
+              - CASE WHEN c.state = 'pending_info'
+                  THEN date_part('epoch', ${asOf} - c.paused_at) ELSE 0 END AS open_s,
+            c.resolve_count > 0 AS ever_resolved,
+            c.reopen_count > 0 AS reopened
+          FROM cases c
+          JOIN case_categories cat ON cat.id = c.category_id
+          ${groupJoin}
+          WHERE c.org_unit_id IN (${sql.join(
+            units.map((u) => sql`${u.id}::uuid`),
+            sql`, `,
+          )})
+            AND c.created_at >= ${f.from} AND c.created_at < ${f.to}
+            ${categoryFilter}
+          -- A fence: each case's figures are computed once, not once per aggregate that reads them.
+          OFFSET 0
+        ) k
+        OFFSET 0
       )
       SELECT ${grouped ? sql`grp, GROUPING(grp) = 1` : sql`NULL::text AS grp, true`} AS is_total,
         count(*)::int AS total,
-        count(*) FILTER (WHERE state IN (${openStates}))::int AS open,
+        count(*) FILTER (WHERE is_open)::int AS open,
         count(*) FILTER (WHERE state = 'resolved')::int AS resolved,
         count(*) FILTER (WHERE state = 'closed')::int AS closed,
         count(*) FILTER (WHERE state = 'rejected')::int AS rejected,
@@ -178,12 +171,10 @@ export class MetricsRepository {
         count(res_s)::int AS res_n,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY res_s) AS res_p50,
         percentile_cont(0.9) WITHIN GROUP (ORDER BY res_s) AS res_p90,
-        count(*) FILTER (WHERE resp_s <= resp_window)::int AS resp_on_time,
-        count(*) FILTER (WHERE resp_s > resp_window
-          OR (resp_s IS NULL AND state IN (${openStates}) AND open_s > resp_window))::int AS resp_late,
-        count(*) FILTER (WHERE res_s <= res_window)::int AS res_on_time,
-        count(*) FILTER (WHERE res_s > res_window
-          OR (res_s IS NULL AND state NOT IN ${terminal} AND open_s > res_window))::int AS res_late,
+        count(*) FILTER (WHERE resp_on_time)::int AS resp_on_time,
+        count(*) FILTER (WHERE resp_late)::int AS resp_late,
+        count(*) FILTER (WHERE res_on_time)::int AS res_on_time,
+        count(*) FILTER (WHERE res_late)::int AS res_late,
         count(*) FILTER (WHERE ever_resolved)::int AS ever_resolved,
         count(*) FILTER (WHERE reopened)::int AS reopened,
         count(satisfaction)::int AS sat_n,
