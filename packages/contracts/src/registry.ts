@@ -71,18 +71,24 @@ export type ResidentMasked = z.infer<typeof residentMasked>;
 export const idNumberPattern = /^\d{17}[\dX]$/;
 export const phonePattern = /^\+?[0-9][0-9 -]{5,19}$/;
 
+// The checks of each personal field, without defaults: a default belongs to creation only.
+const residentName = z.string().trim().min(1).max(100);
+const residentPhone = z.string().trim().regex(phonePattern, 'a phone number of 6 to 20 digits').nullable();
+const residentIdNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(idNumberPattern, '18 characters: 17 digits then a digit or X')
+  .nullable();
+const residentGender = z.enum(['male', 'female', 'unknown']);
+const residentUnitNo = z.string().trim().max(20).nullable();
+
 export const createResident = z.object({
-  name: z.string().trim().min(1).max(100),
-  phone: z.string().trim().regex(phonePattern, 'a phone number of 6 to 20 digits').nullable().default(null),
-  idNumber: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(idNumberPattern, '18 characters: 17 digits then a digit or X')
-    .nullable()
-    .default(null),
+  name: residentName,
+  phone: residentPhone.default(null),
+  idNumber: residentIdNumber.default(null),
   birthDate: z.iso.date().nullable().default(null),
-  gender: z.enum(['male', 'female', 'unknown']).default('unknown'),
+  gender: residentGender.default('unknown'),
   flags: residentFlags.default({
     elderlyLivingAlone: false,
     disability: false,
@@ -90,12 +96,27 @@ export const createResident = z.object({
     needsAssistance: false,
   }),
   buildingId: z.uuid().nullable().default(null),
-  unitNo: z.string().trim().max(20).nullable().default(null),
+  unitNo: residentUnitNo.default(null),
   gridId: z.uuid().optional().describe('required when no building is given'),
 });
 export type CreateResident = z.infer<typeof createResident>;
 
-export const updateResident = createResident.partial().extend({ version: z.number().int() }).strict();
+// Not createResident.partial(): zod still applies the inner defaults to an absent field, so a
+// patch of the name alone would clear the phone, ID number, birth date, gender and flags.
+export const updateResident = z
+  .object({
+    name: residentName.optional(),
+    phone: residentPhone.optional(),
+    idNumber: residentIdNumber.optional(),
+    birthDate: z.iso.date().nullable().optional(),
+    gender: residentGender.optional(),
+    flags: residentFlags.optional(),
+    buildingId: z.uuid().nullable().optional(),
+    unitNo: residentUnitNo.optional(),
+    gridId: z.uuid().optional(),
+    version: z.number().int(),
+  })
+  .strict();
 export type UpdateResident = z.infer<typeof updateResident>;
 
 export const residentListQuery = z.object({

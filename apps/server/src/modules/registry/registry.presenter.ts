@@ -1,5 +1,8 @@
-import type { Building, ResidentMasked } from '@civitas/contracts/registry';
+import { residentMasked, type Building, type ResidentMasked } from '@civitas/contracts/registry';
+import { z } from 'zod';
+import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import type { BuildingWithGrid } from './buildings.repository.js';
+import type { ResidentPage } from './resident-page-cache.js';
 import type { ResidentListRow } from './residents.repository.js';
 
 export function presentResident(r: ResidentListRow): ResidentMasked {
@@ -39,4 +42,25 @@ export function presentBuilding(b: BuildingWithGrid): Building {
     floors: b.floors,
     createdAt: b.created_at.toISOString(),
   };
+}
+
+// Written by fast-json-stringify from the contract's schema: only declared fields, as for the
+// detail route's compiled serializer.
+const itemsWriter = compiledResponseSerializer({ schema: z.array(residentMasked) });
+
+/** The items of a list page as JSON, kept by ResidentPageCache. */
+export const writeItems = (items: ResidentMasked[]): string => itemsWriter(items);
+
+/**
+ * The list response body around items already written as JSON (the `page` schema of the route);
+ * the other members are integers and a boolean, written as they are.
+ */
+export function writeResidentPage(p: {
+  page: ResidentPage;
+  total: number;
+  totalExact: boolean;
+  limit: number;
+  offset: number;
+}): string {
+  return `{"items":${p.page.itemsJson},"total":${p.total},"totalExact":${p.totalExact},"limit":${p.limit},"offset":${p.offset}}`;
 }

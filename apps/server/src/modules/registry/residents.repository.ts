@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { PREPARED_MARK, prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { DB, NewResident } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -8,9 +8,8 @@ export const COUNT_CAP = 10_000;
 const COUNT_TTL_MS = 10_000;
 
 export interface ResidentFilter {
-  paths: string[];
-  /** The caller's access epoch; the units under `paths` are reused while it is current. */
-  accessEpoch: number | null;
+  /** The org units in scope, from `unitsUnder`. */
+  units: string[];
   flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
   phoneHash?: string | undefined;
   idNumberHash?: string | undefined;
@@ -27,7 +26,7 @@ const flagColumn = {
 } as const;
 
 export class ResidentsRepository {
-  private readonly counts = new Map<string, { n: number; at: number }>();
+  private readonly counts = new Map<string, { n: number; at: number; epoch: number }>();
   // Units under a set of paths, tagged with the access epoch they were read under. Every change
   // to org_units moves the epoch (migration 0008), so an entry is only used while the tree is
   // exactly as it was; the caller's epoch was read after its request arrived.
@@ -74,56 +73,73 @@ export class ResidentsRepository {
       .leftJoin('buildings as b', 'b.id', 'r.building_id');
   }
 
-  async list(f: ResidentFilter) {
-    if (f.paths.length === 0) return { rows: [], total: 0, totalExact: true };
-    // Units in scope first, then residents of those units: the prefix match uses the path index
-    // and the residents scan uses (org_unit_id, created_at, id).
+  private filtered(f: ResidentFilter) {
     // The unit ids are fetched first and passed as values: the planner then estimates the share
     // of residents from the org_unit_id statistics (a subquery on a tiny, rarely analysed
     // org_units table misleads it into reading and sorting every resident in scope).
-    const units = await this.unitsUnder(f.paths, f.accessEpoch);
-    if (units.length === 0) return { rows: [], total: 0, totalExact: true };
-    let q = this.base().where('r.org_unit_id', 'in', units);
+    let q = this.base().where('r.org_unit_id', 'in', f.units);
     if (f.flag) q = q.where(flagColumn[f.flag], '=', true);
     if (f.phoneHash) q = q.where('r.phone_hash', '=', f.phoneHash);
     if (f.idNumberHash) q = q.where('r.id_number_hash', '=', f.idNumberHash);
     if (f.buildingId) q = q.where('r.building_id', '=', f.buildingId);
-    // Counting a whole district on every page costs more than the page itself. Counts stop at
-    // COUNT_CAP (the answer says whether the total is exact: "10,000+" in the UI), and a count is
-    // reused for COUNT_TTL_MS: paging through a list does not recount it for every page.
-    const countKey = JSON.stringify([units, f.flag, f.phoneHash, f.idNumberHash, f.buildingId]);
-    const cached = this.counts.get(countKey);
-    const counting =
-      cached && cached.at > Date.now() - COUNT_TTL_MS
-        ? Promise.resolve(cached.n)
-        : this.db
-            .selectFrom(
-              q
-                .select(sql<number>`1`.as('x'))
-                .limit(COUNT_CAP + 1)
-                .as('c'),
-            )
-            .select(sql<number>`count(*)::int`.as('n'))
-            .executeTakeFirstOrThrow()
-            .then((r) => {
-              if (this.counts.size > 10_000) this.counts.clear();
-              this.counts.set(countKey, { n: r.n, at: Date.now() });
-              return r.n;
-            });
-    const [rows, n] = await Promise.all([
-      q
-        .select(this.columns)
-        .orderBy('r.created_at', 'desc')
-        .orderBy('r.id', 'desc')
-        .limit(f.limit)
-        .offset(f.offset)
-        .execute(),
-      counting,
-    ]);
-    return { rows, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+    return q;
   }
 
-  private async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
+  /** One page, newest first; the residents scan uses (org_unit_id, created_at, id) or the created-at index. */
+  async page(f: ResidentFilter) {
+    if (f.units.length === 0) return [];
+    return this.filtered(f)
+      .select(this.columns)
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute();
+  }
+
+  /**
+   * Counting a whole district on every page costs more than the page itself. Counts stop at
+   * COUNT_CAP (`totalExact` says whether the total is exact: "10,000+" in the UI), and a count is
+   * reused while the registry epoch is unchanged, or for COUNT_TTL_MS while residents are being
+   * written elsewhere: paging through a list does not recount it for every page. Returns the
+   * uncapped count up to COUNT_CAP + 1.
+   */
+  async count(f: ResidentFilter, epoch: number): Promise<number> {
+    if (f.units.length === 0) return 0;
+    const key = JSON.stringify([f.units, f.flag, f.phoneHash, f.idNumberHash, f.buildingId]);
+    const cached = this.counts.get(key);
+    if (cached && (cached.epoch === epoch || cached.at > Date.now() - COUNT_TTL_MS)) return cached.n;
+    const r = await this.db
+      .selectFrom(
+        this.filtered(f)
+          .select(sql<number>`1`.as('x'))
+          .limit(COUNT_CAP + 1)
+          .as('c'),
+      )
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    if (this.counts.size > 10_000) this.counts.clear();
+    this.counts.set(key, { n: r.n, at: Date.now(), epoch });
+    return r.n;
+  }
+
+  private readonly epochQuery = CompiledQuery.raw(
+    `SELECT ${PREPARED_MARK} n FROM registry_epoch WHERE id = 1`,
+  );
+
+  /** The registry epoch (migration 0014); see ResidentPageCache. */
+  async readEpoch(): Promise<number> {
+    const r = await this.db.executeQuery<{ n: number | string }>(this.epochQuery);
+    const row = r.rows[0];
+    if (!row) throw new Error('registry_epoch has no row; migration 0014 missing');
+    return Number(row.n);
+  }
+
+  /**
+   * The units under a set of paths. Units in scope first, then residents of those units: the
+   * prefix match uses the path index.
+   */
+  async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
     const key = paths.join('\n');
     const hit = epoch === null ? undefined : this.scopes.get(key);
     if (hit && hit.epoch === epoch) return hit.units;
@@ -207,4 +223,4 @@ export class ResidentsRepository {
   }
 }
 
-export type ResidentListRow = Awaited<ReturnType<ResidentsRepository['list']>>['rows'][number];
+export type ResidentListRow = Awaited<ReturnType<ResidentsRepository['page']>>[number];

@@ -15,8 +15,10 @@ import type { OrgsService } from '../orgs/orgs.service.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import { birthDateOf, idNumberProblem } from './id-number.js';
 import { AAD, idNumberIndex, phoneIndex, sealResident, type ResidentFields } from './resident-sealing.js';
-import type { ResidentsRepository } from './residents.repository.js';
-import { presentResident } from './registry.presenter.js';
+import { AccessEpochProbe } from '../identity/session-cache.js';
+import { ResidentPageCache } from './resident-page-cache.js';
+import { COUNT_CAP, type ResidentFilter, type ResidentsRepository } from './residents.repository.js';
+import { presentResident, writeItems } from './registry.presenter.js';
 
 type Ctx = RequestContext & { actor: Actor };
 
@@ -29,7 +31,13 @@ export class ResidentsService {
     private readonly orgs: OrgsService,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.epoch = new AccessEpochProbe(() => repo.readEpoch());
+  }
+
+  private readonly pages = new ResidentPageCache();
+  // Concurrent list requests share one read of the registry epoch, each strictly after it arrived.
+  private readonly epoch: AccessEpochProbe;
 
   async list(ctx: Ctx, q: ResidentListQuery) {
     let paths = scopePaths(ctx.actor, 'resident.read');
@@ -38,26 +46,50 @@ export class ResidentsService {
       assertCovers(ctx.actor, 'resident.read', unit.path, 'Org unit');
       paths = [unit.path];
     }
-    const result = await this.repo.list({
-      paths,
-      accessEpoch: ctx.actor.accessEpoch,
+    // The epoch is read after this request arrived and before any row is read, so a page kept
+    // under it is never older than what this request may be answered with (ResidentPageCache).
+    const [units, epoch] = await Promise.all([
+      paths.length === 0 ? Promise.resolve([]) : this.repo.unitsUnder(paths, ctx.actor.accessEpoch),
+      this.epoch.current(),
+    ]);
+    const filter: ResidentFilter = {
+      units,
       flag: q.flag,
       buildingId: q.buildingId,
       phoneHash: q.phone ? phoneIndex(this.cipher, q.phone) : undefined,
       idNumberHash: q.idNumber ? idNumberIndex(this.cipher, q.idNumber) : undefined,
       limit: q.limit,
       offset: q.offset,
-    });
+    };
+    const key = JSON.stringify([
+      units,
+      filter.flag,
+      filter.buildingId,
+      filter.phoneHash,
+      filter.idNumberHash,
+      q.limit,
+      q.offset,
+    ]);
+    const [page, n] = await Promise.all([
+      this.pages.get(key, epoch) ??
+        this.repo.page(filter).then((rows) => {
+          const built = { ids: rows.map((r) => r.id), itemsJson: writeItems(rows.map(presentResident)) };
+          this.pages.set(key, epoch, built);
+          return built;
+        }),
+      this.repo.count(filter, epoch),
+    ]);
+    // Every page read is logged, from memory or not, and the answer waits until the row is durable.
     await this.audit.record(ctx, {
       action: 'resident.list',
       targetType: 'resident',
       targetUnitId: q.unitId ?? ctx.actor.grants[0]?.orgUnitId ?? null,
       detail: {
-        ids: result.rows.map((r) => r.id),
+        ids: page.ids,
         filter: { unitId: q.unitId, flag: q.flag, byPhone: !!q.phone, byIdNumber: !!q.idNumber },
       },
     });
-    return { items: result.rows.map(presentResident), total: result.total, totalExact: result.totalExact };
+    return { page, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
   }
 
   async get(ctx: Ctx, id: string) {

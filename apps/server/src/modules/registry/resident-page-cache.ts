@@ -1,0 +1,50 @@
+/** One list page as sent: the items array already written as JSON, and the ids the audit row lists. */
+export interface ResidentPage {
+  ids: string[];
+  itemsJson: string;
+}
+
+/** What the cache holds at most, in characters of JSON (about 600 pages of 50 residents). */
+const MAX_CHARS = 16_000_000;
+
+/**
+ * Resident list pages by (units in scope, filters, limit, offset), all built under one registry
+ * epoch (migration 0014). Pages are only returned for that epoch, and the caller reads the epoch
+ * after its request arrived and before reading any row, so a page served from here is what the
+ * database would have answered: any resident, building name or grid code change committed by any
+ * process moves the epoch and retires every page at once. Only masked values are held (the bytes
+ * the response carries anyway). See ADR 0016.
+ */
+export class ResidentPageCache {
+  private readonly pages = new Map<string, ResidentPage>();
+  private epoch = -1;
+  private chars = 0;
+
+  get(key: string, epoch: number): ResidentPage | undefined {
+    if (epoch !== this.epoch) return undefined;
+    return this.pages.get(key);
+  }
+
+  /** Keeps a page built from rows read after `epoch` was read. */
+  set(key: string, epoch: number, page: ResidentPage): void {
+    // A request that read an older epoch may finish after one that read a newer one: its page
+    // may predate a change the newer epoch includes, so it is not kept.
+    if (epoch < this.epoch) return;
+    if (epoch > this.epoch) {
+      this.clear();
+      this.epoch = epoch;
+    }
+    if (this.chars + page.itemsJson.length > MAX_CHARS) this.clear();
+    this.chars += page.itemsJson.length - (this.pages.get(key)?.itemsJson.length ?? 0);
+    this.pages.set(key, page);
+  }
+
+  clear(): void {
+    this.pages.clear();
+    this.chars = 0;
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
+}
