@@ -167,6 +167,7 @@ async function measure(scenario) {
   }
   const times = [];
   const cpuBefore = cpuSnapshot(scenario.cpu);
+  const loadGenBefore = process.cpuUsage();
   const t0 = performance.now();
   let lastResponseAt = t0;
   const instance = autocannon(amount ? { ...base, amount } : { ...base, duration: DURATION });
@@ -176,6 +177,7 @@ async function measure(scenario) {
   });
   const r = await instance;
   const cpu = cpuSince(cpuBefore, scenario.cpu);
+  const loadGen = process.cpuUsage(loadGenBefore);
   times.sort((a, b) => a - b);
   const total = r['2xx'] + r.non2xx;
   const result = {
@@ -194,11 +196,15 @@ async function measure(scenario) {
     duration: r.duration,
     appCpuMs: cpu.appMs / Math.max(1, total),
     dbCpuMs: scenario.cpu.dbName ? cpu.dbMs / Math.max(1, total) : null,
+    // autocannon runs in this process and shares the cores: what it spends per request bounds
+    // req/s as much as the server's share does.
+    loadGenCpuMs: (loadGen.user + loadGen.system) / 1000 / Math.max(1, total),
   };
   log(
     `  ${title.padEnd(44)} ${fmt(result.rps).padStart(7)} req/s  p50 ${ms(result.p50).padStart(6)} ms` +
       `  p99 ${ms(result.p99).padStart(6)} ms  non-2xx ${r.non2xx}  errors ${r.errors}` +
-      `  CPU/req: app ${ms(result.appCpuMs)} ms, PostgreSQL ${result.dbCpuMs === null ? '–' : ms(result.dbCpuMs)} ms`,
+      `  CPU/req: app ${ms(result.appCpuMs)} ms, PostgreSQL ${result.dbCpuMs === null ? '–' : ms(result.dbCpuMs)} ms,` +
+      ` autocannon ${ms(result.loadGenCpuMs)} ms`,
   );
   return result;
 }
