@@ -37,7 +37,7 @@ if (opt.help) {
   console.log(
     'usage: npm run bench:api -- [--duration 15] [--connections 20] [--warmup 3] [--residents 100000]\n' +
       '         [--login-connections 4] [--login-requests 28] [--detail-ids 2000]\n' +
-      '         [--no-docs] [--keep-db] [--cpu-prof] [--only list-commander,list-community,detail,login]',
+      '         [--no-docs] [--keep-db] [--cpu-prof] [--only list-commander,list-community,list-cold,detail,login]',
   );
   process.exit(0);
 }
@@ -449,6 +449,7 @@ async function main() {
   const cpu = { pid: server.child.pid, dbName };
   await peer.stop();
 
+  let coldPage = 0;
   const listTarget = (r) => ({
     text: `≥ ${fmt(LIST_TARGET.rps)} req/s, p99 < ${LIST_TARGET.p99} ms`,
     met: r.rps >= LIST_TARGET.rps && r.p99 < LIST_TARGET.p99,
@@ -467,6 +468,27 @@ async function main() {
       url: listUrl,
       headers: { cookie: community },
       cpu,
+    },
+    {
+      // The requests go round 1,000 pages (limit 41-60 x offset 0-49) in turn, more than the
+      // page cache keeps (about 640 such pages), so each one runs the page query: the cost of a
+      // list right after a resident was written, or of a page nobody opened before (ADR 0016).
+      key: 'list-cold',
+      title: `List, a different page each request (no page reuse), demo-commander`,
+      url: baseUrl.toString(),
+      headers: { cookie: commander },
+      cpu,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => {
+            coldPage = (coldPage + 1) % 1000;
+            const limit = 41 + (coldPage % 20);
+            const offset = Math.floor(coldPage / 20);
+            return { ...req, path: `/api/v1/residents?limit=${limit}&offset=${offset}` };
+          },
+        },
+      ],
     },
     {
       key: 'detail',

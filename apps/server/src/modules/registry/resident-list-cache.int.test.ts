@@ -28,6 +28,12 @@ const list = async (query = '') => {
   return listPage.parse(res.json());
 };
 const itemOf = async (id: string) => (await list()).items.find((i) => i.id === id);
+/** Asks for the first page until it is served from memory (a page is kept from its second read). */
+const warm = async (query = '') => {
+  await list(query);
+  await list(query);
+  return list(query);
+};
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -51,7 +57,9 @@ describe('resident list pages kept in memory', () => {
       .executeTakeFirstOrThrow();
     const first = await list('?limit=20');
     const second = await list('?limit=20');
+    const third = await list('?limit=20');
     expect(second).toEqual(first);
+    expect(third).toEqual(first);
     expect(first.limit).toBe(20);
     const item = first.items.find((i) => i.id === residentId);
     expect(item?.name).toBe('欧**月');
@@ -62,8 +70,8 @@ describe('resident list pages kept in memory', () => {
       .where('action', '=', 'resident.list')
       .orderBy('seq')
       .execute();
-    expect(rows.length - Number(before.n)).toBe(2);
-    for (const r of rows.slice(-2)) {
+    expect(rows.length - Number(before.n)).toBe(3);
+    for (const r of rows.slice(-3)) {
       expect(r.actor_name).toBe('gw1');
       expect((r.detail as { ids: string[] }).ids).toEqual(first.items.map((i) => i.id));
     }
@@ -71,7 +79,7 @@ describe('resident list pages kept in memory', () => {
   });
 
   it('show an update through the API at once', async () => {
-    expect((await itemOf(residentId))?.name).toBe('欧**月');
+    expect((await warm()).items.find((i) => i.id === residentId)?.name).toBe('欧**月');
     const res = await gw1.patch(`/api/v1/residents/${residentId}`, { version, name: '李雷' });
     expect(res.statusCode).toBe(200);
     version = res.json<{ version: number }>().version;
@@ -82,7 +90,7 @@ describe('resident list pages kept in memory', () => {
   });
 
   it('show a change committed behind the service (as by another process) at once', async () => {
-    expect((await itemOf(residentId))?.gender).toBe('unknown');
+    expect((await warm()).items.find((i) => i.id === residentId)?.gender).toBe('unknown');
     await t.services.database.db
       .updateTable('residents')
       .set({ gender: 'female', phone_mask: '135****0000' })
@@ -94,17 +102,17 @@ describe('resident list pages kept in memory', () => {
   });
 
   it('show a new resident, a removed one and a renamed grid at once', async () => {
-    const before = await list();
+    const before = await warm();
     const other = (
       await gw1.post('/api/v1/residents', { name: '韩梅梅', gridId: t.units.get('G1')!.id })
     ).json<{ id: string }>().id;
-    const after = await list();
+    const after = await warm();
     expect(after.items[0]?.id).toBe(other);
     expect(after.total).toBe(before.total + 1);
     await sql`UPDATE org_units SET code = 'G1-RENAMED' WHERE id = ${t.units.get('G1')!.id}`.execute(
       t.services.database.db,
     );
-    expect((await itemOf(other))?.gridCode).toBe('G1-RENAMED');
+    expect((await warm()).items.find((i) => i.id === other)?.gridCode).toBe('G1-RENAMED');
     await t.services.database.db.deleteFrom('residents').where('id', '=', other).execute();
     expect((await list()).items.map((i) => i.id)).not.toContain(other);
   });

@@ -74,7 +74,7 @@ export class ResidentsService {
       this.pages.get(key, epoch) ??
         this.repo.page(filter).then((rows) => {
           const built = { ids: rows.map((r) => r.id), itemsJson: writeItems(rows.map(presentResident)) };
-          this.pages.set(key, epoch, built);
+          this.pages.offer(key, epoch, built);
           return built;
         }),
       this.repo.count(filter, epoch),
