@@ -156,7 +156,7 @@ async function cannon({ title, url, connections, duration, headers, requests }) 
 }
 
 /** The plain-SQL peer: `connections` workers in a closed loop, each running the statements of one request. */
-async function sqlLoop({ title, dbUrl, connections, duration, statementsFor }) {
+async function sqlLoop({ title, dbUrl, connections, duration, request }) {
   const clients = [];
   for (let i = 0; i < connections * 2; i++) {
     const c = new pg.Client({ connectionString: dbUrl });
@@ -168,8 +168,7 @@ async function sqlLoop({ title, dbUrl, connections, duration, statementsFor }) {
       Array.from({ length: connections }, async (_, w) => {
         for (let i = w; performance.now() < until; i++) {
           const t0 = performance.now();
-          const stmts = statementsFor(i);
-          await Promise.all(stmts.map((s, k) => clients[w * 2 + (k % 2)].query(s.sql, s.params)));
+          await request(i, clients[w * 2], clients[w * 2 + 1]);
           times?.push(performance.now() - t0);
         }
       }),
@@ -359,7 +358,8 @@ async function main() {
     department: null,
   };
   // Per filter set, the repository first resolves the scope's unit ids (cached by the server per
-  // access epoch), then sends the page and the capped count in parallel: the peer runs those two.
+  // access epoch), then sends the capped count and, in parallel, the page's ids followed by the
+  // page's details (a prepared statement taking the ids): the peer runs those three the same way.
   const inboxSql = [];
   for (const f of inboxFilters) {
     const statements = await captureSql(dbUrl.toString(), async (kdb) => {
@@ -374,9 +374,12 @@ async function main() {
         offset: 0,
       });
     });
-    const pair = statements.filter((s) => /from "cases"|from \(select/i.test(s.sql)).slice(-2);
-    if (pair.length !== 2) throw new Error(`captured ${statements.length} inbox statements`);
-    inboxSql.push(...pair);
+    const count = statements.find((s) => /^select count\(\*\)/i.test(s.sql));
+    const ids = statements.find((s) => /^select "c"\."id" from "cases"/i.test(s.sql));
+    const detail = statements.find((s) => s.sql.includes('/* prepared */') && /"cases" as "c"/.test(s.sql));
+    if (!count || !ids || !detail)
+      throw new Error(`captured ${statements.length} inbox statements without count, ids and detail`);
+    inboxSql.push({ count, ids, detail });
   }
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString();
   const now = new Date().toISOString();
@@ -397,7 +400,13 @@ async function main() {
   );
 
   if (opt.explain) {
-    for (const s of [inboxSql[0], inboxSql[1], inboxSql[6], metricsSql.at(-1)]) {
+    for (const s of [
+      inboxSql[0].count,
+      inboxSql[0].ids,
+      inboxSql[0].detail,
+      inboxSql[2].ids,
+      metricsSql.at(-1),
+    ]) {
       const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
       log(`\n${s.sql.slice(0, 200)}…\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
     }
@@ -427,7 +436,19 @@ async function main() {
     dbUrl: dbUrl.toString(),
     connections: CONNECTIONS,
     duration: DURATION,
-    statementsFor: (i) => inboxSql.slice((i % inboxFilters.length) * 2, (i % inboxFilters.length) * 2 + 2),
+    request: async (i, a, b) => {
+      const { count, ids, detail } = inboxSql[i % inboxSql.length];
+      await Promise.all([
+        a.query(count.sql, count.params),
+        b.query(ids.sql, ids.params).then((r) =>
+          b.query({
+            name: 'inbox_detail',
+            text: detail.sql,
+            values: [r.rows.map((row) => row.id)],
+          }),
+        ),
+      ]);
+    },
   });
 
   const metricRuns = {};
@@ -529,7 +550,7 @@ Run of ${when}, command \`flock /tmp/civitas-bench.lock ${command}\`.
 | Scenario | Conn. | Requests | req/s | p50 ms | p99 ms | non-2xx | Ratio | Target | Met |
 | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- |
 | Inbox \`GET /api/v1/cases\`, demo-street-1, 4 filter sets rotated (state, category with sub-categories, overdue), 50 a page + total | ${inbox.connections} | ${fmt(inbox.total)} | ${fmt(inbox.rps)} | ${ms(inbox.p50)} | ${ms(inbox.p99)} | ${inbox.non2xx} | ${fmt((100 * inbox.rps) / inboxPeer.rps, 1)} % of peer req/s | p99 < ${TARGET.inboxP99} ms | ${yes(inbox.p99 < TARGET.inboxP99)} |
-| Peer: the same two statements per request (page, count capped at 10,001 rows), captured from the built repository, run with \`pg\` directly every time (the server reuses a count for 10 s) | ${inboxPeer.connections} | ${fmt(inboxPeer.total)} | ${fmt(inboxPeer.rps)} | ${ms(inboxPeer.p50)} | ${ms(inboxPeer.p99)} | 0 | 100 % | – | – |
+| Peer: the same statements per request (count capped at 10,001 rows, in parallel with the page's ids then its details as a prepared statement), captured from the built repository, run with \`pg\` directly every time (the server reuses a count for 10 s) | ${inboxPeer.connections} | ${fmt(inboxPeer.total)} | ${fmt(inboxPeer.rps)} | ${ms(inboxPeer.p50)} | ${ms(inboxPeer.p99)} | 0 | 100 % | – | – |
 | Metrics \`GET /api/v1/metrics/cases\`, district, last 365 days (${fmt(mNone.body.total.cases.total)} cases), demo-commander | 1 | ${mNone.times.length} | – | ${ms(percentile(mNone.times, 50))} | ${ms(mNone.times.at(-1))} (max) | 0 | SQL alone: median ${ms(percentile(sqlTimes, 50))} ms | < ${TARGET.metricsMs} ms | ${yes(mNone.times.at(-1) < TARGET.metricsMs)} |
 | Same with \`groupBy=unit\` (${mUnit.body.groups.length} children) | 1 | ${mUnit.times.length} | – | ${ms(percentile(mUnit.times, 50))} | ${ms(mUnit.times.at(-1))} (max) | 0 | – | < ${TARGET.metricsMs} ms | ${yes(mUnit.times.at(-1) < TARGET.metricsMs)} |
 | Create \`POST /api/v1/cases\` (hotline entry by demo-street-1, routed to the grid of the point) | ${create.connections} | ${fmt(create.total)} | ${fmt(create.rps)} | ${ms(create.p50)} | ${ms(create.p99)} | ${create.non2xx} | – | ≥ ${TARGET.createRps} /s sustained | ${yes(create.rps >= TARGET.createRps && create.non2xx === 0)} |

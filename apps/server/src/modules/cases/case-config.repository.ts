@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CaseDB, CaseExecutor, CategoryRow } from './cases.tables.js';
+import { prepared } from '../../platform/db/prepared-statements.js';
 
 export type CategoryWrite = Omit<
   CategoryRow,
@@ -22,7 +23,13 @@ export class CaseConfigRepository {
   constructor(private readonly db: Kysely<CaseDB>) {}
 
   categories(ex: CaseExecutor = this.db) {
-    return ex.selectFrom('case_categories').selectAll().orderBy('sort').orderBy('code').execute();
+    return ex
+      .selectFrom('case_categories')
+      .modifyFront(prepared)
+      .selectAll()
+      .orderBy('sort')
+      .orderBy('code')
+      .execute();
   }
 
   categoryById(id: string, ex: CaseExecutor = this.db) {
@@ -30,7 +37,12 @@ export class CaseConfigRepository {
   }
 
   categoryByCode(code: string) {
-    return this.db.selectFrom('case_categories').selectAll().where('code', '=', code).executeTakeFirst();
+    return this.db
+      .selectFrom('case_categories')
+      .modifyFront(prepared)
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirst();
   }
 
   async insertCategory(trx: Transaction<CaseDB>, c: CategoryWrite): Promise<CategoryRow> {
@@ -88,11 +100,9 @@ export class CaseConfigRepository {
   }
 
   /** Rules whose unit contains the case location (a prefix of its path) for one of the categories or any. */
-  matchingRules(unitPath: string, categoryIds: string[]) {
-    return this.rulesBase()
-      .where(sql<boolean>`${unitPath} LIKE u.path || '%'`)
-      .where((eb) => eb.or([eb('r.category_id', 'is', null), eb('r.category_id', 'in', categoryIds)]))
-      .execute();
+  /** Every routing rule with its units, for the routing decision (cached by the service). */
+  allRules() {
+    return this.rulesBase().modifyFront(prepared).execute();
   }
 
   async insertRule(trx: Transaction<CaseDB>, r: RuleWrite & { created_by: string }): Promise<string> {

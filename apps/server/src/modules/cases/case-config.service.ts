@@ -4,7 +4,7 @@ import type {
   RoutingRuleInput,
   RoutingRulePatch,
 } from '@civitas/contracts/cases';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, grantsFor, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
@@ -17,6 +17,19 @@ import { presentCategory, presentRule } from './cases.presenter.js';
 import { baseTx, type CaseDB, type CategoryRow } from './cases.tables.js';
 
 type Ctx = RequestContext & { actor: Actor };
+
+/**
+ * How long a process reuses the categories and routing rules it read, in ms. Changes made through
+ * this process apply at once; changes made through another process (several servers on one
+ * database) within this time. Every intake reads both, and they change a few times a year.
+ */
+export const CASE_CONFIG_TTL_MS = 5_000;
+
+interface ConfigSnapshot {
+  at: number;
+  categories: CategoryRow[];
+  rules: RuleWithUnits[];
+}
 
 export interface RouteDecision {
   /** The deepest unit containing the point: where the case is. */
@@ -32,19 +45,49 @@ export interface RouteDecision {
  * and the routing decision itself (FixMyStreet's lesson: area plus category decide the recipient).
  */
 export class CaseConfigService {
+  private snapshot: Promise<ConfigSnapshot> | null = null;
+
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CaseConfigRepository,
     private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
+    private readonly ttlMs: number = CASE_CONFIG_TTL_MS,
   ) {}
 
-  categories() {
-    return this.repo.categories();
+  /** Categories and rules as read at most `ttlMs` ago (or since this process last changed them). */
+  private async config(): Promise<ConfigSnapshot> {
+    const current = this.snapshot;
+    if (current) {
+      const snap = await current;
+      if (Date.now() - snap.at < this.ttlMs) return snap;
+      if (this.snapshot !== current) return this.config();
+    }
+    const loading = Promise.all([this.repo.categories(), this.repo.allRules()]).then(
+      ([categories, rules]) => ({ at: Date.now(), categories, rules }),
+    );
+    this.snapshot = loading;
+    loading.catch(() => {
+      if (this.snapshot === loading) this.snapshot = null;
+    });
+    return loading;
+  }
+
+  /** A change to categories or rules: afterwards the next read goes to the database. */
+  private async write<T>(fn: (trx: Transaction<CaseDB>) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(fn);
+    } finally {
+      this.snapshot = null;
+    }
+  }
+
+  async categories() {
+    return (await this.config()).categories;
   }
 
   async activeCategoryByCode(code: string): Promise<CategoryRow> {
-    const c = await this.repo.categoryByCode(code);
+    const c = (await this.config()).categories.find((x) => x.code === code);
     if (!c || !c.active)
       throw badRequest('unknown_category', `category: there is no active case category "${code}"`);
     return c;
@@ -56,7 +99,7 @@ export class CaseConfigService {
 
   /** The category and every category below it, for "category=road_facility" list filters. */
   async withDescendants(code: string): Promise<string[]> {
-    const all = await this.repo.categories();
+    const all = (await this.config()).categories;
     const root = all.find((c) => c.code === code);
     if (!root) throw badRequest('unknown_category', `category: there is no case category "${code}"`);
     const ids = [root.id];
@@ -77,7 +120,7 @@ export class CaseConfigService {
       throw badRequest('parent_not_found', 'parentId: no such case category');
     if (await this.repo.categoryByCode(input.code))
       throw conflict('code_taken', `code: a case category ${input.code} already exists`);
-    const row = await this.db.transaction().execute(async (trx) => {
+    const row = await this.write(async (trx) => {
       const r = await this.repo.insertCategory(trx, toCategoryRow(input));
       await this.audit.append(baseTx(trx), ctx, {
         action: 'case_category.create',
@@ -101,7 +144,7 @@ export class CaseConfigService {
       ...stripUndefined(patch),
       code: current.code,
     });
-    const row = await this.db.transaction().execute(async (trx) => {
+    const row = await this.write(async (trx) => {
       const r = await this.repo.updateCategory(trx, id, patch.version, set);
       if (!r) {
         const now = await this.repo.categoryById(id, trx);
@@ -160,7 +203,7 @@ export class CaseConfigService {
 
   async createRule(ctx: Ctx, input: RoutingRuleInput) {
     const grant = await this.checkRule(ctx.actor, input);
-    const id = await this.db.transaction().execute(async (trx) => {
+    const id = await this.write(async (trx) => {
       const newId = await this.repo.insertRule(trx, { ...toRuleRow(input), created_by: ctx.actor.userId });
       await this.audit.append(baseTx(trx), ctx, {
         action: 'routing_rule.create',
@@ -188,7 +231,7 @@ export class CaseConfigService {
       ...stripUndefined(patch),
     };
     const grant = await this.checkRule(ctx.actor, merged);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       if (!(await this.repo.updateRule(trx, id, patch.version, toRuleRow(merged)))) {
         const now = await this.repo.rule(id, trx);
         throw conflict(
@@ -214,7 +257,7 @@ export class CaseConfigService {
   async deleteRule(ctx: Ctx, id: string): Promise<void> {
     const r = await this.ruleInScope(ctx.actor, id);
     const grant = assertCovers(ctx.actor, 'case.configure', r.unit_path, 'Routing rule');
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await this.repo.deleteRule(trx, id);
       await this.audit.append(baseTx(trx), ctx, {
         action: 'routing_rule.delete',
@@ -241,7 +284,11 @@ export class CaseConfigService {
       );
     const grid = [...units].reverse().find((u) => u.type === 'grid') ?? location;
     const lineage = await this.categoryLineage(category);
-    const rules = await this.repo.matchingRules(location.path, lineage);
+    // Rules on the location's unit or above it, for the category, a parent category or any.
+    const rules = (await this.config()).rules.filter(
+      (r) =>
+        location.path.startsWith(r.unit_path) && (r.category_id === null || lineage.includes(r.category_id)),
+    );
     const specificity = (r: RuleWithUnits) =>
       r.category_id === null ? lineage.length : lineage.indexOf(r.category_id);
     rules.sort(
@@ -264,7 +311,7 @@ export class CaseConfigService {
 
   /** The category followed by its ancestors, nearest first. */
   private async categoryLineage(category: CategoryRow): Promise<string[]> {
-    const all = new Map((await this.repo.categories()).map((c) => [c.id, c]));
+    const all = new Map((await this.config()).categories.map((c) => [c.id, c]));
     const out: string[] = [];
     for (
       let c: CategoryRow | undefined = category;

@@ -64,38 +64,51 @@ export class CaseEffects {
     });
   }
 
-  async record(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, e: CaseEventInput) {
-    await this.repo.addEvent(trx, {
-      case_id: c.id,
-      at: e.at,
-      actor_id: ctx.actor?.userId ?? null,
-      actor_name: ctx.actor?.displayName ?? 'system',
-      actor_role: e.grant?.role ?? e.role ?? (ctx.actor ? null : 'system'),
-      action: e.action,
-      from_state: e.from,
-      to_state: e.to,
-      visibility: e.visibility,
-      note: e.note ?? null,
-      data: e.data ?? {},
-    });
-    if (e.audit === false) return;
-    const append = () =>
-      this.audit.append(baseTx(trx), ctx, {
-        action: `case.${e.action}`,
-        targetType: 'case',
-        targetId: c.id,
-        targetUnitId: c.org_unit_id,
-        ...(e.grant ? { grant: e.grant } : {}),
-        detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}), ...(e.auditDetail ?? {}) },
-      });
-    const pending = this.deferred.get(trx);
-    if (pending) pending.push(append);
-    else await append();
+  record(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, e: CaseEventInput) {
+    return this.recordAll(trx, ctx, c, [e]);
   }
 
-  /** The reporter and every follower hear of each state change (issue 4, notifications). */
-  async notifyReporters(trx: Transaction<CaseDB>, c: CaseDetailRow, to: CaseState, at: Date) {
-    const people = new Set(await this.repo.followers(c.id, trx));
+  /** Several events of one action (intake: create and route), written in one statement. */
+  async recordAll(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, events: CaseEventInput[]) {
+    await this.repo.addEvents(
+      trx,
+      events.map((e) => ({
+        case_id: c.id,
+        at: e.at,
+        actor_id: ctx.actor?.userId ?? null,
+        actor_name: ctx.actor?.displayName ?? 'system',
+        actor_role: e.grant?.role ?? e.role ?? (ctx.actor ? null : 'system'),
+        action: e.action,
+        from_state: e.from,
+        to_state: e.to,
+        visibility: e.visibility,
+        note: e.note ?? null,
+        data: e.data ?? {},
+      })),
+    );
+    for (const e of events) {
+      if (e.audit === false) continue;
+      const append = () =>
+        this.audit.append(baseTx(trx), ctx, {
+          action: `case.${e.action}`,
+          targetType: 'case',
+          targetId: c.id,
+          targetUnitId: c.org_unit_id,
+          ...(e.grant ? { grant: e.grant } : {}),
+          detail: { ref: c.ref, from: e.from, to: e.to, ...(e.data ?? {}), ...(e.auditDetail ?? {}) },
+        });
+      const pending = this.deferred.get(trx);
+      if (pending) pending.push(append);
+      else await append();
+    }
+  }
+
+  /**
+   * The reporter and every follower hear of each state change (issue 4, notifications). A case
+   * just taken in has no followers but its reporter (`isNew`), so they are not read.
+   */
+  async notifyReporters(trx: Transaction<CaseDB>, c: CaseDetailRow, to: CaseState, at: Date, isNew = false) {
+    const people = new Set(isNew ? [] : await this.repo.followers(c.id, trx));
     if (c.reporter_id) people.add(c.reporter_id);
     const m = caseMessages.stateChanged(c.ref, c.title, to);
     await this.send(trx, [...people], 'case.state', c.id, m, at);

@@ -52,6 +52,29 @@ describe('the inbox total', () => {
   });
 });
 
+describe('the inbox page', () => {
+  it('pages newest first with no gap or repeat, each row a full case', async () => {
+    const all = (await gw1.get('/api/v1/cases?limit=200')).json().items as {
+      id: string;
+      createdAt: string;
+      category: { code: string };
+    }[];
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const sorted = [...all].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+    );
+    expect(all.map((c) => c.id)).toEqual(sorted.map((c) => c.id));
+    const paged: string[] = [];
+    for (let offset = 0; offset < all.length; offset += 2) {
+      const page = (await gw1.get(`/api/v1/cases?limit=2&offset=${offset}`)).json();
+      expect(page.total).toBe(all.length);
+      paged.push(...page.items.map((c: { id: string }) => c.id));
+    }
+    expect(paged).toEqual(all.map((c) => c.id));
+    expect(all.every((c) => c.category.code === 'road_facility.pothole')).toBe(true);
+  });
+});
+
 describe('an intake hook', () => {
   it('runs in the intake transaction: when it fails, no case, timeline or audit row remains', async () => {
     const title = 'Hooked intake that fails';

@@ -1,5 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type InferResult, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
+import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate } from './cases.tables.js';
 
 type Insert = Omit<
@@ -14,6 +15,7 @@ type Insert = Omit<
   | 'response_paused_ms'
   | 'resolve_count'
   | 'reopen_count'
+  | 'due_at'
   | 'version'
   | 'attributes'
   | 'created_at'
@@ -39,6 +41,9 @@ export interface CaseListFilter {
   offset: number;
 }
 
+/** A placeholder for compiled lookups; every call passes its own parameters. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 /** Inbox totals stop here; the answer says whether the total is exact. */
 export const COUNT_CAP = 10_000;
 const COUNT_TTL_MS = 10_000;
@@ -56,6 +61,11 @@ export class CasesRepository {
     private readonly db: Kysely<CaseDB>,
     private readonly countCap: number = COUNT_CAP,
   ) {}
+
+  /** The detail query's shape, for its row type. */
+  detailQuery() {
+    return this.detail();
+  }
 
   private detail(ex: CaseExecutor = this.db) {
     return ex
@@ -93,13 +103,43 @@ export class CasesRepository {
       ]);
   }
 
-  find(id: string, ex: CaseExecutor = this.db) {
-    return this.detail(ex).where('c.id', '=', id).executeTakeFirst();
+  /**
+   * The detail lookups every intake, action and case page runs: built and compiled once, sent as
+   * prepared statements (planning the joins cost more than running them), run with new parameters.
+   */
+  private compiled?: ReturnType<CasesRepository['compileLookups']>;
+  private get byId() {
+    return (this.compiled ??= this.compileLookups());
+  }
+  private compileLookups() {
+    return {
+      find: this.detail().modifyFront(prepared).where('c.id', '=', NO_ID).compile(),
+      lock: this.detail().modifyFront(prepared).where('c.id', '=', NO_ID).forUpdate('c').compile(),
+      many: this.detail()
+        .modifyFront(prepared)
+        .where(sql<boolean>`c.id = ANY(${[NO_ID]}::uuid[])`)
+        .compile(),
+    };
+  }
+
+  async find(id: string, ex: CaseExecutor = this.db): Promise<CaseDetailRow | undefined> {
+    return (await ex.executeQuery(withParameters(this.byId.find, [id]))).rows[0];
+  }
+
+  /**
+   * The cases with these ids, in the order given. One statement text for any number of ids, so
+   * it is prepared once per connection: planning the seven-table join cost more than running it.
+   */
+  async findMany(ids: string[]): Promise<CaseDetailRow[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.db.executeQuery(withParameters(this.byId.many, [ids]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Loads and row-locks the case for a transition: concurrent actions on one case queue here. */
   findForUpdate(trx: Transaction<CaseDB>, id: string) {
-    return this.detail(trx).where('c.id', '=', id).forUpdate('c').executeTakeFirst();
+    return trx.executeQuery(withParameters(this.byId.lock, [id])).then((r) => r.rows[0]);
   }
 
   findBySource(channel: string, sourceRef: string) {
@@ -111,13 +151,14 @@ export class CasesRepository {
 
   async insert(trx: Transaction<CaseDB>, c: Insert): Promise<string> {
     this.writes++;
-    const ref = await sql<{ n: number }>`SELECT nextval('case_ref_seq')::int AS n`.execute(trx);
-    const n = ref.rows[0]!.n;
+    // C2026-000123: the number from the sequence in the same statement, at least six digits.
+    const prefix = `C${c.response_due_at.getUTCFullYear()}-`;
     const row = await trx
       .insertInto('cases')
       .values({
         ...c,
-        ref: `C${c.response_due_at.getUTCFullYear()}-${String(n).padStart(6, '0')}`,
+        ref: sql<string>`(SELECT ${prefix} || lpad(n::text, greatest(6, length(n::text)), '0')
+          FROM (SELECT nextval('case_ref_seq') AS n) AS s)`,
         attributes: JSON.stringify(c.attributes),
       })
       .returning('id')
@@ -139,7 +180,10 @@ export class CasesRepository {
 
   async list(f: CaseListFilter): Promise<{ rows: CaseDetailRow[]; total: number; totalExact: boolean }> {
     const none = { rows: [], total: 0, totalExact: true };
-    let q = this.detail();
+    // The filters read only the case row: the page's ids are chosen from `cases` alone (for cases
+    // in play, an index-only walk of cases_active_inbox_idx in page order that stops at the page),
+    // and the seven-table detail is joined for those rows only.
+    let q = this.db.selectFrom('cases as c');
     // Scopes are matched on unit ids, resolved first and passed as values: a path prefix over the
     // joined org_units cannot use an index on cases, ids can (docs/benchmarks.md, bench:cases).
     const within = f.unitPath ? await this.unitsUnder([f.unitPath], f.accessEpoch ?? null) : undefined;
@@ -193,18 +237,8 @@ export class CasesRepository {
     if (f.channel) q = q.where('c.channel', '=', f.channel);
     if (f.supervised !== undefined) q = q.where('c.supervised', '=', f.supervised);
     if (f.assigneeId) q = q.where('c.assignee_id', '=', f.assigneeId);
-    if (f.overdueAt) {
-      const now = f.overdueAt;
-      q = q.where((eb) =>
-        eb.or([
-          eb.and([
-            eb('c.state', 'in', ['submitted', 'accepted', 'reopened']),
-            eb('c.response_due_at', '<', now),
-          ]),
-          eb.and([eb('c.state', 'in', ['assigned', 'in_progress']), eb('c.resolution_due_at', '<', now)]),
-        ]),
-      );
-    }
+    // due_at is the deadline of the state the case is in (response, then resolution; none when paused).
+    if (f.overdueAt) q = q.where('c.due_at', '<', f.overdueAt);
     // Counting a whole district's cases on every page costs more than the page. Counts stop at
     // COUNT_CAP (`totalExact` says whether the total is exact) and are reused for COUNT_TTL_MS or
     // until this process writes a case (other processes' writes show within the TTL). The "overdue"
@@ -212,7 +246,6 @@ export class CasesRepository {
     const countQuery = this.db
       .selectFrom(
         q
-          .clearSelect()
           .select(sql<number>`1`.as('x'))
           .limit(this.countCap + 1)
           .as('m'),
@@ -232,10 +265,19 @@ export class CasesRepository {
             this.counts.set(key, { n: r.n, at: Date.now(), writes: this.writes });
             return r.n;
           });
-    const [rows, n] = await Promise.all([
-      q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).offset(f.offset).execute(),
-      counting,
-    ]);
+    const page = async () => {
+      const ids = (
+        await q
+          .select('c.id')
+          .orderBy('c.created_at', 'desc')
+          .orderBy('c.id', 'desc')
+          .limit(f.limit)
+          .offset(f.offset)
+          .execute()
+      ).map((r) => r.id);
+      return this.findMany(ids);
+    };
+    const [rows, n] = await Promise.all([page(), counting]);
     return { rows, total: Math.min(n, this.countCap), totalExact: n <= this.countCap };
   }
 
@@ -279,15 +321,10 @@ export class CasesRepository {
         .select('c.id')
         // Held at the top of the tree there is nowhere to go: such cases stay overdue in the inbox.
         .where('r.parent_id', 'is not', null)
-        .where((eb) =>
-          eb.or([
-            eb.and([
-              eb('c.state', 'in', ['submitted', 'accepted', 'reopened']),
-              eb('c.response_due_at', '<', now),
-            ]),
-            eb.and([eb('c.state', 'in', ['assigned', 'in_progress']), eb('c.resolution_due_at', '<', now)]),
-          ]),
-        )
+        // due_at is the deadline of the current state; the state list lets the planner use the
+        // index of cases in play (cases_active_inbox_idx).
+        .where('c.state', 'in', ['submitted', 'accepted', 'reopened', 'assigned', 'in_progress'])
+        .where('c.due_at', '<', now)
         .orderBy('c.updated_at')
         .limit(limit)
         .execute()
@@ -296,30 +333,32 @@ export class CasesRepository {
 
   /**
    * Marks cases whose deadline is within `leadPercent` of its window as reminded and returns them:
-   * the flag is set in the same statement, so two workers never remind twice.
+   * the flag is set in the same statement, so two workers never remind twice. In these states
+   * due_at is the response (then the resolution) deadline.
    */
   async claimReminders(trx: Transaction<CaseDB>, now: Date, leadPercent: number) {
     const response = await sql<{ id: string; kind: string }>`
       UPDATE cases AS c SET response_reminded = true
       FROM case_categories AS cat
       WHERE cat.id = c.category_id AND NOT c.response_reminded
-        AND c.state IN ('submitted', 'accepted', 'reopened') AND c.response_due_at >= ${now}
-        AND c.response_due_at - make_interval(secs => cat.response_hours * 36.0 * ${leadPercent}::float8) <= ${now}
+        AND c.state IN ('submitted', 'accepted', 'reopened') AND c.due_at >= ${now}
+        AND c.due_at - make_interval(secs => cat.response_hours * 36.0 * ${leadPercent}::float8) <= ${now}
       RETURNING c.id, 'response' AS kind`.execute(trx);
     const resolution = await sql<{ id: string; kind: string }>`
       UPDATE cases AS c SET resolution_reminded = true
       FROM case_categories AS cat
       WHERE cat.id = c.category_id AND NOT c.resolution_reminded
-        AND c.state IN ('assigned', 'in_progress') AND c.resolution_due_at >= ${now}
-        AND c.resolution_due_at - make_interval(secs => cat.resolution_hours * 36.0 * ${leadPercent}::float8) <= ${now}
+        AND c.state IN ('assigned', 'in_progress') AND c.due_at >= ${now}
+        AND c.due_at - make_interval(secs => cat.resolution_hours * 36.0 * ${leadPercent}::float8) <= ${now}
       RETURNING c.id, 'resolution' AS kind`.execute(trx);
     return [...response.rows, ...resolution.rows];
   }
 
   // ---- timeline ----
-  async addEvent(
+  /** Timeline rows in insertion order (their seq follows the array). */
+  async addEvents(
     trx: Transaction<CaseDB>,
-    e: {
+    events: {
       case_id: string;
       at: Date;
       actor_id: string | null;
@@ -331,11 +370,12 @@ export class CasesRepository {
       visibility: 'public' | 'internal';
       note: string | null;
       data: Record<string, unknown>;
-    },
+    }[],
   ): Promise<void> {
+    if (events.length === 0) return;
     await trx
       .insertInto('case_events')
-      .values({ ...e, data: JSON.stringify(e.data) })
+      .values(events.map((e) => ({ ...e, data: JSON.stringify(e.data) })))
       .execute();
   }
 
@@ -363,6 +403,7 @@ export class CasesRepository {
   async followers(caseId: string, ex: CaseExecutor = this.db): Promise<string[]> {
     const rows = await ex
       .selectFrom('case_followers')
+      .modifyFront(prepared)
       .select('user_id')
       .where('case_id', '=', caseId)
       .execute();
@@ -404,6 +445,7 @@ export class CasesRepository {
   ) {
     let q = ex
       .selectFrom('role_grants as g')
+      .modifyFront(prepared)
       .innerJoin('users as usr', 'usr.id', 'g.user_id')
       .select(['usr.id', 'usr.display_name'])
       .distinct()
@@ -429,5 +471,5 @@ export class CasesRepository {
   }
 }
 
-export type CaseDetailRow = NonNullable<Awaited<ReturnType<CasesRepository['find']>>>;
+export type CaseDetailRow = InferResult<ReturnType<CasesRepository['detailQuery']>>[number];
 export type { CaseRow };

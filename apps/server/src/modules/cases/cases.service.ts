@@ -191,27 +191,29 @@ export class CaseService {
       };
       // One timeline entry per fact (create, route), one audit entry per intake: the audit chain
       // is appended under a lock on its head, so each append serialises every intake.
-      await this.effects.record(trx, ctx, c, {
-        action: 'create',
-        from: null,
-        to: 'submitted',
-        visibility: 'public',
-        data: { channel: input.channel, category: category.code },
-        grant,
-        ...(role ? { role } : {}),
-        at: now,
-        auditDetail: { route: routeData },
-      });
-      await this.effects.record(trx, ctx, c, {
-        action: 'route',
-        from: null,
-        to: null,
-        visibility: 'internal',
-        data: routeData,
-        grant,
-        at: now,
-        audit: false,
-      });
+      await this.effects.recordAll(trx, ctx, c, [
+        {
+          action: 'create',
+          from: null,
+          to: 'submitted',
+          visibility: 'public',
+          data: { channel: input.channel, category: category.code },
+          grant,
+          ...(role ? { role } : {}),
+          at: now,
+          auditDetail: { route: routeData },
+        },
+        {
+          action: 'route',
+          from: null,
+          to: null,
+          visibility: 'internal',
+          data: routeData,
+          grant,
+          at: now,
+          audit: false,
+        },
+      ]);
       await this.effects.notifyStaffAt(
         trx,
         route.unit.id,
@@ -222,7 +224,7 @@ export class CaseService {
         caseMessages.routed(c.ref, c.title),
         now,
       );
-      await this.effects.notifyReporters(trx, c, 'submitted', now);
+      await this.effects.notifyReporters(trx, c, 'submitted', now, true);
       if (hook) await hook(trx, c);
       return c;
     });

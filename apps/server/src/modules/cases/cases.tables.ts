@@ -1,4 +1,12 @@
-import type { ColumnType, Generated, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type {
+  ColumnType,
+  Generated,
+  GeneratedAlways,
+  Kysely,
+  Selectable,
+  Transaction,
+  Updateable,
+} from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 
 /**
@@ -86,6 +94,8 @@ export interface CasesTable {
   response_paused_ms: number | null;
   resolve_count: Generated<number>;
   reopen_count: Generated<number>;
+  /** The deadline of the current state (migration 0015): computed by the database. */
+  due_at: GeneratedAlways<Date | null>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -1,6 +1,7 @@
 import type { OrgUnitType } from '@civitas/contracts/org-units';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+import { prepared } from '../../platform/db/prepared-statements.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -139,6 +140,7 @@ export class OrgsRepository {
     return this.db
       .selectFrom('org_units as u')
       .innerJoin('org_unit_cells as c', 'c.unit_id', 'u.id')
+      .modifyFront(prepared)
       .selectAll('u')
       .where('c.h3', '=', h3)
       .orderBy('u.depth')

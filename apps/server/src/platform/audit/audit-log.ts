@@ -2,7 +2,7 @@ import type { AuditVerifyResult } from '@civitas/contracts/audit';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
-import { PREPARED_MARK } from '../db/prepared-statements.js';
+import { PREPARED_MARK, prepared } from '../db/prepared-statements.js';
 import { chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
 
 export interface AuditInput {
@@ -81,22 +81,8 @@ export class AuditLog {
     const rows = chainRows(items, known);
     const next = rows.length > 0 ? rows[rows.length - 1]! : null;
     if (!next) return true;
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
-    const r = await sql`${sql.raw(PREPARED_MARK)}
-      WITH head AS (
-        UPDATE audit_head SET seq = ${next.seq}, hash = ${next.hash}
-        WHERE id = 1 AND seq = ${known.seq} AND hash = ${known.hash}
-        RETURNING id
-      )
-      INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, actor_unit_id, action,
-        target_type, target_id, target_unit_id, request_id, ip, detail, prev_hash, hash)
-      SELECT * FROM unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[],
-        ${col('actor_id')}::uuid[], ${col('actor_name')}::text[], ${col('actor_role')}::text[],
-        ${col('actor_unit_id')}::uuid[], ${col('action')}::text[], ${col('target_type')}::text[],
-        ${col('target_id')}::text[], ${col('target_unit_id')}::uuid[], ${col('request_id')}::text[],
-        ${col('ip')}::text[], ${col('detail')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[])
-      WHERE EXISTS (SELECT 1 FROM head)`.execute(this.db);
-    if (Number(r.numAffectedRows ?? 0) !== rows.length) {
+    const written = await writeRows(this.db, rows, known);
+    if (written !== rows.length) {
       this.head = null;
       return false;
     }
@@ -108,6 +94,7 @@ export class AuditLog {
   private async appendMany(trx: Executor, items: Item[]): Promise<Head> {
     const head = await trx
       .selectFrom('audit_head')
+      .modifyFront(prepared)
       .select(['seq', 'hash'])
       .where('id', '=', 1)
       .forUpdate()
@@ -115,8 +102,8 @@ export class AuditLog {
     const rows = chainRows(items, head);
     const last = rows[rows.length - 1];
     if (!last) return head;
-    await trx.insertInto('audit_log').values(rows).execute();
-    await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+    // Under the lock the head is the one just read: the statement always writes.
+    if ((await writeRows(trx, rows, head)) !== rows.length) throw new Error('audit head moved while locked');
     return { seq: last.seq, hash: last.hash };
   }
 
@@ -180,6 +167,31 @@ export class AuditLog {
     }
     return { ok: true, checked, firstBadSeq: null, reason: null };
   }
+}
+
+/**
+ * One statement: move the head from `known` to the last row and insert the rows, or do nothing
+ * when the head is no longer `known` (a concurrent update re-checks the condition after the other
+ * writer's commit). Returns how many rows were written.
+ */
+async function writeRows(ex: Executor, rows: ReturnType<typeof chainRows>, known: Head): Promise<number> {
+  const next = rows[rows.length - 1]!;
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  const r = await sql`${sql.raw(PREPARED_MARK)}
+    WITH head AS (
+      UPDATE audit_head SET seq = ${next.seq}, hash = ${next.hash}
+      WHERE id = 1 AND seq = ${known.seq} AND hash = ${known.hash}
+      RETURNING id
+    )
+    INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, actor_unit_id, action,
+      target_type, target_id, target_unit_id, request_id, ip, detail, prev_hash, hash)
+    SELECT * FROM unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[],
+      ${col('actor_id')}::uuid[], ${col('actor_name')}::text[], ${col('actor_role')}::text[],
+      ${col('actor_unit_id')}::uuid[], ${col('action')}::text[], ${col('target_type')}::text[],
+      ${col('target_id')}::text[], ${col('target_unit_id')}::uuid[], ${col('request_id')}::text[],
+      ${col('ip')}::text[], ${col('detail')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[])
+    WHERE EXISTS (SELECT 1 FROM head)`.execute(ex);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /** The rows that continue the chain after `head`, hashes linked in order. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { sql, type CompiledQuery, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 
@@ -20,10 +21,23 @@ const nameOf = (text: string) => `civitas_${createHash('sha1').update(text).dige
 export function preparingPool(pool: pg.Pool): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    const query = (text: unknown, parameters?: readonly unknown[]): unknown =>
+    const stream = socketOf(client);
+    const send = (text: unknown, parameters?: readonly unknown[]): unknown =>
       typeof text === 'string' && text.includes(PREPARED_MARK)
         ? client.query({ name: nameOf(text), text, values: [...(parameters ?? [])] })
         : client.query(text as string, parameters as unknown[]);
+    // pg writes each message of the extended protocol (parse, bind, describe, execute, sync) to
+    // the socket on its own: up to five system calls per statement, which profiles of case intake
+    // showed as the largest single cost. Corked, the messages leave in one write on the next tick.
+    const query = (text: unknown, parameters?: readonly unknown[]): unknown => {
+      if (!stream) return send(text, parameters);
+      stream.cork();
+      try {
+        return send(text, parameters);
+      } finally {
+        process.nextTick(() => stream.uncork());
+      }
+    };
     return { query: query as PostgresPoolClient['query'], release: () => client.release() };
   };
   return {
@@ -38,6 +52,12 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   };
+}
+
+/** The client's socket, where pg exposes it (`client.connection.stream`). */
+function socketOf(client: pg.PoolClient): Writable | undefined {
+  const stream = (client as unknown as { connection?: { stream?: unknown } }).connection?.stream;
+  return stream instanceof Writable ? stream : undefined;
 }
 
 /** A query compiled once, run with new parameters: skips building and compiling it per call. */
