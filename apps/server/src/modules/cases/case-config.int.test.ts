@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { act, at, report } from '../../test-support/case-fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
+import { CaseConfigRepository } from './case-config.repository.js';
+import { CaseConfigService } from './case-config.service.js';
+import { withCaseTables } from './cases.tables.js';
 
 let t: TestApp;
 let admin: Client;
@@ -16,6 +19,37 @@ beforeAll(async () => {
   [admin, commander, ca1, ca2, gw1, police, resident] = (await Promise.all(
     ['admin', 'commander', 'ca1', 'ca2', 'gw1', 'police', 'resident'].map((u) => t.login(u)),
   )) as [Client, Client, Client, Client, Client, Client, Client];
+});
+
+describe('the categories and rules a process has read', () => {
+  it('are reused for the cache time, then read again (another process changed them)', async () => {
+    const db = withCaseTables(t.services.database.db);
+    const otherProcess = (ttlMs: number) =>
+      new CaseConfigService(db, new CaseConfigRepository(db), t.services.orgs, t.services.audit, ttlMs);
+    const cached = otherProcess(60_000);
+    const uncached = otherProcess(0);
+    const greenery = await cached.activeCategoryByCode('greenery');
+    expect((await uncached.activeCategoryByCode('greenery')).id).toBe(greenery.id);
+
+    const off = await commander.patch(`/api/v1/case-categories/${greenery.id}`, {
+      version: greenery.version,
+      active: false,
+    });
+    expect(off.statusCode, off.body).toBe(200);
+    try {
+      // Within its cache time the other process still takes the category; once read again, not.
+      expect((await cached.activeCategoryByCode('greenery')).id).toBe(greenery.id);
+      await expect(uncached.activeCategoryByCode('greenery')).rejects.toMatchObject({
+        code: 'unknown_category',
+      });
+    } finally {
+      const on = await commander.patch(`/api/v1/case-categories/${greenery.id}`, {
+        version: off.json().version,
+        active: true,
+      });
+      expect(on.statusCode, on.body).toBe(200);
+    }
+  });
 });
 
 describe('categories', () => {
@@ -95,6 +129,14 @@ describe('categories', () => {
       active: false,
     });
     expect(patched.json()).toMatchObject({ active: false, version: v + 1 });
+    // Changed through this process: intake refuses the category at once, cache or not.
+    const refused = await report(resident, {
+      category: 'elderly_assistance.meal',
+      title: 'y',
+      attributes: { meals: 'lunch' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('unknown_category');
     expect(
       (await admin.patch(`/api/v1/case-categories/${created.json().id}`, { version: v, sort: 3 })).statusCode,
     ).toBe(409);
