@@ -89,21 +89,32 @@ export class MetricsRepository {
       .where('path', 'like', `${f.unitPath}%`)
       .execute();
     if (units.length === 0) return [];
+    // Groups are numbered in SQL (sorting integers for the grouped percentiles is several times
+    // cheaper than sorting text) and named again here.
     let groupJoin: RawBuilder<unknown> = sql``;
-    let grp: RawBuilder<unknown> = sql`NULL::text`;
+    let grp: RawBuilder<unknown> = sql`NULL::int`;
+    let nameOf = (n: number): string => String(n);
+    const numbered = (keys: string[]) => {
+      const names = [...new Set(keys)];
+      nameOf = (n) => names[n] ?? '';
+      return (key: string) => names.indexOf(key);
+    };
     if (g.kind === 'unit') {
       // The path is the chain of ancestor ids, so the segment after the parent's path names the
       // child; the parent itself maps to '' (cases placed on it directly).
-      const pairs = units.map(
-        (u) => sql`(${u.id}::uuid, ${u.path.slice(g.parentPath.length).split('/')[0] ?? ''}::text)`,
-      );
+      const childOf = (path: string) => path.slice(g.parentPath.length).split('/')[0] ?? '';
+      const number = numbered(units.map((u) => childOf(u.path)));
+      const pairs = units.map((u) => sql`(${u.id}::uuid, ${number(childOf(u.path))}::int)`);
       groupJoin = sql`JOIN (VALUES ${sql.join(pairs, sql`, `)}) AS ug (unit_id, grp) ON ug.unit_id = c.org_unit_id`;
       grp = sql`ug.grp`;
     } else if (g.kind === 'month') {
-      grp = sql`to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM')`;
+      grp = sql`(date_part('year', c.created_at AT TIME ZONE 'UTC') * 100
+        + date_part('month', c.created_at AT TIME ZONE 'UTC'))::int`;
+      nameOf = (n) => `${Math.floor(n / 100)}-${String(n % 100).padStart(2, '0')}`;
     } else if (g.kind === 'category') {
       if (g.groupOf.size === 0) return [];
-      const pairs = [...g.groupOf].map(([id, group]) => sql`(${id}::uuid, ${group}::text)`);
+      const number = numbered([...g.groupOf.values()]);
+      const pairs = [...g.groupOf].map(([id, group]) => sql`(${id}::uuid, ${number(group)}::int)`);
       groupJoin = sql`JOIN (VALUES ${sql.join(pairs, sql`, `)}) AS cg (category_id, grp) ON cg.category_id = c.category_id`;
       grp = sql`cg.grp`;
     }
@@ -122,7 +133,7 @@ export class MetricsRepository {
     // cases_unit_idx, so the cohort is an index-only scan. Arithmetic stays in float8 (date_part,
     // not extract, which yields numeric since PostgreSQL 14 and made the aggregate 10× slower).
     const asOf = sql`${f.asOf}::timestamptz`;
-    const r = await sql<MetricsRow>`
+    const r = await sql<Omit<MetricsRow, 'grp'> & { grp: number | null }>`
       WITH per AS (
         SELECT grp, state, satisfaction, resp_s, res_s, ever_resolved, reopened,
           state IN (${openStates}) AS is_open,
@@ -158,7 +169,7 @@ export class MetricsRepository {
         ) k
         OFFSET 0
       )
-      SELECT ${grouped ? sql`grp, GROUPING(grp) = 1` : sql`NULL::text AS grp, true`} AS is_total,
+      SELECT ${grouped ? sql`grp, GROUPING(grp) = 1` : sql`NULL::int AS grp, true`} AS is_total,
         count(*)::int AS total,
         count(*) FILTER (WHERE is_open)::int AS open,
         count(*) FILTER (WHERE state = 'resolved')::int AS resolved,
@@ -187,6 +198,6 @@ export class MetricsRepository {
       FROM per
       ${grouped ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql``}
     `.execute(this.db);
-    return r.rows;
+    return r.rows.map((row) => ({ ...row, grp: row.grp === null ? null : nameOf(row.grp) }));
   }
 }
