@@ -149,6 +149,7 @@ export async function loadDemo(services: Services, demo: DemoDistrict, password:
     }
     await services.settings.setIfAbsent(LOADED_KEY, new Date().toISOString(), trx);
   });
+  services.orgs.placesChanged();
 }
 
 function summarize(demo: DemoDistrict, loadedNow: boolean, cases = 0): DemoSummary {

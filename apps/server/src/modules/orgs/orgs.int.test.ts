@@ -23,6 +23,12 @@ describe('org units', () => {
 
   it('are created under a parent of a compatible type only', async () => {
     const c1 = t.units.get('C1')!;
+    // Point lookups are cached per H3 cell; a unit created through this process shows at once.
+    const codesAt = async () =>
+      (await admin.get('/api/v1/org-units/containing?lat=22.505&lng=113.805'))
+        .json()
+        .items.map((u: { code: string }) => u.code);
+    expect(await codesAt()).not.toContain('G9');
     const ok = await admin.post('/api/v1/org-units', {
       code: 'G9',
       type: 'grid',
@@ -31,6 +37,7 @@ describe('org units', () => {
       boundary: box(113.8, 22.5, 113.81, 22.51),
     });
     expect(ok.statusCode).toBe(201);
+    expect(await codesAt()).toContain('G9');
     const bad = await admin.post('/api/v1/org-units', {
       code: 'X1',
       type: 'street',

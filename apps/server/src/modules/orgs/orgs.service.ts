@@ -16,12 +16,24 @@ import { cellOf, cellsCovering, contains } from './org-geometry.js';
 import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
 import { presentOrgUnit } from './orgs.presenter.js';
 
+/**
+ * How long a process reuses the candidate units of an H3 cell (with their boundaries) for "which
+ * units contain this point", in ms. Every case intake, device and building placement asks it.
+ * Changes through this process apply at once; boundary edits made through another process within
+ * this time.
+ */
+export const ORG_CELL_TTL_MS = 5_000;
+const MAX_CACHED_CELLS = 20_000;
+
 /** The administrative tree: creation, edits, moves, and "which units contain this point". */
 export class OrgsService {
+  private readonly cells = new Map<string, { at: number; units: Promise<OrgUnitRow[]> }>();
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: OrgsRepository,
     private readonly audit: AuditLog,
+    private readonly cellTtlMs: number = ORG_CELL_TTL_MS,
   ) {}
 
   /** Loads a unit the actor may read, or 404 (a unit outside one's tree is not shown to exist). */
@@ -77,10 +89,20 @@ export class OrgsService {
 
   /** Units whose boundary contains the point, from the district down to the grid. */
   async containing(lat: number, lng: number): Promise<OrgUnitRow[]> {
-    const candidates = await this.repo.unitsInCell(cellOf(lat, lng));
+    const candidates = await this.unitsInCell(cellOf(lat, lng));
     return candidates.filter(
       (u) => u.boundary !== null && contains(u.boundary as BoundaryGeometry, lat, lng),
     );
+  }
+
+  private unitsInCell(cell: string): Promise<OrgUnitRow[]> {
+    const hit = this.cells.get(cell);
+    if (hit && Date.now() - hit.at < this.cellTtlMs) return hit.units;
+    const units = this.repo.unitsInCell(cell);
+    if (this.cells.size >= MAX_CACHED_CELLS) this.cells.clear();
+    this.cells.set(cell, { at: Date.now(), units });
+    units.catch(() => this.cells.delete(cell));
+    return units;
   }
 
   /** The deepest unit containing the point, optionally restricted to one type (e.g. 'grid'). */
@@ -100,7 +122,9 @@ export class OrgsService {
       // A new root district may only be created by an administrator of an existing root.
       throw forbidden('Only a district-level system administrator can create a new district.');
     }
-    return this.db.transaction().execute((trx) => this.insertUnit(trx, ctx, input, parent));
+    return this.changing(() =>
+      this.db.transaction().execute((trx) => this.insertUnit(trx, ctx, input, parent)),
+    );
   }
 
   /** Used by the demo loader and the CLI too: no actor checks here, the callers made them. */
@@ -145,25 +169,27 @@ export class OrgsService {
     const unit = await this.repo.findById(id);
     if (!unit) throw notFound('Org unit');
     const grant = assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
-    return this.db.transaction().execute(async (trx) => {
-      const updated = await this.repo.update(trx, id, patch.version, {
-        ...(patch.name ? { name_zh: patch.name['zh-CN'], name_en: patch.name.en } : {}),
-        ...(patch.boundary !== undefined ? { boundary: patch.boundary } : {}),
-      });
-      if (!updated) throw staleVersion(await this.repo.findById(id, trx));
-      if (patch.boundary !== undefined) {
-        await this.repo.replaceCells(trx, id, patch.boundary ? cellsCovering(patch.boundary) : []);
-      }
-      await this.audit.append(trx, ctx, {
-        action: 'org.update',
-        targetType: 'org_unit',
-        targetId: id,
-        targetUnitId: id,
-        grant,
-        detail: { fields: Object.keys(patch).filter((k) => k !== 'version') },
-      });
-      return updated;
-    });
+    return this.changing(() =>
+      this.db.transaction().execute(async (trx) => {
+        const updated = await this.repo.update(trx, id, patch.version, {
+          ...(patch.name ? { name_zh: patch.name['zh-CN'], name_en: patch.name.en } : {}),
+          ...(patch.boundary !== undefined ? { boundary: patch.boundary } : {}),
+        });
+        if (!updated) throw staleVersion(await this.repo.findById(id, trx));
+        if (patch.boundary !== undefined) {
+          await this.repo.replaceCells(trx, id, patch.boundary ? cellsCovering(patch.boundary) : []);
+        }
+        await this.audit.append(trx, ctx, {
+          action: 'org.update',
+          targetType: 'org_unit',
+          targetId: id,
+          targetUnitId: id,
+          grant,
+          detail: { fields: Object.keys(patch).filter((k) => k !== 'version') },
+        });
+        return updated;
+      }),
+    );
   }
 
   async move(ctx: RequestContext & { actor: Actor }, id: string, newParentId: string, version: number) {
@@ -180,18 +206,34 @@ export class OrgsService {
     }
     assertChildType(parent, unit.type as OrgUnitType);
     if (unit.version !== version) throw staleVersion(unit);
-    return this.db.transaction().execute(async (trx) => {
-      await this.repo.move(trx, unit, parent);
-      await this.audit.append(trx, ctx, {
-        action: 'org.move',
-        targetType: 'org_unit',
-        targetId: id,
-        targetUnitId: id,
-        grant,
-        detail: { from: unit.parent_id, to: parent.id },
-      });
-      return (await this.repo.findById(id, trx))!;
-    });
+    return this.changing(() =>
+      this.db.transaction().execute(async (trx) => {
+        await this.repo.move(trx, unit, parent);
+        await this.audit.append(trx, ctx, {
+          action: 'org.move',
+          targetType: 'org_unit',
+          targetId: id,
+          targetUnitId: id,
+          grant,
+          detail: { from: unit.parent_id, to: parent.id },
+        });
+        return (await this.repo.findById(id, trx))!;
+      }),
+    );
+  }
+
+  /** A change to units or boundaries: afterwards (committed or not) point lookups read again. */
+  private async changing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.placesChanged();
+    }
+  }
+
+  /** For writers that insert units in their own transaction (the demo loader): call after commit. */
+  placesChanged(): void {
+    this.cells.clear();
   }
 }
 
