@@ -124,8 +124,9 @@ export class CaseEffects {
     caseId: string,
     m: { title: Text; body: Text },
     at: Date,
+    accessEpoch: number | null = null,
   ) {
-    const staff = await this.repo.staffAt(unitId, roles, department, trx);
+    const staff = await this.repo.staffAt(unitId, roles, department, trx, accessEpoch);
     await this.send(
       trx,
       staff.map((s) => s.id),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, at, report } from '../../test-support/case-fixtures.js';
+import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { grantsFor } from '../../platform/auth/access.js';
 import { CasesRepository } from './cases.repository.js';
@@ -72,6 +73,46 @@ describe('the inbox page', () => {
     }
     expect(paged).toEqual(all.map((c) => c.id));
     expect(all.every((c) => c.category.code === 'road_facility.pothole')).toBe(true);
+  });
+});
+
+describe('an intake answer', () => {
+  it('is the case as it is then read back, for a resident and for staff', async () => {
+    const mine = await report(resident, { title: 'Answer equals the read' });
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect((await resident.get(`/api/v1/cases/${mine.json().id}`)).json()).toEqual(mine.json());
+    const hotline = await report(gw1, { channel: 'hotline', title: 'Hotline answer equals the read' });
+    expect(hotline.statusCode, hotline.body).toBe(201);
+    expect((await gw1.get(`/api/v1/cases/${hotline.json().id}`)).json()).toEqual(hotline.json());
+  });
+});
+
+describe('routing notifications', () => {
+  it('reach staff granted on the unit since the last intake', async () => {
+    const notify = async () => {
+      const c = await report(resident, { title: 'Routed while staff change' });
+      expect(c.statusCode, c.body).toBe(201);
+      return c.json<{ id: string }>().id;
+    };
+    const before = await notify();
+    await t.services.users.createUnchecked(
+      { actor: null, requestId: 'test', ip: '127.0.0.1' },
+      {
+        username: 'gw1-new',
+        displayName: 'gw1-new',
+        kind: 'staff',
+        password: FIXTURE_PASSWORD,
+        grants: [{ role: 'grid_worker', orgUnitId: t.units.get('G1')!.id, department: null }],
+      },
+    );
+    const after = await notify();
+    const newcomer = await t.login('gw1-new');
+    const routed = (await newcomer.get('/api/v1/notifications?limit=50'))
+      .json<{ items: { kind: string; caseId: string }[] }>()
+      .items.filter((n) => n.kind === 'case.routed')
+      .map((n) => n.caseId);
+    expect(routed).toContain(after);
+    expect(routed).not.toContain(before);
   });
 });
 

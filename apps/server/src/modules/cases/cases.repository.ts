@@ -1,7 +1,8 @@
 import { sql, type ExpressionBuilder, type InferResult, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
 import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
-import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate } from './cases.tables.js';
+import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate, CategoryRow } from './cases.tables.js';
 
 type Insert = Omit<
   CasesTable,
@@ -54,6 +55,7 @@ type CaseScopeTables = CaseDB & { c: CasesTable };
 export class CasesRepository {
   private readonly counts = new Map<string, { n: number; at: number; writes: number }>();
   private readonly scopes = new Map<string, { epoch: number; units: string[] }>();
+  private readonly staff = new Map<string, { epoch: number; rows: { id: string; display_name: string }[] }>();
   /** Cases this process has written: a cached count older than the last write is not reused. */
   private writes = 0;
 
@@ -149,7 +151,46 @@ export class CasesRepository {
       .executeTakeFirst();
   }
 
-  async insert(trx: Transaction<CaseDB>, c: Insert): Promise<string> {
+  /**
+   * Inserts a case and returns it as `find` would, without reading it back: at intake everything
+   * the detail joins is already at hand (the category, the location and holding units, no
+   * supervisor, no assignee, the reporter). The type keeps this in step with `detail`.
+   */
+  async insertDetail(
+    trx: Transaction<CaseDB>,
+    c: Insert,
+    known: { category: CategoryRow; location: OrgUnitRow; holder: OrgUnitRow; reporterName: string | null },
+  ): Promise<CaseDetailRow> {
+    const row = await this.insertRow(trx, c);
+    const { category: cat, location: u, holder: r } = known;
+    return {
+      ...row,
+      category_code: cat.code,
+      category_name_zh: cat.name_zh,
+      category_name_en: cat.name_en,
+      requires_photo: cat.requires_photo,
+      response_hours: cat.response_hours,
+      resolution_hours: cat.resolution_hours,
+      category_department: cat.department,
+      unit_code: u.code,
+      unit_path: u.path,
+      unit_name_zh: u.name_zh,
+      unit_name_en: u.name_en,
+      resp_code: r.code,
+      resp_path: r.path,
+      resp_type: r.type,
+      resp_parent_id: r.parent_id,
+      resp_name_zh: r.name_zh,
+      resp_name_en: r.name_en,
+      sup_code: null,
+      sup_name_zh: null,
+      sup_name_en: null,
+      assignee_name: null,
+      reporter_name: known.reporterName,
+    };
+  }
+
+  private async insertRow(trx: Transaction<CaseDB>, c: Insert) {
     this.writes++;
     // C2026-000123: the number from the sequence in the same statement, at least six digits.
     const prefix = `C${c.response_due_at.getUTCFullYear()}-`;
@@ -161,9 +202,9 @@ export class CasesRepository {
           FROM (SELECT nextval('case_ref_seq') AS n) AS s)`,
         attributes: JSON.stringify(c.attributes),
       })
-      .returning('id')
+      .returningAll()
       .executeTakeFirstOrThrow();
-    return row.id;
+    return row;
   }
 
   /** Applies the patch when the version still matches; undefined means someone else acted first. */
@@ -437,12 +478,20 @@ export class CasesRepository {
 
   // ---- the staff directory the case center routes to (read-only over identity's tables) ----
   /** Active staff holding one of `roles` directly on the unit (department staff: of that department). */
+  /**
+   * Staff holding one of the roles directly on the unit. With the caller's access epoch (grants
+   * and users move it, migration 0008) the answer is reused while the epoch stays the same.
+   */
   async staffAt(
     unitId: string,
     roles: readonly string[],
     department: string | null,
     ex: CaseExecutor = this.db,
-  ) {
+    epoch: number | null = null,
+  ): Promise<{ id: string; display_name: string }[]> {
+    const key = `${unitId}|${roles.join(',')}|${department ?? ''}`;
+    const hit = epoch === null ? undefined : this.staff.get(key);
+    if (hit && hit.epoch === epoch) return hit.rows;
     let q = ex
       .selectFrom('role_grants as g')
       .modifyFront(prepared)
@@ -456,7 +505,12 @@ export class CasesRepository {
       q = q.where((eb) =>
         eb.or([eb('g.role', '!=', 'department_staff'), eb('g.department', '=', department)]),
       );
-    return q.orderBy('usr.display_name').execute();
+    const rows = await q.orderBy('usr.display_name').execute();
+    if (epoch !== null) {
+      if (this.staff.size >= 10_000) this.staff.clear();
+      this.staff.set(key, { epoch, rows });
+    }
+    return rows;
   }
 
   /** A user's grants with unit paths, to check that an assignee may handle the case. */

@@ -143,44 +143,58 @@ export class CaseService {
       : undefined;
     const now = this.clock.now();
     const created = await this.effects.transaction(this.db, async (trx) => {
-      const newId = await this.repo.insert(trx, {
-        channel: input.channel,
-        source_ref: input.sourceRef,
-        category_id: category.id,
-        title: input.title,
-        description: input.description,
-        address: input.address,
-        lat: input.lat,
-        lng: input.lng,
-        h3: latLngToCell(input.lat, input.lng, CASE_CELL_RESOLUTION),
-        org_unit_id: route.location.id,
-        attributes: input.attributes,
-        state: 'submitted',
-        paused_from: null,
-        paused_at: null,
-        reporter_id: input.reporterId,
-        created_by: ctx.actor?.userId ?? null,
-        responsible_unit_id: route.unit.id,
-        responsible_department: route.department,
-        responsible_role: route.role,
-        assignee_id: null,
-        supervised_by_unit_id: null,
-        supervised_at: null,
-        supervision_note: null,
-        response_due_at: new Date(now.getTime() + category.response_hours * HOUR),
-        resolution_due_at: new Date(now.getTime() + category.resolution_hours * HOUR),
-        responded_at: null,
-        resolved_at: null,
-        closed_at: null,
-        resolution_note: null,
-        rejection_reason: null,
-        duplicate_of: null,
-        satisfaction: null,
-        created_at: now,
-        updated_at: now,
-      });
-      // Read inside the transaction after every write to the case row: it is what commits.
-      const c = (await this.repo.find(newId, trx))!;
+      const inserted = await this.repo.insertDetail(
+        trx,
+        {
+          channel: input.channel,
+          source_ref: input.sourceRef,
+          category_id: category.id,
+          title: input.title,
+          description: input.description,
+          address: input.address,
+          lat: input.lat,
+          lng: input.lng,
+          h3: latLngToCell(input.lat, input.lng, CASE_CELL_RESOLUTION),
+          org_unit_id: route.location.id,
+          attributes: input.attributes,
+          state: 'submitted',
+          paused_from: null,
+          paused_at: null,
+          reporter_id: input.reporterId,
+          created_by: ctx.actor?.userId ?? null,
+          responsible_unit_id: route.unit.id,
+          responsible_department: route.department,
+          responsible_role: route.role,
+          assignee_id: null,
+          supervised_by_unit_id: null,
+          supervised_at: null,
+          supervision_note: null,
+          response_due_at: new Date(now.getTime() + category.response_hours * HOUR),
+          resolution_due_at: new Date(now.getTime() + category.resolution_hours * HOUR),
+          responded_at: null,
+          resolved_at: null,
+          closed_at: null,
+          resolution_note: null,
+          rejection_reason: null,
+          duplicate_of: null,
+          satisfaction: null,
+          created_at: now,
+          updated_at: now,
+        },
+        {
+          category,
+          location: route.location,
+          holder: route.unit,
+          // Residents report for themselves: the reporter is the actor.
+          reporterName: input.reporterId ? (ctx.actor?.displayName ?? null) : null,
+        },
+      );
+      const newId = inserted.id;
+      // Someone reporting for another person: the reporter's name is read, not assumed.
+      const c =
+        input.reporterId && input.reporterId !== ctx.actor?.userId
+          ? (await this.repo.find(newId, trx))!
+          : inserted;
       if (input.reporterId) await this.repo.follow(trx, newId, [input.reporterId], 'reporter');
       const role = input.reporterId ? 'resident' : undefined;
       const routeData = {
@@ -223,6 +237,7 @@ export class CaseService {
         newId,
         caseMessages.routed(c.ref, c.title),
         now,
+        ctx.actor?.accessEpoch ?? null,
       );
       await this.effects.notifyReporters(trx, c, 'submitted', now, true);
       if (hook) await hook(trx, c);
