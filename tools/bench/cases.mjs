@@ -322,6 +322,8 @@ async function main() {
       overdue: 'true',
     },
     { state: 'resolved', category: 'noise' },
+    // The console's default view: every state, newest first.
+    {},
   ];
   const inboxPaths = inboxFilters.map(
     (f) => `/api/v1/cases?${new URLSearchParams({ unitId: street.id, ...f, limit: '50' })}`,
@@ -367,7 +369,7 @@ async function main() {
       await repo.list({
         grants: [grant],
         unitPath: street.path,
-        states: f.state.split(','),
+        states: f.state ? f.state.split(',') : undefined,
         categoryIds: f.category ? withDescendants(f.category) : undefined,
         overdueAt: f.overdue ? new Date() : undefined,
         limit: 50,
@@ -549,7 +551,7 @@ Run of ${when}, command \`flock /tmp/civitas-bench.lock ${command}\`.
 
 | Scenario | Conn. | Requests | req/s | p50 ms | p99 ms | non-2xx | Ratio | Target | Met |
 | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- |
-| Inbox \`GET /api/v1/cases\`, demo-street-1, 4 filter sets rotated (state, category with sub-categories, overdue), 50 a page + total | ${inbox.connections} | ${fmt(inbox.total)} | ${fmt(inbox.rps)} | ${ms(inbox.p50)} | ${ms(inbox.p99)} | ${inbox.non2xx} | ${fmt((100 * inbox.rps) / inboxPeer.rps, 1)} % of peer req/s | p99 < ${TARGET.inboxP99} ms | ${yes(inbox.p99 < TARGET.inboxP99)} |
+| Inbox \`GET /api/v1/cases\`, demo-street-1, ${inboxFilters.length} filter sets rotated (cases in play by state, category with sub-categories and overdue; the default view of every state), 50 a page + total | ${inbox.connections} | ${fmt(inbox.total)} | ${fmt(inbox.rps)} | ${ms(inbox.p50)} | ${ms(inbox.p99)} | ${inbox.non2xx} | ${fmt((100 * inbox.rps) / inboxPeer.rps, 1)} % of peer req/s | p99 < ${TARGET.inboxP99} ms | ${yes(inbox.p99 < TARGET.inboxP99)} |
 | Peer: the same statements per request (count capped at 10,001 rows, in parallel with the page's ids then its details as a prepared statement), captured from the built repository, run with \`pg\` directly every time (the server reuses a count for 10 s) | ${inboxPeer.connections} | ${fmt(inboxPeer.total)} | ${fmt(inboxPeer.rps)} | ${ms(inboxPeer.p50)} | ${ms(inboxPeer.p99)} | 0 | 100 % | – | – |
 | Metrics \`GET /api/v1/metrics/cases\`, district, last 365 days (${fmt(mNone.body.total.cases.total)} cases), demo-commander | 1 | ${mNone.times.length} | – | ${ms(percentile(mNone.times, 50))} | ${ms(mNone.times.at(-1))} (max) | 0 | SQL alone: median ${ms(percentile(sqlTimes, 50))} ms | < ${TARGET.metricsMs} ms | ${yes(mNone.times.at(-1) < TARGET.metricsMs)} |
 | Same with \`groupBy=unit\` (${mUnit.body.groups.length} children) | 1 | ${mUnit.times.length} | – | ${ms(percentile(mUnit.times, 50))} | ${ms(mUnit.times.at(-1))} (max) | 0 | – | < ${TARGET.metricsMs} ms | ${yes(mUnit.times.at(-1) < TARGET.metricsMs)} |
