@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import type { BoundaryGeometry } from '@civitas/contracts/common';
 import { StatusMessage } from '../../components/status-message';
+import { useLeafletMap } from '../../components/use-leaflet-map';
 
 export interface MapMarker {
   id: string;
@@ -54,10 +54,16 @@ export function CaseMap({
 }: CaseMapProps) {
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const clickRef = useRef(onMapClick);
   const markerClickRef = useRef(onMarkerClick);
-  const [tilesFailed, setTilesFailed] = useState(false);
+  const { mapRef, tilesFailed } = useLeafletMap(containerRef, tileUrl, tileAttribution, {
+    center: [0, 0],
+    zoom: 2,
+    onCreate: (map) =>
+      map.on('click', (e: L.LeafletMouseEvent) =>
+        clickRef.current?.({ lat: e.latlng.lat, lng: e.latlng.lng }),
+      ),
+  });
   // Set once cases, boundaries or a point have placed the view; the area is only the fallback.
   const placedRef = useRef(false);
 
@@ -65,28 +71,6 @@ export function CaseMap({
     clickRef.current = onMapClick;
     markerClickRef.current = onMarkerClick;
   }, [onMapClick, onMarkerClick]);
-
-  useEffect(() => {
-    if (!containerRef.current) return;
-    const map = L.map(containerRef.current, { center: [0, 0], zoom: 2 });
-    map.on('click', (e: L.LeafletMouseEvent) => clickRef.current?.({ lat: e.latlng.lat, lng: e.latlng.lng }));
-    mapRef.current = map;
-    return () => {
-      map.remove();
-      mapRef.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !tileUrl) return;
-    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
-    tiles.once('tileerror', () => setTilesFailed(true));
-    tiles.addTo(map);
-    return () => {
-      tiles.remove();
-    };
-  }, [tileUrl, tileAttribution]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -113,7 +97,7 @@ export function CaseMap({
     return () => {
       group.remove();
     };
-  }, [boundaries, markers]);
+  }, [mapRef, boundaries, markers]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -126,7 +110,7 @@ export function CaseMap({
     return () => {
       marker.remove();
     };
-  }, [point]);
+  }, [mapRef, point]);
 
   const [west, south, east, north] = area ?? [0, 0, 0, 0];
   useEffect(() => {
@@ -139,7 +123,7 @@ export function CaseMap({
       ],
       { padding: [8, 8] },
     );
-  }, [west, south, east, north]);
+  }, [mapRef, west, south, east, north]);
 
   return (
     <div className="map-wrap">

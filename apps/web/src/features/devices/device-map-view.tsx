@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import type { BoundaryGeometry } from '@civitas/contracts/common';
 import type { MapCell, MapDevice } from '@civitas/contracts/devices';
 import { StatusMessage } from '../../components/status-message';
+import { useLeafletMap } from '../../components/use-leaflet-map';
 import { colourFor } from './map-colours';
 
 interface DeviceMapViewProps {
@@ -42,35 +42,16 @@ export function DeviceMapView(props: DeviceMapViewProps) {
   const { tileUrl, tileAttribution, fitTo, cells, devices, onView, describeCell, describeDevice } = props;
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const viewRef = useRef(onView);
-  const [tilesFailed, setTilesFailed] = useState(false);
+  const { mapRef, tilesFailed } = useLeafletMap(containerRef, tileUrl, tileAttribution, {
+    center: [22.6, 113.9],
+    zoom: 12,
+    onCreate: (map) => map.on('moveend', () => viewRef.current(bboxOf(map), map.getZoom())),
+  });
 
   useEffect(() => {
     viewRef.current = onView;
   }, [onView]);
-
-  useEffect(() => {
-    if (!containerRef.current) return;
-    const map = L.map(containerRef.current, { center: [22.6, 113.9], zoom: 12, preferCanvas: false });
-    map.on('moveend', () => viewRef.current(bboxOf(map), map.getZoom()));
-    mapRef.current = map;
-    return () => {
-      map.remove();
-      mapRef.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !tileUrl) return;
-    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
-    tiles.once('tileerror', () => setTilesFailed(true));
-    tiles.addTo(map);
-    return () => {
-      tiles.remove();
-    };
-  }, [tileUrl, tileAttribution]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -79,7 +60,7 @@ export function DeviceMapView(props: DeviceMapViewProps) {
     if (bounds?.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
     // fitBounds fires moveend only when the view changes; the first answer must not wait for a move.
     viewRef.current(bboxOf(map), map.getZoom());
-  }, [fitTo]);
+  }, [mapRef, fitTo]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -116,7 +97,7 @@ export function DeviceMapView(props: DeviceMapViewProps) {
     return () => {
       group.remove();
     };
-  }, [cells, devices, describeCell, describeDevice]);
+  }, [mapRef, cells, devices, describeCell, describeDevice]);
 
   return (
     <div className="map-wrap">

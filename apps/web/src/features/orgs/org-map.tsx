@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import type { OrgUnit } from '@civitas/contracts/org-units';
 import { localizedName } from '../../app/localized';
 import { StatusMessage } from '../../components/status-message';
+import { useLeafletMap } from '../../components/use-leaflet-map';
 
 interface OrgMapProps {
   units: OrgUnit[];
@@ -22,36 +22,18 @@ const selectedStyle: L.PathOptions = { color: '#b3261e', weight: 3, fillOpacity:
 export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onMapClick }: OrgMapProps) {
   const { t, i18n } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<L.Map | null>(null);
   const layersRef = useRef(new Map<string, L.GeoJSON>());
   const clickRef = useRef(onMapClick);
-  const [tilesFailed, setTilesFailed] = useState(false);
+  const { mapRef, tilesFailed } = useLeafletMap(containerRef, tileUrl, tileAttribution, {
+    center: [0, 0],
+    zoom: 2,
+    onCreate: (map) =>
+      map.on('click', (e: L.LeafletMouseEvent) => clickRef.current(e.latlng.lat, e.latlng.lng)),
+  });
 
   useEffect(() => {
     clickRef.current = onMapClick;
   }, [onMapClick]);
-
-  useEffect(() => {
-    if (!containerRef.current) return;
-    const map = L.map(containerRef.current, { center: [0, 0], zoom: 2, attributionControl: true });
-    map.on('click', (e: L.LeafletMouseEvent) => clickRef.current(e.latlng.lat, e.latlng.lng));
-    mapRef.current = map;
-    return () => {
-      map.remove();
-      mapRef.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !tileUrl) return;
-    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
-    tiles.once('tileerror', () => setTilesFailed(true));
-    tiles.addTo(map);
-    return () => {
-      tiles.remove();
-    };
-  }, [tileUrl, tileAttribution]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -72,7 +54,7 @@ export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onM
     return () => {
       group.remove();
     };
-  }, [units, i18n.language]);
+  }, [mapRef, units, i18n.language]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -85,7 +67,7 @@ export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onM
     return () => {
       layer.setStyle(baseStyle);
     };
-  }, [selectedId, units, i18n.language]);
+  }, [mapRef, selectedId, units, i18n.language]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -95,7 +77,7 @@ export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onM
     return () => {
       marker.remove();
     };
-  }, [point]);
+  }, [mapRef, point]);
 
   return (
     <div className="map-wrap">
