@@ -67,7 +67,7 @@ async function bench() {
       'soak-seconds': { type: 'string', default: '300' },
       'no-docs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
-      'subscriber-connections': { type: 'string', default: '16' },
+      'subscriber-connections': { type: 'string', default: '32' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -75,7 +75,7 @@ async function bench() {
     console.log(
       'usage: npm run bench:ingest -- [--duration 20] [--warmup 5] [--probe 15] [--clients 100] [--window 8]\n' +
         '         [--backlog 800] [--only peer,pglite,postgres,mosquitto] [--soak [--soak-seconds 300]]\n' +
-        '         [--subscriber-connections 16] [--no-docs] [--cpu-prof]',
+        '         [--subscriber-connections 32] [--no-docs] [--cpu-prof]',
     );
     return;
   }
@@ -861,7 +861,7 @@ async function bench() {
     '## MQTT ingestion (`npm run bench:ingest`)',
     '',
     '`npm run build && npm run bench:ingest` (options: `--duration 20 --warmup 5 --probe 15 --clients 100',
-    '--window 8 --backlog 800 --subscriber-connections 16`, `--only peer,pglite,postgres,mosquitto`,',
+    '--window 8 --backlog 800 --subscriber-connections 32`, `--only peer,pglite,postgres,mosquitto`,',
     '`--soak [--soak-seconds 300]`, `--no-docs`, `--cpu-prof` (keeps server CPU profiles in the temp folder,',
     'implies `--no-docs`)). It needs',
     'Mosquitto on 127.0.0.1:1883 with anonymous access (`BENCH_MOSQUITTO_URL`) and PostgreSQL on',

@@ -82,7 +82,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" or "-"')
     .default('civitas'),
   /** Connections this process opens in the shared group; each carries one message at a time. */
-  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16),
+  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(32),
   /** Username and password Civitas uses at the external broker. */
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
