@@ -214,6 +214,11 @@ export function casesSuite(env: E2eEnv): void {
     await view.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/channel=hotline/);
+    // The URL changes before the view's pressed state renders: wait for the state itself.
+    await page
+      .getByTestId('saved-views')
+      .getByRole('button', { name: 'Hotline cases', exact: true, pressed: true })
+      .waitFor();
     await expect(view.getAttribute('aria-pressed')).resolves.toBe('true');
     await page.getByTestId('inbox-table').locator('tbody tr').first().waitFor();
     const channels = await page
