@@ -40,14 +40,13 @@ export function residentsCountSuite(env: E2eEnv): void {
       const page = await env.signedIn('demo-commander', '/residents');
       await page.getByTestId('residents-table').locator('tbody tr').first().waitFor();
       await page.locator('.pager span', { hasText: '1–20 of 10,000+' }).waitFor();
-      await expect(page.getByRole('status').first().textContent()).resolves.toContain(
-        'Residents found: 10,000+',
-      );
+      // Read rendered state by waiting for it, not right after navigation.
+      await page.getByRole('status').filter({ hasText: 'Residents found: 10,000+' }).first().waitFor();
       const next = page.getByRole('button', { name: 'Next' });
-      await expect(next.isEnabled()).resolves.toBe(true);
+      await expect.poll(() => next.isEnabled()).toBe(true);
       await Promise.all([page.waitForResponse((r) => r.url().includes('offset=20')), next.click()]);
       await page.locator('.pager span', { hasText: '21–40 of 10,000+' }).waitFor();
-      await expect(next.isEnabled()).resolves.toBe(true);
+      await expect.poll(() => next.isEnabled()).toBe(true);
       await screenshot(page, 'residents-10000-plus');
     },
     IMPORT_TIMEOUT_MS + 60_000,
