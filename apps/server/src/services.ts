@@ -47,6 +47,7 @@ import { openFileStore } from './platform/files/open-file-store.js';
 import { OrphanFileSweep } from './platform/files/orphan-file-sweep.js';
 import { MetricsRepository } from './modules/governance/metrics.repository.js';
 import { MetricsService } from './modules/governance/metrics.service.js';
+import { RateCounter } from './platform/rate-limit/rate-counter.js';
 
 /**
  * The composition root: every repository and service, wired once. The HTTP server, the CLI and
@@ -65,6 +66,8 @@ export function createServices(opts: {
   const { db } = opts.database;
   const { config } = opts;
   const audit = new AuditLog(db);
+  // Limits that must hold across processes (identifier searches, sign-in failures) count here.
+  const rateCounter = new RateCounter(db);
   const orgsRepo = new OrgsRepository(db);
   const identityRepo = new IdentityRepository(db);
   const orgs = new OrgsService(db, orgsRepo, audit);
@@ -172,6 +175,7 @@ export function createServices(opts: {
     retention: new RetentionJob(db, opts.logger.child({ area: 'jobs' })),
     cipher: opts.cipher,
     logger: opts.logger,
+    rateCounter,
     audit,
     auditRepo: new AuditRepository(db),
     orgsRepo,

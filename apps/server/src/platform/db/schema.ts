@@ -27,6 +27,13 @@ export interface OrgUnitCellsTable {
   unit_id: string;
 }
 
+/** migrations/0017: cross-process rate limit counters (platform/rate-limit). */
+export interface RateCountersTable {
+  key: string;
+  window_start: Date;
+  hits: number;
+}
+
 export interface SystemSettingsTable {
   key: string;
   value: string;
@@ -269,6 +276,7 @@ export interface DB {
   org_units: OrgUnitsTable;
   org_unit_cells: OrgUnitCellsTable;
   system_settings: SystemSettingsTable;
+  rate_counters: RateCountersTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

@@ -46,4 +46,7 @@ export const locked = (until: Date) =>
   new AppError(423, 'account_locked', 'Too many failed sign-ins; the account is locked for a while.', {
     headers: { 'retry-after': String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))) },
   });
+/** 429 with Retry-After: a limit that protects others (or a person's data) was reached. */
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError(429, code, message, { headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) } });
 export const unavailable = (message: string) => new AppError(503, 'unavailable', message);
