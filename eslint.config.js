@@ -3,6 +3,48 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+// HTML sinks (ADR 0020): APIs that parse a string as HTML take only a literal or the output of
+// apps/web/src/components/escape-html.ts, so text a person wrote never becomes markup. Proved by
+// tests/e2e/html-sinks-lint.e2e.test.ts; the injection e2e suite checks the pages themselves.
+const escaped = (path) => `[${path}.callee.name=/^(escapeHtml|textElement)$/]`;
+const sinkHelp = 'pass a literal, escapeHtml(text) or textElement(text) from components/escape-html';
+export const htmlSinkRules = [
+  {
+    selector: `CallExpression[callee.property.name=/^(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)$/]:not([arguments.0.type='Literal']):not(${escaped('arguments.0')})`,
+    message: `Leaflet parses string content as HTML: ${sinkHelp}.`,
+  },
+  {
+    selector: `CallExpression[callee.property.name=/^(divIcon|tooltip|popup)$/] > ObjectExpression > Property[key.name=/^(html|content)$/]:not([value.type='Literal']):not(${escaped('value')})`,
+    message: `Leaflet parses html/content options as HTML: ${sinkHelp}.`,
+  },
+  {
+    selector: `Property[key.name='attribution']:not([value.type='Literal']):not(${escaped('value')})`,
+    message: `Leaflet shows attribution as HTML: ${sinkHelp}.`,
+  },
+  {
+    selector: `Property[key.name='formatter']:not([value.type='Literal'])`,
+    message:
+      'ECharts puts what a formatter function or template literal returns into the page as HTML: use a string template such as "{b}: {c}" (ECharts escapes the values), or disable this line with a reason once every value passes escapeHtml.',
+  },
+  {
+    selector: `AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]:not([right.type='Literal']):not(${escaped('right')})`,
+    message: `innerHTML/outerHTML parse HTML: set textContent, or ${sinkHelp}.`,
+  },
+  {
+    selector: `CallExpression[callee.property.name='insertAdjacentHTML']:not([arguments.1.type='Literal']):not(${escaped('arguments.1')})`,
+    message: `insertAdjacentHTML parses HTML: use insertAdjacentText, or ${sinkHelp}.`,
+  },
+  {
+    selector: `CallExpression[callee.property.name=/^(write|writeln)$/][callee.object.name='document'], CallExpression[callee.property.name='createContextualFragment']`,
+    message: 'document.write and createContextualFragment parse HTML: build elements with textContent.',
+  },
+  {
+    selector: `JSXAttribute[name.name=/^(dangerouslySetInnerHTML|srcDoc)$/]`,
+    message:
+      'React renders text safely; dangerouslySetInnerHTML and srcDoc bypass that. Render the text as children.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-artifacts/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -28,7 +70,7 @@ export default tseslint.config(
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-syntax': ['error', ...htmlSinkRules] },
   },
   {
     files: ['**/*.test.ts', 'tools/**', 'apps/server/src/test-support/**', 'tests/**'],

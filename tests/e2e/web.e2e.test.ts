@@ -8,6 +8,7 @@ import { caseExtrasSuite } from './suites/case-extras.suite';
 import { gridOfflineSuite } from './suites/grid-offline.suite';
 import { gridPhotoOfflineSuite } from './suites/grid-photo-offline.suite';
 import { importSuite } from './suites/import.suite';
+import { injectionSuite } from './suites/injection.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
 import { metricsSuite } from './suites/metrics.suite';
@@ -32,7 +33,8 @@ describe('grid worker app offline', () => gridOfflineSuite(env));
 describe('grid worker app offline: photo evidence', () => gridPhotoOfflineSuite(env));
 describe('case photos, caller contact, categories, resident home', () => caseExtrasSuite(env));
 describe('governance metrics: drill-down, breakdowns, period', () => metricsSuite(env));
+describe('stored HTML injection: every written field, every page that shows it', () => injectionSuite(env));
 // Takes the district past 10,000 residents, so it runs after every test that counts them.
 describe('residents past the counting cap', () => residentsCountSuite(env));
 // Last: it locks a (non-existent) account and spends sign-in attempts.
-describe('lists and sign-in lockout', () => listsSuite(env));
+describe('lists and sign-in throttling', () => listsSuite(env));

@@ -167,6 +167,26 @@ describe('real mosquitto_pub against the embedded broker', () => {
     await waitForLatest(server, s, device.id, 'pm25', 12.25);
   });
 
+  it('refuses MQTT 5: the embedded broker (aedes 1.2) speaks MQTT 3.1 and 3.1.1 only', async () => {
+    const device = await registerDevice(server, s);
+    const r = await mosquittoPub([
+      '-p',
+      mqttPortOf(server),
+      '-V',
+      'mqttv5',
+      '-u',
+      device.token,
+      '-t',
+      'v1/devices/me/telemetry',
+      '-m',
+      JSON.stringify({ pm25: 55 }),
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/unsupported protocol version/i);
+    const latest = await api<{ metrics: unknown[] }>(server, s, 'GET', `/api/v1/devices/${device.id}/latest`);
+    expect(latest.metrics).toEqual([]);
+  });
+
   it('refuses a wrong token with CONNACK "not authorized" and stores nothing', async () => {
     const device = await registerDevice(server, s);
     const r = await mosquittoPub([

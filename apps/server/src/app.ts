@@ -5,6 +5,7 @@ import { registerUserRoutes } from './modules/identity/users.routes.js';
 import { registerOrgRoutes } from './modules/orgs/orgs.routes.js';
 import { registerRegistryRoutes } from './modules/registry/registry.routes.js';
 import { registerDeviceRoutes } from './modules/devices/devices.routes.js';
+import { registerDeviceControlRoutes } from './modules/devices/device-control.routes.js';
 import { registerImportJobRoutes } from './platform/jobs/import-jobs.routes.js';
 import { registerHttpIngestRoutes } from './modules/telemetry/doors/http-ingest.routes.js';
 import { registerLiveRoutes } from './modules/telemetry/live.routes.js';
@@ -39,6 +40,8 @@ export async function buildApp(
     version,
     webRoot: opts.webRoot === undefined ? defaultWebRoot : opts.webRoot,
     imageOrigins: tileOrigin(config.MAP_TILE_URL),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    uploadTimeoutMs: config.UPLOAD_TIMEOUT_MS,
   });
   registerSystemRoutes(
     app,
@@ -60,11 +63,18 @@ export async function buildApp(
   registerRegistryRoutes(app, services);
   registerAuditRoutes(app, services.auditRepo, services.audit);
   registerDeviceRoutes(app, services.devices, services.deviceImports, services.importJobs);
+  registerDeviceControlRoutes(app, services.deviceCommands, services.deviceAttributes);
   registerImportJobRoutes(app, services.importJobs);
   registerTelemetryRoutes(app, services.telemetry);
   registerDeviceMapRoutes(app, services.deviceMap);
   registerLiveRoutes(app, services.live, services.orgs);
-  registerHttpIngestRoutes(app, services.directory, services.router, config.MQTT_MAX_PAYLOAD_BYTES);
+  registerHttpIngestRoutes(
+    app,
+    services.directory,
+    services.router,
+    config.MQTT_MAX_PAYLOAD_BYTES,
+    services.deviceAttributes,
+  );
   registerNgsiLdRoutes(app, services);
   registerCaseConfigRoutes(app, services.caseConfig);
   registerCaseRoutes(app, services.cases, services.caseActions, services.caseContacts);

@@ -7,9 +7,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { ensureDemo, demoBanner } from './demo/demo-loader.js';
 import { AppError } from './platform/errors/errors.js';
 import type { RequestContext } from './platform/auth/actor.js';
+import { describeVerification } from './platform/audit/audit-verify-report.js';
 import { createLogger } from './platform/logging/logger.js';
 import { openRuntime } from './runtime.js';
 import type { Services } from './services.js';
+import { writeMosquittoConfig } from './modules/devices/mosquitto-config.js';
 import { version } from './version.js';
 
 /** Operator commands: the same config, database and services as the server, without a browser. */
@@ -25,12 +27,17 @@ const operator: RequestContext = {
   ip: 'cli',
 };
 
-async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  fn: (s: Services) => Promise<T>,
+  opts: { checkpoint: boolean } = { checkpoint: true },
+): Promise<T> {
   const config = loadConfig(process.env);
   const services = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
   try {
     return await fn(services);
   } finally {
+    // What a command appended to the audit chain is anchored outside the database (ADR 0022).
+    if (opts.checkpoint) await services.auditCheckpoints.stop();
     await services.database.close();
   }
 }
@@ -126,16 +133,17 @@ program
   .command('audit')
   .description('audit log')
   .command('verify')
-  .description('recompute the hash chain; exit 3 when it is broken')
+  .description('recompute the keyed hash chain and compare the signed checkpoints; exit 3 when broken')
   .action(() =>
-    withServices(async (s) => {
-      const r = await s.audit.verify();
-      if (r.ok) return out(`audit chain intact: ${r.checked} entries`);
-      out(
-        `audit chain BROKEN at entry ${r.firstBadSeq}: ${r.reason} (${r.checked} entries verified before it)`,
-      );
-      exitCode = 3;
-    }),
+    withServices(
+      async (s) => {
+        const r = await s.audit.verify();
+        for (const line of describeVerification(r, s.audit.checkpoints?.dir ?? null)) out(line);
+        if (!r.ok) exitCode = 3;
+      },
+      // Verifying writes nothing, not even a checkpoint of what it found.
+      { checkpoint: false },
+    ),
   );
 
 program
@@ -169,6 +177,41 @@ program
     withServices(async (s) => {
       const config = loadConfig(process.env);
       out(demoBanner(await ensureDemo(s, config.DEMO_PASSWORD), config.DEMO_PASSWORD));
+    }),
+  );
+
+program
+  .command('mqtt')
+  .description('external MQTT broker')
+  .command('mosquitto-config')
+  .requiredOption('--out <dir>', 'directory for passwd, acl and mosquitto.conf')
+  .option('--device-port <port>', 'listener for devices', '1883')
+  .option('--platform-port <port>', 'listener for Civitas (MQTT_URL)', '1884')
+  .option('--platform-host <host>', 'address of the Civitas listener', '127.0.0.1')
+  .description(
+    'write Mosquitto 2 password, ACL and listener files that isolate devices (docs/devices.md); ' +
+      'the platform user is MQTT_USERNAME / MQTT_PASSWORD',
+  )
+  .action((o: { out: string; devicePort: string; platformPort: string; platformHost: string }) =>
+    withServices(async (s) => {
+      const config = loadConfig(process.env);
+      if (!config.MQTT_USERNAME || !config.MQTT_PASSWORD)
+        throw new UsageError(
+          'set MQTT_USERNAME and MQTT_PASSWORD: the platform signs in to the broker with them',
+        );
+      const r = await writeMosquittoConfig(s.deviceSecrets, o.out, {
+        platformUser: config.MQTT_USERNAME,
+        platformPassword: config.MQTT_PASSWORD,
+        devicePort: Number(o.devicePort),
+        platformPort: Number(o.platformPort),
+        platformHost: o.platformHost,
+      });
+      out(`wrote ${o.out}/passwd, acl, mosquitto.conf: ${r.devices} devices, ${r.groups} API key groups`);
+      if (r.missing.devices.length + r.missing.groups.length > 0)
+        out(
+          `not included (no sealed credential; rotate the token or create a new key group): ` +
+            [...r.missing.devices, ...r.missing.groups.map((g) => `group ${g}`)].join(', '),
+        );
     }),
   );
 

@@ -51,14 +51,24 @@ export const configSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(120),
   /** Absolute session lifetime in hours. */
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
-  /** Failed logins before an account is locked. */
+  /** Sign-in attempts one source may make on one account per minute before it must wait (delays grow, ADR 0022). */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  /** Minutes an account stays locked. */
-  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Failed sign-ins per hour from one source, over all accounts, before that source must wait. */
+  LOGIN_SOURCE_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Failed sign-ins per hour on one account, from all sources, beyond which each new source gets one attempt before waiting. */
+  LOGIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Where signed audit checkpoints are written. Default: DATA_DIR/audit-checkpoints. */
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  /** Minutes between audit checkpoints (one is also written at start and at shutdown). */
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Largest accepted request body in bytes (CSV imports included). */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
   /** Largest accepted upload (CSV import) in bytes. */
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(52_428_800),
+  /** Time budget of one HTTP request in ms; beyond it the answer is 503 and its work is stopped (ADR 0019). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Time budget of a request that uploads a file (multipart), body transfer included. */
+  UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
   /** Where attachments (case photos, documents) are stored. Only `local` (DATA_DIR/files) today. */
   FILE_STORE: z.enum(['local']).default('local'),
   /** Minutes between sweeps for stored files no attachment points at (also one sweep at start). */
@@ -67,6 +77,10 @@ export const configSchema = z.object({
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(10_485_760),
   /** Require TOTP for system admins (always off in demo mode). */
   REQUIRE_ADMIN_MFA: bool.default(true),
+  /** Exact searches by phone or ID number one user may make per window (a reveal each; ADR 0021). */
+  IDENTIFIER_SEARCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** The window of IDENTIFIER_SEARCH_LIMIT, in minutes. */
+  IDENTIFIER_SEARCH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Trust X-Forwarded-For from a reverse proxy. */
   TRUST_PROXY: bool.default(false),
   /** External MQTT broker (e.g. mqtt://127.0.0.1:1883). When set, Civitas subscribes there instead of running its own broker. */

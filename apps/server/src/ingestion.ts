@@ -5,15 +5,19 @@ import { ExternalSubscriber } from './modules/telemetry/doors/external-subscribe
 import type { Services } from './services.js';
 
 /**
- * Starts the MQTT door (the embedded broker, or a subscriber at MQTT_URL) and the telemetry
- * background jobs. HTTP doors are routes and start with the HTTP server.
+ * Starts the MQTT door (the embedded broker, or a subscriber at MQTT_URL), plugs it in as the
+ * downlink to devices, and starts the telemetry and command background jobs. HTTP doors are
+ * routes and start with the HTTP server.
  */
 export async function startIngestion(config: Config, services: Services, logger: Logger) {
   const log = logger.child({ area: 'mqtt' });
   let close: () => Promise<void> = async () => undefined;
+  let detach: () => void = () => undefined;
   let mqttPort: number | null = null;
+  // Commands issued through another process reach a device connected to this one (ADR 0018).
+  await services.commandSignal.start();
   if (config.MQTT_URL) {
-    const sub = new ExternalSubscriber(services.router, log);
+    const sub = new ExternalSubscriber(services.router, log, services.deviceSecrets);
     await sub.start({
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
@@ -23,20 +27,30 @@ export async function startIngestion(config: Config, services: Services, logger:
       password: config.MQTT_PASSWORD,
     });
     close = () => sub.close();
+    detach = services.downlink.attach(sub);
   } else if (config.MQTT_PORT !== 0) {
     const broker = new EmbeddedBroker(services.directory, services.router, services.bus, log);
     mqttPort = await broker.start({ port: config.MQTT_PORT, host: config.HOST, portAttempts: 20 });
     close = () => broker.close();
+    detach = services.downlink.attach(broker);
   }
+  // Commands still open past their time become timed out, whichever process issued them.
+  const expiry = setInterval(() => {
+    services.deviceCommands.expire().catch((e: unknown) => log.warn({ err: e }, 'command expiry failed'));
+  }, 5_000);
+  expiry.unref();
   services.connectivity.start(10_000);
   services.retention.start(3_600_000);
   void services.retention.run().catch((e: unknown) => logger.warn({ err: e }, 'retention run failed'));
   return {
     mqttPort,
     close: async () => {
+      clearInterval(expiry);
       services.connectivity.stop();
       services.retention.stop();
+      detach();
       await close();
+      await services.commandSignal.close();
     },
   };
 }

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   services.caseDeadlines.start(config.CASE_DEADLINE_INTERVAL_SECONDS * 1000);
   // Stored files no attachment row points at, older than an hour (platform/files/orphan-file-sweep.ts).
   services.fileSweep.start(config.FILE_SWEEP_INTERVAL_MINUTES * 60_000);
+  // Signed checkpoints of the audit chain's head, outside the database (platform/audit, ADR 0022).
+  services.auditCheckpoints.start(config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     await doors.close();
     await app.close();
     await services.writer.close();
+    await services.auditCheckpoints.stop();
     await services.database.close();
     process.exit(0);
   };

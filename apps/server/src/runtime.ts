@@ -36,6 +36,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Servi
         engine: 'postgres',
         url: config.DATABASE_URL,
         poolSize: config.DATABASE_POOL_SIZE,
+        // No statement outlives the request budget it would serve (ADR 0019).
+        statementTimeoutMs: config.REQUEST_TIMEOUT_MS,
       })
     : await openDatabase({ engine: 'pglite', dataDir: config.dataDir });
   try {

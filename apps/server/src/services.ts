@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { AuditLog } from './platform/audit/audit-log.js';
+import { openAudit } from './platform/audit/open-audit.js';
 import type { FieldCipher } from './platform/crypto/field-cipher.js';
 import type { Database } from './platform/db/database.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuthService } from './modules/identity/auth.service.js';
+import { LoginThrottle } from './modules/identity/login-throttle.js';
 import { IdentityRepository } from './modules/identity/identity.repository.js';
 import { UsersService } from './modules/identity/users.service.js';
 import { OrgsRepository } from './modules/orgs/orgs.repository.js';
@@ -15,11 +16,14 @@ import { ImportJobsRepository } from './platform/jobs/import-jobs.repository.js'
 import { ResidentImportService } from './modules/registry/resident-import.service.js';
 import { ResidentsRepository } from './modules/registry/residents.repository.js';
 import { ResidentsService } from './modules/registry/residents.service.js';
+import { IdentifierSearchService } from './modules/registry/identifier-search.service.js';
+import { ResidentDuplicatesService } from './modules/registry/resident-duplicates.service.js';
 import { SettingsRepository } from './modules/system/settings.repository.js';
 import { EventBus } from './platform/bus/event-bus.js';
 import { DevicesRepository } from './modules/devices/devices.repository.js';
 import { DevicesService } from './modules/devices/devices.service.js';
 import { DeviceImportService } from './modules/devices/device-import.service.js';
+import { createDeviceControl } from './modules/devices/device-control.js';
 import { ProfilesRepository } from './modules/devices/profiles.repository.js';
 import { ConnectivityMonitor } from './modules/telemetry/connectivity.js';
 import { DeviceDirectory } from './modules/telemetry/device-directory.js';
@@ -65,17 +69,21 @@ export function createServices(opts: {
 }) {
   const { db } = opts.database;
   const { config } = opts;
-  const audit = new AuditLog(db);
+  // Keyed from SECRET_KEY, with signed checkpoints outside the database (ADR 0022).
+  const { audit, auditCheckpoints } = openAudit(db, opts.cipher, config, opts.logger);
   // Limits that must hold across processes (identifier searches, sign-in failures) count here.
   const rateCounter = new RateCounter(db);
   const orgsRepo = new OrgsRepository(db);
   const identityRepo = new IdentityRepository(db);
   const orgs = new OrgsService(db, orgsRepo, audit);
-  const auth = new AuthService(identityRepo, audit, opts.cipher, {
+  const loginThrottle = new LoginThrottle(rateCounter, audit, {
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    sourceMaxFailures: config.LOGIN_SOURCE_MAX_FAILURES,
+    accountMaxFailures: config.LOGIN_ACCOUNT_MAX_FAILURES,
+  });
+  const auth = new AuthService(identityRepo, audit, opts.cipher, loginThrottle, {
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
     sessionMaxHours: config.SESSION_MAX_HOURS,
-    maxFailures: config.LOGIN_MAX_FAILURES,
-    lockMinutes: config.LOGIN_LOCK_MINUTES,
     requireAdminMfa: config.REQUIRE_ADMIN_MFA && !config.demo,
   });
   const users = new UsersService(db, identityRepo, orgsRepo, audit);
@@ -97,7 +105,17 @@ export function createServices(opts: {
   const bus = new EventBus();
   const profilesRepo = new ProfilesRepository(db);
   const devicesRepo = new DevicesRepository(db);
-  const devices = new DevicesService(db, devicesRepo, profilesRepo, orgs, audit, bus);
+  const devices = new DevicesService(db, devicesRepo, profilesRepo, orgs, audit, bus, opts.cipher);
+  // Commands, attributes and the downlink to devices (modules/devices/device-control.ts, ADR 0018).
+  const control = createDeviceControl({
+    db,
+    config,
+    devices,
+    devicesRepo,
+    audit,
+    cipher: opts.cipher,
+    logger: opts.logger,
+  });
   const telemetryRepo = new TelemetryRepository(db);
   const writer = new TelemetryWriter(db, telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
     maxBuffered: config.TELEMETRY_BUFFER,
@@ -109,7 +127,7 @@ export function createServices(opts: {
     ratePerSecond: config.DEVICE_RATE_LIMIT,
     rateBurst: config.DEVICE_RATE_BURST,
   });
-  const router = new MqttRouter(directory, ingest, config.MQTT_MAX_PAYLOAD_BYTES);
+  const router = new MqttRouter(directory, ingest, config.MQTT_MAX_PAYLOAD_BYTES, control.deviceControl);
   const caseCenter = createCaseCenter({
     db,
     orgs,
@@ -150,6 +168,7 @@ export function createServices(opts: {
   return {
     ...caseCenter,
     ...open311,
+    ...control,
     fileStore,
     // Every module that keeps file keys in its rows is listed here, or its files count as orphans.
     fileSweep: new OrphanFileSweep(fileStore, [caseAttachmentsRepo], opts.logger.child({ area: 'jobs' })),
@@ -177,6 +196,7 @@ export function createServices(opts: {
     logger: opts.logger,
     rateCounter,
     audit,
+    auditCheckpoints,
     auditRepo: new AuditRepository(db),
     orgsRepo,
     identityRepo,
@@ -186,6 +206,11 @@ export function createServices(opts: {
     buildingsRepo,
     residentsRepo,
     residents,
+    identifierSearch: new IdentifierSearchService(residentsRepo, orgs, opts.cipher, audit, rateCounter, {
+      limit: config.IDENTIFIER_SEARCH_LIMIT,
+      windowMinutes: config.IDENTIFIER_SEARCH_WINDOW_MINUTES,
+    }),
+    residentDuplicates: new ResidentDuplicatesService(residentsRepo, audit),
     buildings,
     imports,
     settings: new SettingsRepository(db),

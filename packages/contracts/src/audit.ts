@@ -30,10 +30,36 @@ export const auditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof auditQuery>;
 
+/** Why a verification failed; the web shows each in the user's language. */
+export const auditVerifyProblem = z.enum([
+  'row_missing',
+  'link_broken',
+  'content_mismatch',
+  'tail_removed',
+  'checkpoint_mismatch',
+  'checkpoint_ahead',
+  'checkpoint_forged',
+  'marker_moved',
+]);
+export type AuditVerifyProblem = z.infer<typeof auditVerifyProblem>;
+
 export const auditVerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
   firstBadSeq: z.number().int().nullable(),
+  /** English, for logs and integrators; `problem` is the stable code. */
   reason: z.string().nullable(),
+  problem: auditVerifyProblem.nullable(),
+  /** Entry from which every row is HMAC-keyed (the marker); null while only unkeyed rows exist. */
+  keyedFrom: z.number().int().nullable(),
+  /** Signed checkpoints found outside the database (AUDIT_CHECKPOINT_DIR) and how they compare. */
+  checkpoints: z.object({
+    total: z.number().int(),
+    matched: z.number().int(),
+    /** Lines that are not JSON (e.g. a write cut short by a full disk): ignored, but shown. */
+    unreadable: z.number().int(),
+    latestSeq: z.number().int().nullable(),
+    latestAt: z.string().nullable(),
+  }),
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifyResult>;

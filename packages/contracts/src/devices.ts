@@ -221,3 +221,86 @@ export const deviceMapResponse = z.object({
   devices: z.array(mapDevice),
 });
 export type DeviceMapResponse = z.infer<typeof deviceMapResponse>;
+
+// ---- Commands and attributes (ThingsBoard server-side RPC and shared attributes, FIWARE commands) ----
+
+export const commandStatuses = [
+  'pending',
+  'queued',
+  'delivered',
+  'succeeded',
+  'failed',
+  'timed_out',
+] as const;
+export const commandStatus = z.enum(commandStatuses);
+export type CommandStatus = z.infer<typeof commandStatus>;
+/** Why a command failed before the device answered. */
+export const commandErrors = ['not_connected'] as const;
+
+const attributeKey = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a letter, then up to 63 letters, digits, "_", "." or "-"');
+const boundedJson = (bytes: number) =>
+  z.json().refine((v) => JSON.stringify(v).length <= bytes, `at most ${bytes} characters as JSON`);
+
+export const sendCommand = z.object({
+  method: attributeKey.describe('RPC method, or the FIWARE command name'),
+  params: boundedJson(4096).optional().describe('any JSON; for FIWARE the command’s value'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(10_000)
+    .describe('how long the command stays valid; the request waits at most 55 s of it'),
+  oneway: z.boolean().default(false).describe('true: no reply expected; returns once delivered or queued'),
+  protocol: z
+    .enum(['thingsboard', 'fiware'])
+    .optional()
+    .describe('default: fiware for devices of an API key group, else thingsboard'),
+});
+export type SendCommand = z.infer<typeof sendCommand>;
+
+export const deviceCommand = z.object({
+  id: z.uuid(),
+  requestId: z.number().int(),
+  protocol: z.enum(['thingsboard', 'fiware']),
+  method: z.string(),
+  params: z.unknown(),
+  oneway: z.boolean(),
+  status: commandStatus,
+  response: z.unknown().nullable(),
+  error: z.enum(commandErrors).nullable(),
+  timeoutMs: z.number().int(),
+  createdBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type DeviceCommand = z.infer<typeof deviceCommand>;
+
+export const deviceAttribute = z.object({ key: z.string(), value: z.unknown(), updatedAt: z.string() });
+export const deviceAttributes = z.object({
+  client: z.array(deviceAttribute).describe('reported by the device'),
+  shared: z.array(deviceAttribute).describe('set by staff, pushed to the device'),
+  push: z
+    .enum(['sent', 'queued', 'absent', 'offered'])
+    .optional()
+    .describe(
+      'after a change: sent, queued for an offline session, absent (no session), offered to the other processes',
+    ),
+});
+export type DeviceAttributes = z.infer<typeof deviceAttributes>;
+
+/** Most attributes a device keeps per scope. */
+export const MAX_ATTRIBUTES_PER_SCOPE = 64;
+
+export const updateSharedAttributes = z.object({
+  shared: z
+    .record(attributeKey, boundedJson(1024).nullable())
+    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_ATTRIBUTES_PER_SCOPE, {
+      message: `1 to ${MAX_ATTRIBUTES_PER_SCOPE} attributes`,
+    })
+    .describe('new values; null deletes the attribute'),
+});

@@ -44,7 +44,9 @@ export const residentFlags = z.object({
 });
 export type ResidentFlags = z.infer<typeof residentFlags>;
 
-export const revealableField = z.enum(['name', 'phone', 'idNumber']);
+// The birth date is revealable because a listing shows only its year: the full date is the
+// middle of the ID number (ADR 0021).
+export const revealableField = z.enum(['name', 'phone', 'idNumber', 'birthDate']);
 export type RevealableField = z.infer<typeof revealableField>;
 
 /** What lists and details return: personal fields masked, never plaintext. */
@@ -52,8 +54,11 @@ export const residentMasked = z.object({
   id: z.uuid(),
   name: z.string(),
   phone: z.string().nullable(),
-  idNumber: z.string().nullable(),
-  birthDate: z.string().nullable(),
+  idNumber: z.string().nullable().describe('first 3 and last 4 characters, e.g. 110***********1234'),
+  birthDate: z
+    .string()
+    .nullable()
+    .describe("the year only, e.g. 1980-**-**: the full date is the ID number's middle; reveal it"),
   gender: z.enum(['male', 'female', 'unknown']),
   flags: residentFlags,
   householdId: z.uuid().nullable(),
@@ -122,19 +127,77 @@ export type UpdateResident = z.infer<typeof updateResident>;
 export const residentListQuery = z.object({
   unitId: z.uuid().optional().describe('limit to this org unit and its subtree'),
   flag: z.enum(['elderlyLivingAlone', 'disability', 'child', 'needsAssistance']).optional(),
-  phone: z.string().trim().optional().describe('exact match through the keyed hash'),
-  idNumber: z.string().trim().optional().describe('exact match through the keyed hash'),
   buildingId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export type ResidentListQuery = z.infer<typeof residentListQuery>;
 
-export const revealRequest = z.object({
-  field: revealableField,
-  reason: z.string().trim().min(2).max(300).describe('why you need the plain value; kept in the audit log'),
-});
+/** Why a plain value is needed: the same shape for a reveal and for a search by identifier. */
+const revealReason = z
+  .string()
+  .trim()
+  .min(2)
+  .max(300)
+  .describe('why you need the plain value; kept in the audit log');
+
+export const revealRequest = z.object({ field: revealableField, reason: revealReason });
 export const revealResponse = z.object({ field: revealableField, value: z.string().nullable() });
+
+/** Identifiers a resident can be found by exactly. */
+export const identifierField = z.enum(['phone', 'idNumber']);
+export type IdentifierField = z.infer<typeof identifierField>;
+
+/** Query parameters the list refuses: identifiers never travel in a URL (ADR 0021). */
+export const identifierQueryParameters = ['phone', 'idNumber'] as const;
+
+/**
+ * An exact search by a personal identifier is a reveal in effect (finding "138…" answers whose
+ * number it is), so it takes `resident.reveal`, a reason, and counts against a per-user limit.
+ * The value travels in the body, never in the URL.
+ */
+export const residentSearchRequest = z.discriminatedUnion('field', [
+  z.object({
+    field: z.literal('phone'),
+    value: z.string().trim().regex(phonePattern, 'a phone number of 6 to 20 digits'),
+    reason: revealReason,
+    unitId: z.uuid().optional().describe('search only this unit and its subtree'),
+  }),
+  z.object({
+    field: z.literal('idNumber'),
+    value: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(idNumberPattern, '18 characters: 17 digits then a digit or X'),
+    reason: revealReason,
+    unitId: z.uuid().optional().describe('search only this unit and its subtree'),
+  }),
+]);
+export type ResidentSearchRequest = z.infer<typeof residentSearchRequest>;
+/** At most this many matches are returned (an identifier rarely matches more than a household). */
+export const RESIDENT_SEARCH_MAX = 50;
+export const residentSearchResponse = z.object({
+  items: z.array(residentMasked),
+  truncated: z.boolean().describe(`true when more than ${RESIDENT_SEARCH_MAX} residents matched`),
+});
+export type ResidentSearchResponse = z.infer<typeof residentSearchResponse>;
+
+/** The members a 429 `identifier_search_limited` problem carries besides the standard ones. */
+export const identifierSearchLimited = z.object({
+  code: z.literal('identifier_search_limited'),
+  retryAfterSeconds: z.number().int().min(1),
+});
+
+/**
+ * Residents registered more than once under one ID number, shown only to whoever can see every
+ * member (e.g. the street office after a move between two communities).
+ */
+export const residentDuplicateGroup = z.object({
+  idNumber: z.string().describe('the mask the members share'),
+  residents: z.array(residentMasked),
+});
+export type ResidentDuplicateGroup = z.infer<typeof residentDuplicateGroup>;
 
 export const importRowError = z.object({
   line: z.number().int(),

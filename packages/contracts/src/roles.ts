@@ -40,6 +40,8 @@ export const permissions = [
   'audit.read',
   'device.read',
   'device.write',
+  // Send commands (RPC, FIWARE commands) and shared attributes to devices (docs/devices.md).
+  'device.control',
   'case.report',
   'case.read',
   'case.handle',
@@ -80,6 +82,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'user.read',
     'device.read',
     'device.write',
+    'device.control',
     'case.report',
     'case.read',
     'case.handle',
@@ -123,6 +126,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'user.write',
     'device.read',
     'device.write',
+    'device.control',
     'case.configure',
   ],
 };

@@ -196,4 +196,51 @@ export function devicesSuite(env: E2eEnv): void {
     const found = await admin.get<{ total: number }>('/devices?q=E2E-IMP-&limit=1');
     expect(found.total).toBe(60);
   });
+
+  it('the detail page shows refusals at a glance, and offers commands and shared attributes only to those who may send them', async () => {
+    const [grid] = await communityGrids(env);
+    if (!grid) throw new Error('community 1 has no grid');
+    const device = await registerDevice(env, grid, 'E2E-CTRL-1', 'noise');
+    const post = (path: string, body: unknown) =>
+      fetch(`${env.server.baseUrl}/api/v1/${device.token}/${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // ThingsBoard's own HTTP paths: one refused key, then client attributes.
+    expect((await post('telemetry', { pm25: 3 })).status).toBe(200);
+    expect((await post('attributes', { fw: '2.0.1' })).status).toBe(200);
+
+    const page = await env.signedIn('demo-community-1', `/devices/${device.id}`, 'zh-CN');
+    const refusals = page.getByTestId('device-refusals');
+    await refusals.getByTestId('refusal-summary').waitFor();
+    await expect(refusals.getByTestId('refusal-summary').textContent()).resolves.toContain('共拒收 1 条');
+    await expect(refusals.textContent()).resolves.toContain('未知指标');
+    await expect(refusals.locator('tbody').textContent()).resolves.not.toContain('unknown_metric');
+
+    // A shared attribute: saved, and the device (not connected by MQTT here) reads it over HTTP.
+    const attrs = page.getByTestId('device-attributes');
+    await attrs.getByLabel('键', { exact: true }).fill('interval');
+    await attrs.getByLabel('值', { exact: true }).fill('60');
+    await attrs.getByRole('button', { name: '保存并推送' }).click();
+    await attrs.getByRole('status').filter({ hasText: '设备未连接' }).waitFor();
+    const read = await fetch(`${env.server.baseUrl}/api/v1/${device.token}/attributes?sharedKeys=interval`);
+    await expect(read.json()).resolves.toEqual({ client: {}, shared: { interval: 60 } });
+
+    // A command to a device that is not connected fails at once, said in the user's language.
+    const commands = page.getByTestId('device-commands');
+    await commands.getByLabel('方法').fill('reboot');
+    await commands.getByRole('button', { name: '发送命令' }).click();
+    await commands.getByRole('status').filter({ hasText: '失败' }).waitFor();
+    await commands.locator('tbody tr').filter({ hasText: '设备未连接' }).waitFor();
+    await screenshot(page, 'device-detail-control-zh');
+    expect(await seriousA11yViolations(page, 'device detail with controls')).toEqual([]);
+
+    // The district commander may read devices but not command them: no forms, the lists only.
+    const commander = await env.signedIn('demo-commander', `/devices/${device.id}`);
+    await commander.getByTestId('device-commands').locator('tbody tr').first().waitFor();
+    expect(await commander.getByRole('button', { name: 'Send command' }).count()).toBe(0);
+    expect(await commander.getByRole('button', { name: 'Save and push' }).count()).toBe(0);
+    expect(await commander.getByRole('button', { name: /^Delete / }).count()).toBe(0);
+  });
 }

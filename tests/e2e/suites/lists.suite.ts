@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { OrgUnit } from '@civitas/contracts/org-units';
+import { screenshot, seriousA11yViolations } from '../support/browser';
 import type { E2eEnv } from '../support/e2e-env';
 
 export function listsSuite(env: E2eEnv): void {
@@ -64,7 +65,8 @@ export function listsSuite(env: E2eEnv): void {
     expect(new Set(actions)).toEqual(new Set(['auth.login']));
   });
 
-  it('after repeated wrong passwords the login form says the account is locked', async () => {
+  it('after repeated wrong passwords from one place the login form asks to wait, in the user’s language', async () => {
+    // No account is locked any more: this source waits, growing waits, while others sign in.
     const username = 'e2e-no-such-user';
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${env.server.baseUrl}/api/v1/auth/login`, {
@@ -74,14 +76,58 @@ export function listsSuite(env: E2eEnv): void {
       });
       expect(res.status).toBe(401);
     }
-    const page = await env.page('en-US');
-    await page.goto('/');
-    await page.locator('#login-username').fill(username);
-    await page.locator('#login-password').fill('wrong-password');
-    await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/auth/login') && r.status() === 423),
-      page.locator('#login-password').press('Enter'),
-    ]);
-    await page.getByRole('alert').getByText('This account is locked. Contact your administrator.').waitFor();
+    for (const [locale, text] of [
+      [
+        'en-US',
+        /^Too many sign-in attempts from this device or network\. You can try again in \d+ (seconds?|minutes?)\./,
+      ],
+      ['zh-CN', /^此设备或网络的登录尝试次数过多，请\d+\s?(秒钟|秒|分钟)后再试。/],
+    ] as const) {
+      const page = await env.page(locale);
+      await page.goto('/');
+      await page.locator('#login-username').fill(username);
+      await page.locator('#login-password').fill('wrong-password');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/auth/login')),
+        page.locator('#login-password').press('Enter'),
+      ]);
+      expect(response.status()).toBe(429);
+      expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(text);
+      // Sending again would only be refused: the button waits too.
+      await expect(page.locator('button[type=submit]').isDisabled()).resolves.toBe(true);
+      await page.context().close();
+    }
+    // Another account from the same place is not affected.
+    const other = await fetch(`${env.server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-auditor', password: env.server.password }),
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('audit: "security alerts only" shows the sign-in alert in the user’s language', async () => {
+    for (const [locale, text] of [
+      ['en-US', 'Repeated failed sign-ins — account e2e-no-such-user from 127.0.0.1'],
+      ['zh-CN', '多次登录失败 — 账户 e2e-no-such-user，来源 127.0.0.1'],
+    ] as const) {
+      const page = await env.signedIn('demo-auditor', '/audit', locale);
+      await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('action=security.alert')),
+        page.locator('#audit-alerts-only').check(),
+      ]);
+      const rows = page.getByTestId('audit-table').locator('tbody tr.alert-row');
+      await expect
+        .poll(() => rows.allTextContents(), { timeout: 15_000 })
+        .toContainEqual(expect.stringContaining(text));
+      await expect(page.getByTestId('audit-table').locator('tbody tr:not(.alert-row)').count()).resolves.toBe(
+        0,
+      );
+      await screenshot(page, `audit-security-alerts-${locale}`);
+      expect(await seriousA11yViolations(page, `audit security alerts ${locale}`)).toEqual([]);
+      await page.context().close();
+    }
   });
 }

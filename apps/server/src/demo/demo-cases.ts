@@ -149,7 +149,7 @@ export async function seedDemoCases(services: Services, demo: DemoDistrict, now:
   const resident = await actor('demo-resident-1');
   let written = 0;
   for (const p of planDemoCases(demo, now)) {
-    if (await services.casesRepo.findBySource(p.channel, p.sourceRef)) continue;
+    if (await services.casesRepo.sourceRefTaken(p.channel, p.sourceRef)) continue;
     clock.set(p.createdAt);
     const title = TITLES[p.category]!;
     const reporter = p.channel === 'resident_report' ? resident : null;

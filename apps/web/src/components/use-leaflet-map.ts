@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import { escapeHtml } from './escape-html';
 
 /**
  * The base every map of the app shares: a Leaflet map created once in `containerRef` (`onCreate`
@@ -33,7 +34,8 @@ export function useLeafletMap(
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !tileUrl) return;
-    const tiles = L.tileLayer(tileUrl, { attribution: tileAttribution ?? '', maxZoom: 19 });
+    // Leaflet shows the attribution as HTML; the configured text is shown as text (docs/configuration.md).
+    const tiles = L.tileLayer(tileUrl, { attribution: escapeHtml(tileAttribution ?? ''), maxZoom: 19 });
     tiles.once('tileerror', () => setTilesFailed(true));
     tiles.addTo(map);
     return () => {

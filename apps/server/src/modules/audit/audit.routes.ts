@@ -50,7 +50,8 @@ export function registerAuditRoutes(app: App, repo: AuditRepository, log: AuditL
       config: { access: 'audit.read' },
       schema: {
         tags,
-        summary: 'Recompute the hash chain and report the first broken row',
+        summary:
+          'Recompute the keyed hash chain, compare it with the signed checkpoints kept outside the database, and report the first broken row',
         response: { 200: auditVerifyResult },
       },
     },
@@ -58,7 +59,12 @@ export function registerAuditRoutes(app: App, repo: AuditRepository, log: AuditL
       const result = await log.verify();
       await log.record(req.ctx, {
         action: 'audit.verify',
-        detail: { ok: result.ok, checked: result.checked },
+        detail: {
+          ok: result.ok,
+          checked: result.checked,
+          problem: result.problem,
+          checkpoints: result.checkpoints.total,
+        },
       });
       return result;
     },

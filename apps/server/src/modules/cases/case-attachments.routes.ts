@@ -81,7 +81,7 @@ export function registerCaseAttachmentRoutes(
     },
     async (req, reply) => {
       const { attachment: a, stream } = await attachments.open(
-        req.actor!,
+        { ...req.ctx, actor: req.actor! },
         req.params.id,
         req.params.attachmentId,
       );

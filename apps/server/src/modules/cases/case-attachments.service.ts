@@ -92,11 +92,18 @@ export class CaseAttachmentsService {
     return { view, rows: await this.repo.list(row.id) };
   }
 
-  /** The file and how to label it; 404 for whoever may not see the case (existence is not revealed). */
-  async open(actor: Actor, caseId: string, attachmentId: string) {
-    const { row } = await this.caseService.get(actor, caseId);
+  /**
+   * The file and how to label it; 404 for whoever may not see the case (existence is not revealed).
+   * Photos show homes and people: the look is audited before a byte is sent.
+   */
+  async open(ctx: Ctx, caseId: string, attachmentId: string) {
+    const { row } = await this.caseService.get(ctx.actor, caseId);
     const a = await this.repo.find(row.id, attachmentId);
     if (!a) throw notFound('Attachment');
+    await this.caseService.looked(ctx, row, {
+      action: 'case.attachment.read',
+      detail: { attachmentId: a.id, purpose: a.purpose },
+    });
     const stream: Readable = await this.store.get(a.storage_key);
     return { attachment: a, stream };
   }

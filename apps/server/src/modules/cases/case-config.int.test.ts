@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { act, at, report } from '../../test-support/case-fixtures.js';
+import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { CaseConfigRepository } from './case-config.repository.js';
 import { CaseConfigService } from './case-config.service.js';
@@ -230,5 +231,64 @@ describe('routing rules', () => {
       'routing_rule.create',
       'routing_rule.delete',
     ]);
+  });
+});
+
+describe('a routing rule’s target', () => {
+  it('stays on the area’s line of the tree or inside the author’s units, like a transfer', async () => {
+    // The commander of street S1 (case.configure over S1 only).
+    await t.services.users.createUnchecked(
+      { actor: null, requestId: 'test', ip: '127.0.0.1' },
+      {
+        username: 'cmd-s1',
+        displayName: 'cmd-s1',
+        kind: 'staff',
+        password: FIXTURE_PASSWORD,
+        grants: [{ role: 'district_commander', orgUnitId: t.units.get('S1')!.id, department: null }],
+      },
+    );
+    const cmdS1 = await t.login('cmd-s1');
+    const rulesNow = () =>
+      t.services.database.db
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('action', 'like', 'routing_rule.%')
+        .execute();
+    const stored = async () =>
+      (await withCaseTables(t.services.database.db).selectFrom('routing_rules').select('id').execute())
+        .length;
+    const [rulesBefore, auditBefore] = [await stored(), (await rulesNow()).length];
+    const rule = (target: string) => ({
+      categoryId: null,
+      orgUnitId: t.units.get('C1')!.id,
+      targetUnitId: t.units.get(target)!.id,
+      targetRole: 'community_admin',
+    });
+    // V1 is another street's (township T1's) village: refused, and nothing is stored.
+    const into = await cmdS1.post('/api/v1/routing-rules', rule('V1'));
+    expect(into.statusCode, into.body).toBe(403);
+    expect(into.json().detail).toMatch(/V1 is neither C1 or above it nor within your units/);
+    expect(await stored()).toBe(rulesBefore);
+    expect((await rulesNow()).length).toBe(auditBefore);
+    const c = await report(resident, { category: 'greenery', title: 'Fallen branch' });
+    expect(c.json().responsibleUnit.code).toBe('G1');
+
+    // Inside the author's street, or up the area's own line (like a transfer upwards): allowed.
+    const inside = await cmdS1.post('/api/v1/routing-rules', rule('C2'));
+    expect(inside.statusCode, inside.body).toBe(201);
+    const up = await cmdS1.post('/api/v1/routing-rules', { ...rule('D'), orgUnitId: t.units.get('G2')!.id });
+    expect(up.statusCode, up.body).toBe(201);
+    // Moving an existing rule's target out of reach is refused too, and the rule stays as it was.
+    const moved = await cmdS1.patch(`/api/v1/routing-rules/${inside.json().id}`, {
+      version: inside.json().version,
+      targetUnitId: t.units.get('GV')!.id,
+    });
+    expect(moved.statusCode, moved.body).toBe(403);
+    const kept = (await cmdS1.get('/api/v1/routing-rules'))
+      .json()
+      .items.find((r: { id: string }) => r.id === inside.json().id);
+    expect(kept).toMatchObject({ targetUnitCode: 'C2', version: inside.json().version });
+    for (const r of [inside, up])
+      expect((await cmdS1.delete(`/api/v1/routing-rules/${r.json().id}`)).statusCode).toBe(204);
   });
 });

@@ -12,7 +12,7 @@ import type { OrgUnitRow } from '../../platform/db/schema.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { CaseConfigRepository, RuleWithUnits } from './case-config.repository.js';
-import { handlerRoleFor } from './case-policy.js';
+import { handlerRoleFor, ruleTargetAllowed } from './case-policy.js';
 import { presentCategory, presentRule } from './cases.presenter.js';
 import { baseTx, type CaseDB, type CategoryRow } from './cases.tables.js';
 
@@ -191,8 +191,12 @@ export class CaseConfigService {
     const grant = assertCovers(actor, 'case.configure', unit.path, 'Org unit', false);
     if (r.categoryId && !(await this.repo.categoryById(r.categoryId)))
       throw badRequest('unknown_category', 'categoryId: no such case category');
-    if (r.targetUnitId && !(await this.orgs.findById(r.targetUnitId)))
-      throw badRequest('unit_not_found', 'targetUnitId: no such org unit');
+    const target = r.targetUnitId ? await this.orgs.findById(r.targetUnitId) : undefined;
+    if (r.targetUnitId && !target) throw badRequest('unit_not_found', 'targetUnitId: no such org unit');
+    if (target && !ruleTargetAllowed(actor, unit.path, target.path))
+      throw forbidden(
+        `targetUnitId: ${target.code} is neither ${unit.code} or above it nor within your units`,
+      );
     if (r.targetDepartment && r.targetRole !== 'department_staff')
       throw badRequest(
         'department_without_department_role',

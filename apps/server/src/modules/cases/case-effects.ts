@@ -10,6 +10,13 @@ import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
 import { baseTx, type CaseDB } from './cases.tables.js';
 
 type Text = { 'zh-CN': string; en: string };
+
+/** The reads of a case that show personal data (docs/cases.md, "Audited reads"). */
+export type CaseLook =
+  | { action: 'case.read'; detail?: { view: 'staff' | 'public'; repeat?: true } }
+  | { action: 'case.timeline.read'; detail?: { view: 'staff' | 'public' } }
+  | { action: 'case.attachment.read'; detail: { attachmentId: string; purpose: string } }
+  | { action: 'open311.request.read'; detail?: Record<string, never> };
 export interface CaseEventInput {
   action: string;
   from: CaseState | null;
@@ -150,6 +157,37 @@ export class CaseEffects {
       userIds.map((userId) => ({ userId, kind, caseId, title: m.title, body: m.body })),
       at,
     );
+  }
+
+  /**
+   * A look at a case's personal data (ASVS 16.3; ADR 0020): one audit row, group-committed with
+   * other reads, and durable before the caller may answer. A reporter reading their own report
+   * leaves none, as nobody else's data was shown.
+   */
+  async looked(ctx: RequestContext, c: CaseDetailRow, look: CaseLook, grant: Grant | undefined) {
+    if (c.reporter_id !== null && c.reporter_id === ctx.actor?.userId) return;
+    await this.audit.record(ctx, {
+      action: look.action,
+      targetType: 'case',
+      targetId: c.id,
+      targetUnitId: c.org_unit_id,
+      ...(grant ? { grant } : {}),
+      detail: { ref: c.ref, ...look.detail },
+    });
+  }
+
+  /** A page of cases, like a page of residents: one row naming every case shown but the reader's own. */
+  async lookedAtList(ctx: RequestContext, rows: CaseDetailRow[], unitId: string | null, filter: object) {
+    const ids = rows
+      .filter((c) => c.reporter_id === null || c.reporter_id !== ctx.actor?.userId)
+      .map((c) => c.id);
+    if (ids.length === 0) return;
+    await this.audit.record(ctx, {
+      action: 'case.list',
+      targetType: 'case',
+      targetUnitId: unitId,
+      detail: { ids, filter },
+    });
   }
 
   changed(c: CaseDetailRow, action: string, from: CaseState, to: CaseState, at: Date) {

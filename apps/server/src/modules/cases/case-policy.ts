@@ -36,6 +36,16 @@ export const supervisorGrant = (actor: Actor, c: CaseScope) =>
     (g) => c.responsiblePath.startsWith(g.orgUnitPath) && c.responsiblePath !== g.orgUnitPath,
   );
 
+/**
+ * Where a routing rule may send the cases of its area: the rule's author decides for cases as a
+ * handler decides a transfer (case-handover.ts). The target is on the area's own line of the tree
+ * (the area or a unit above it, like a transfer up the case's line) or inside the author's reach;
+ * never into a sibling street's community. The web's rule form offers targets by the same rule.
+ */
+export const ruleTargetAllowed = (actor: Actor, areaPath: string, targetPath: string) =>
+  areaPath.startsWith(targetPath) ||
+  grantsFor(actor, 'case.configure').some((g) => targetPath.startsWith(g.orgUnitPath));
+
 export const isReporter = (actor: Actor, c: CaseScope) =>
   c.reporterId !== null && c.reporterId === actor.userId;
 

@@ -144,24 +144,39 @@ export class CasesRepository {
     return trx.executeQuery(withParameters(this.byId.lock, [id])).then((r) => r.rows[0]);
   }
 
-  findBySource(channel: string, sourceRef: string) {
+  /** The case this submitter already sent under this key (ADR 0020); never another submitter's. */
+  findBySource(channel: string, submitter: string, sourceRef: string) {
     return this.detail()
       .where('c.channel', '=', channel)
+      .where('c.source_submitter', '=', submitter)
       .where('c.source_ref', '=', sourceRef)
       .executeTakeFirst();
+  }
+
+  /** Whether any submitter used the key on the channel: for seeding tools, which show no case. */
+  async sourceRefTaken(channel: string, sourceRef: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('cases')
+      .select('id')
+      .where('channel', '=', channel)
+      .where('source_ref', '=', sourceRef)
+      .executeTakeFirst();
+    return r !== undefined;
   }
 
   /**
    * Inserts a case and returns it as `find` would, without reading it back: at intake everything
    * the detail joins is already at hand (the category, the location and holding units, no
    * supervisor, no assignee, the reporter). The type keeps this in step with `detail`.
+   * Undefined when the submitter's idempotency key is already taken (a concurrent repeat).
    */
   async insertDetail(
     trx: Transaction<CaseDB>,
     c: Insert,
     known: { category: CategoryRow; location: OrgUnitRow; holder: OrgUnitRow; reporterName: string | null },
-  ): Promise<CaseDetailRow> {
+  ): Promise<CaseDetailRow | undefined> {
     const row = await this.insertRow(trx, c);
+    if (!row) return undefined;
     const { category: cat, location: u, holder: r } = known;
     return {
       ...row,
@@ -202,8 +217,16 @@ export class CasesRepository {
           FROM (SELECT nextval('case_ref_seq') AS n) AS s)`,
         attributes: JSON.stringify(c.attributes),
       })
+      // The unique index decides between concurrent repeats: the loser inserts nothing and waits
+      // for the winner's commit, instead of failing with a unique violation.
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'source_submitter', 'source_ref'])
+          .where('source_ref', 'is not', null)
+          .doNothing(),
+      )
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
     return row;
   }
 

@@ -44,16 +44,22 @@ export function registerCaseRoutes(
         tags,
         summary: 'Report a case (residents) or enter one (hotline, walk-in, patrol, external API)',
         body: createCase,
-        response: { 201: anyCase },
+        // 200: a repeat of your own sourceRef, answered with the case it made the first time.
+        response: { 201: anyCase, 200: anyCase },
       },
     },
     async (req, reply) => {
-      const row = await cases.create(
-        { ...req.ctx, actor: req.actor! },
+      const ctx = { ...req.ctx, actor: req.actor! };
+      const { row, repeated } = await cases.create(
+        ctx,
         req.body,
         contacts.intakeHook(req.body.channel, req.body.contact),
       );
-      return reply.status(201).send(present(row, (await cases.viewOf(req.actor!, row)) ?? 'public'));
+      const view = (await cases.viewOf(req.actor!, row)) ?? 'public';
+      // The first answer needs no audit row (the intake's own is there); a repeat reads the case
+      // as it is now, possibly changed by others.
+      if (repeated) await cases.looked(ctx, row, { action: 'case.read', detail: { view, repeat: true } });
+      return reply.status(repeated ? 200 : 201).send(present(row, view));
     },
   );
 
@@ -78,7 +84,10 @@ export function registerCaseRoutes(
       },
     },
     async (req) => {
-      const { rows, total, totalExact, view } = await cases.list(req.actor!, req.query);
+      const { rows, total, totalExact, view } = await cases.list(
+        { ...req.ctx, actor: req.actor! },
+        req.query,
+      );
       return {
         items: rows.map((r) => present(r, view)),
         total,
@@ -96,7 +105,7 @@ export function registerCaseRoutes(
       schema: {
         tags,
         summary:
-          'Open cases of a category near a point (duplicate check at intake). Staff: cases in their units, in full. Residents: every open case nearby, minimal (ref, category, state, distance to 10 m, date).',
+          'Open cases of a category near a point (duplicate check at intake). Staff: cases in their units, in full. Residents: every open case nearby, minimal (ref, category, state, distance to the public point in 10 m steps, date).',
         querystring: nearbyQuery,
         response: { 200: nearbyResponse },
       },
@@ -125,8 +134,9 @@ export function registerCaseRoutes(
             name: { 'zh-CN': row.category_name_zh, en: row.category_name_en },
           },
           state: row.state as CaseState,
-          // Rounded, so repeated queries from nearby points cannot pin down a reporter's spot.
-          distanceM: Math.max(10, Math.round(distanceM / 10) * 10),
+          // To the case's public point, in 10 m steps (case-public-location.ts): repeated queries
+          // from other points learn nothing finer than the case's H3 cell.
+          distanceM,
           createdAt: row.created_at.toISOString().slice(0, 10),
         })),
       };
@@ -140,7 +150,7 @@ export function registerCaseRoutes(
       schema: { tags, params: idParams, response: { 200: anyCase } },
     },
     async (req) => {
-      const { row, view } = await cases.get(req.actor!, req.params.id);
+      const { row, view } = await cases.read({ ...req.ctx, actor: req.actor! }, req.params.id);
       return present(row, view);
     },
   );
@@ -157,7 +167,7 @@ export function registerCaseRoutes(
       },
     },
     async (req) => {
-      const { view, events } = await cases.timeline(req.actor!, req.params.id);
+      const { view, events } = await cases.timeline({ ...req.ctx, actor: req.actor! }, req.params.id);
       return { items: events.map((e) => presentEvent(e, view, req.actor!.userId)) };
     },
   );

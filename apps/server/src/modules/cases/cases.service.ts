@@ -2,10 +2,9 @@ import {
   openCaseStates,
   type CaseChannel,
   type CaseListQuery,
-  type CategoryAttribute,
   type CreateCase,
 } from '@civitas/contracts/cases';
-import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell, UNITS } from 'h3-js';
+import type { CategoryAttribute } from '@civitas/contracts/cases';
 import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, grantsFor } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
@@ -14,14 +13,15 @@ import type { OrgsService } from '../orgs/orgs.service.js';
 import type { CaseConfigService } from './case-config.service.js';
 import type { CaseEffects } from './case-effects.js';
 import type { AlarmRaised } from './case-events.js';
-import { caseMessages } from './case-messages.js';
+import { checkAttributes, sameSubmission, SourceTaken, submitterOf } from './case-intake-checks.js';
+import { takeIn } from './case-intake.js';
 import { isReporter, readGrant, type CaseScope } from './case-policy.js';
-import { HOUR, type Clock } from './case-clock.js';
+import { cellsAround, haversineM, publicDistance, publicSlackM } from './case-public-location.js';
+import type { Clock } from './case-clock.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
 import type { CaseDB } from './cases.tables.js';
 
-/** Resolution 10 (~15,000 m² cells): fine enough for a 30 m duplicate radius, coarse enough for 5 km. */
-export const CASE_CELL_RESOLUTION = 10;
+type Ctx = RequestContext & { actor: Actor };
 
 export interface IntakeInput {
   channel: CaseChannel;
@@ -34,6 +34,17 @@ export interface IntakeInput {
   attributes: Record<string, unknown>;
   sourceRef: string | null;
   reporterId: string | null;
+  /**
+   * Whose `sourceRef` this is (ADR 0020): a channel adapter names its submitter (`alarm`, an
+   * Open311 key); otherwise the signed-in actor (`user:<id>`), or `system` without one.
+   */
+  submitter?: string;
+}
+
+/** What intake did: took a new case in, or found the one this submitter already sent under the key. */
+export interface IntakeResult {
+  row: CaseDetailRow;
+  repeated: boolean;
 }
 
 export type CaseView = 'staff' | 'public';
@@ -67,7 +78,11 @@ export class CaseService {
   ) {}
 
   /** A report through the REST API: a resident's own report, or staff entering one (hotline, patrol…). */
-  async create(ctx: RequestContext & { actor: Actor }, input: CreateCase, hook?: IntakeHook) {
+  async create(
+    ctx: RequestContext & { actor: Actor },
+    input: CreateCase,
+    hook?: IntakeHook,
+  ): Promise<IntakeResult> {
     const resident = grantsFor(ctx.actor, 'case.read').length === 0;
     if (resident && input.channel !== 'resident_report')
       throw badRequest(
@@ -80,7 +95,7 @@ export class CaseService {
         'channel: staff enter cases as hotline, walk_in, patrol or external_api',
       );
     const [lng, lat] = input.location.coordinates;
-    return this.intake(
+    return this.intakeOnce(
       ctx,
       {
         channel: input.channel,
@@ -114,137 +129,72 @@ export class CaseService {
         attributes: alarm.deviceId ? { deviceId: alarm.deviceId } : {},
         sourceRef: alarm.alarmId,
         reporterId: null,
+        // Alarm ids are unique across the rules module, the one source of alarms.
+        submitter: 'alarm',
       },
       null,
     );
   }
 
-  /**
-   * Every channel ends here. `staff` is the person entering the case, whose report scope must
-   * cover the place; residents and systems may report anywhere inside the installation.
-   */
+  /** `intakeOnce` for channels that do not say whether the case was new. */
   async intake(
     ctx: RequestContext,
     input: IntakeInput,
     staff: Actor | null,
     hook?: IntakeHook,
   ): Promise<CaseDetailRow> {
+    return (await this.intakeOnce(ctx, input, staff, hook)).row;
+  }
+
+  /**
+   * Every channel ends here. `staff` is the person entering the case, whose report scope must
+   * cover the place; residents and systems may report anywhere inside the installation.
+   * A `sourceRef` makes intake idempotent per submitter (ADR 0020): a repeat returns the case this
+   * submitter already sent, checked only after the submitter passed every check a new case needs,
+   * and another submitter's case is never found.
+   */
+  async intakeOnce(
+    ctx: RequestContext,
+    input: IntakeInput,
+    staff: Actor | null,
+    hook?: IntakeHook,
+  ): Promise<IntakeResult> {
     const category = await this.config.activeCategoryByCode(input.category);
     // A sensor alarm carries the device that raised it; nobody else may set attributes the category lacks.
     const systemKeys = input.channel === 'sensor_alarm' ? ['deviceId'] : [];
     checkAttributes(category.attributes as CategoryAttribute[], input.attributes, systemKeys);
-    if (input.sourceRef) {
-      const existing = await this.repo.findBySource(input.channel, input.sourceRef);
-      if (existing) return existing;
-    }
     const route = await this.config.route(category, input.lat, input.lng);
     const grant = staff
       ? assertCovers(staff, 'case.report', route.location.path, 'Org unit', false)
       : undefined;
-    const now = this.clock.now();
-    const created = await this.effects.transaction(this.db, async (trx) => {
-      const inserted = await this.repo.insertDetail(
-        trx,
-        {
-          channel: input.channel,
-          source_ref: input.sourceRef,
-          category_id: category.id,
-          title: input.title,
-          description: input.description,
-          address: input.address,
-          lat: input.lat,
-          lng: input.lng,
-          h3: latLngToCell(input.lat, input.lng, CASE_CELL_RESOLUTION),
-          org_unit_id: route.location.id,
-          attributes: input.attributes,
-          state: 'submitted',
-          paused_from: null,
-          paused_at: null,
-          reporter_id: input.reporterId,
-          created_by: ctx.actor?.userId ?? null,
-          responsible_unit_id: route.unit.id,
-          responsible_department: route.department,
-          responsible_role: route.role,
-          assignee_id: null,
-          supervised_by_unit_id: null,
-          supervised_at: null,
-          supervision_note: null,
-          response_due_at: new Date(now.getTime() + category.response_hours * HOUR),
-          resolution_due_at: new Date(now.getTime() + category.resolution_hours * HOUR),
-          responded_at: null,
-          resolved_at: null,
-          closed_at: null,
-          resolution_note: null,
-          rejection_reason: null,
-          duplicate_of: null,
-          satisfaction: null,
-          created_at: now,
-          updated_at: now,
-        },
-        {
+    const key = input.sourceRef
+      ? { ref: input.sourceRef, submitter: input.submitter ?? submitterOf(ctx) }
+      : null;
+    const repeat = async () => {
+      const existing = key && (await this.repo.findBySource(input.channel, key.submitter, key.ref));
+      return existing ? { row: sameSubmission(existing, input), repeated: true } : undefined;
+    };
+    const earlier = await repeat();
+    if (earlier) return earlier;
+    try {
+      return {
+        row: await takeIn({ db: this.db, repo: this.repo, effects: this.effects, clock: this.clock }, ctx, {
+          input,
+          submitter: key?.submitter ?? null,
           category,
-          location: route.location,
-          holder: route.unit,
-          // Residents report for themselves: the reporter is the actor.
-          reporterName: input.reporterId ? (ctx.actor?.displayName ?? null) : null,
-        },
-      );
-      const newId = inserted.id;
-      // Someone reporting for another person: the reporter's name is read, not assumed.
-      const c =
-        input.reporterId && input.reporterId !== ctx.actor?.userId
-          ? (await this.repo.find(newId, trx))!
-          : inserted;
-      if (input.reporterId) await this.repo.follow(trx, newId, [input.reporterId], 'reporter');
-      const role = input.reporterId ? 'resident' : undefined;
-      const routeData = {
-        unitId: route.unit.id,
-        role: route.role,
-        department: route.department,
-        ruleId: route.ruleId,
+          route,
+          grant,
+          hook,
+        }),
+        repeated: false,
       };
-      // One timeline entry per fact (create, route), one audit entry per intake: the audit chain
-      // is appended under a lock on its head, so each append serialises every intake.
-      await this.effects.recordAll(trx, ctx, c, [
-        {
-          action: 'create',
-          from: null,
-          to: 'submitted',
-          visibility: 'public',
-          data: { channel: input.channel, category: category.code },
-          grant,
-          ...(role ? { role } : {}),
-          at: now,
-          auditDetail: { route: routeData },
-        },
-        {
-          action: 'route',
-          from: null,
-          to: null,
-          visibility: 'internal',
-          data: routeData,
-          grant,
-          at: now,
-          audit: false,
-        },
-      ]);
-      await this.effects.notifyStaffAt(
-        trx,
-        route.unit.id,
-        [route.role],
-        route.department,
-        'case.routed',
-        newId,
-        caseMessages.routed(c.ref, c.title),
-        now,
-        ctx.actor?.accessEpoch ?? null,
-      );
-      await this.effects.notifyReporters(trx, c, 'submitted', now, true);
-      if (hook) await hook(trx, c);
-      return c;
-    });
-    this.effects.created(created);
-    return created;
+    } catch (e) {
+      // A concurrent repeat committed first: the unique index kept this one out.
+      if (!(e instanceof SourceTaken)) throw e;
+      const winner = await repeat();
+      if (!winner) throw e;
+      return winner;
+    }
   }
 
   /** A case and how the actor may see it; 404 when not at all (existence is not revealed). */
@@ -256,6 +206,18 @@ export class CaseService {
     return { row, view };
   }
 
+  /** `get` for a response that shows the case: the look is audited before it is answered. */
+  async read(ctx: Ctx, id: string) {
+    const seen = await this.get(ctx.actor, id);
+    await this.looked(ctx, seen.row, { action: 'case.read', detail: { view: seen.view } });
+    return seen;
+  }
+
+  /** Audits a look at a case the actor may see, naming the grant that let them (staff). */
+  looked(ctx: Ctx, row: CaseDetailRow, look: Parameters<CaseEffects['looked']>[2]) {
+    return this.effects.looked(ctx, row, look, readGrant(ctx.actor, scopeOf(row)));
+  }
+
   async viewOf(actor: Actor, row: CaseDetailRow): Promise<CaseView | null> {
     const scope = scopeOf(row);
     if (readGrant(actor, scope)) return 'staff';
@@ -263,7 +225,8 @@ export class CaseService {
     return null;
   }
 
-  async list(actor: Actor, q: CaseListQuery) {
+  async list(ctx: Ctx, q: CaseListQuery) {
+    const actor = ctx.actor;
     const grants = grantsFor(actor, 'case.read');
     const view: CaseView = grants.length > 0 ? 'staff' : 'public';
     let unitPath: string | undefined;
@@ -281,12 +244,22 @@ export class CaseService {
       limit: q.limit,
       offset: q.offset,
     });
+    // Staff rows carry the reporter's name, the caller's masked contact and the exact place.
+    const { limit: _l, offset, ...filter } = q;
+    await this.effects.lookedAtList(ctx, r.rows, q.unitId ?? grants[0]?.orgUnitId ?? null, {
+      ...filter,
+      offset,
+    });
     return { ...r, view };
   }
 
-  async timeline(actor: Actor, id: string) {
-    const { row, view } = await this.get(actor, id);
-    return { view, events: await this.repo.events(row.id, view === 'staff') };
+  async timeline(ctx: Ctx, id: string) {
+    const { row, view } = await this.get(ctx.actor, id);
+    const [events] = await Promise.all([
+      this.repo.events(row.id, view === 'staff'),
+      this.looked(ctx, row, { action: 'case.timeline.read', detail: { view } }),
+    ]);
+    return { view, events };
   }
 
   /** Open cases of the category near a point, within the category's duplicate radius, nearest first. */
@@ -295,19 +268,22 @@ export class CaseService {
     q: { category: string; lat: number; lng: number; radiusM?: number | undefined },
   ) {
     // Residents (case.report without case.read) see every open case nearby in a minimal form, at
-    // the category's own radius; staff see the full rows of cases in their units.
+    // the category's own radius and from each case's public point only; staff see the full rows
+    // of cases in their units at their exact distance.
     const staff = grantsFor(actor, 'case.read').length > 0;
     const category = await this.config.activeCategoryByCode(q.category);
     const radius = staff ? (q.radiusM ?? category.duplicate_radius_m) : category.duplicate_radius_m;
-    // Cell centres of ring k lie at least ~1.5·edge·k away, so this disk covers the whole circle.
-    const edge = getHexagonEdgeLengthAvg(CASE_CELL_RESOLUTION, UNITS.m);
-    const k = Math.ceil(radius / (1.5 * edge)) + 1;
-    const cells = gridDisk(latLngToCell(q.lat, q.lng, CASE_CELL_RESOLUTION), k);
+    const cells = cellsAround(q.lat, q.lng, radius, staff ? 0 : publicSlackM());
     const rows = await this.repo.openInCells(category.id, cells, openCaseStates);
     const items = rows
-      .filter((r) => !staff || readGrant(actor, scopeOf(r)))
-      .map((r) => ({ row: r, distanceM: haversineM(q.lat, q.lng, r.lat, r.lng) }))
-      .filter((r) => r.distanceM <= radius)
+      .flatMap((r) => {
+        if (!staff) {
+          const d = publicDistance(r, q.lat, q.lng, radius);
+          return d === null ? [] : [{ row: r, distanceM: d }];
+        }
+        const d = haversineM(q.lat, q.lng, r.lat, r.lng);
+        return readGrant(actor, scopeOf(r)) && d <= radius ? [{ row: r, distanceM: d }] : [];
+      })
       .sort((a, b) => a.distanceM - b.distanceM);
     const view: CaseView = staff ? 'staff' : 'public';
     return { view, items };
@@ -316,39 +292,4 @@ export class CaseService {
   now(): Date {
     return this.clock.now();
   }
-}
-
-/** Attributes must be the category's own, required ones present, list values among the allowed keys. */
-function checkAttributes(
-  defs: CategoryAttribute[],
-  given: Record<string, unknown>,
-  systemKeys: readonly string[],
-): void {
-  const byCode = new Map(defs.map((d) => [d.code, d]));
-  for (const key of Object.keys(given)) {
-    if (!byCode.has(key) && !systemKeys.includes(key))
-      throw badRequest('unknown_attribute', `attributes.${key}: the category has no such attribute`);
-  }
-  for (const d of defs) {
-    const v = given[d.code];
-    if (v === undefined || v === '') {
-      if (d.required)
-        throw badRequest('attribute_required', `attributes.${d.code}: required for this category`);
-      continue;
-    }
-    const allowed = d.values?.map((x) => x.key);
-    const values = Array.isArray(v) ? v : [v];
-    if (allowed && values.some((x) => !allowed.includes(String(x))))
-      throw badRequest('bad_attribute', `attributes.${d.code}: must be one of ${allowed.join(', ')}`);
-    if (d.datatype === 'number' && Number.isNaN(Number(v)))
-      throw badRequest('bad_attribute', `attributes.${d.code}: must be a number`);
-  }
-}
-
-export function haversineM(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const rad = Math.PI / 180;
-  const a =
-    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
-    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
 }

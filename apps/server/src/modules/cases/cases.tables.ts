@@ -55,6 +55,8 @@ export interface CasesTable {
   ref: string;
   channel: string;
   source_ref: string | null;
+  /** Whose idempotency key source_ref is (migration 0020): `user:<id>`, `open311:<key id>`, `alarm`. */
+  source_submitter: string | null;
   category_id: string;
   title: string;
   description: string;

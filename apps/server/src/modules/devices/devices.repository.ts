@@ -67,6 +67,7 @@ export class DevicesRepository {
       status: 'active' | 'maintenance' | 'retired';
       token_hash: string | null;
       token_prefix: string | null;
+      token_sealed?: string | null;
       api_key_group_id: string | null;
     },
   ): Promise<string> {
@@ -106,10 +107,17 @@ export class DevicesRepository {
     id: string,
     hash: string | null,
     prefix: string | null,
+    sealed: string | null = null,
   ): Promise<void> {
     await trx
       .updateTable('devices')
-      .set({ token_hash: hash, token_prefix: prefix, version: sql`version + 1`, updated_at: new Date() })
+      .set({
+        token_hash: hash,
+        token_prefix: prefix,
+        token_sealed: sealed,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -142,7 +150,7 @@ export class DevicesRepository {
   // ---- API key groups (FIWARE) ----
   async insertGroup(
     trx: Transaction<DB>,
-    g: { name: string; hash: string; prefix: string; orgUnitId: string },
+    g: { name: string; hash: string; prefix: string; orgUnitId: string; sealed?: string | null },
   ): Promise<string> {
     const r = await trx
       .insertInto('api_key_groups')
@@ -150,6 +158,7 @@ export class DevicesRepository {
         name: g.name,
         apikey_hash: g.hash,
         apikey_prefix: g.prefix,
+        apikey_sealed: g.sealed ?? null,
         org_unit_id: g.orgUnitId,
         revoked_at: null,
       })

@@ -12,6 +12,7 @@ import { presentDevice, presentProfile } from './devices.presenter.js';
 import type { DevicesService } from './devices.service.js';
 import type { DeviceImportService } from './device-import.service.js';
 import { importJob } from '@civitas/contracts/registry';
+import { grantCovering } from '../../platform/auth/access.js';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { ImportJobsRepository } from '../../platform/jobs/import-jobs.repository.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
@@ -87,6 +88,9 @@ export function registerDeviceRoutes(
         response: {
           200: device.extend({
             rejections: z.array(z.object({ reason: z.string(), count: z.number(), lastAt: z.string() })),
+            canControl: z
+              .boolean()
+              .describe('whether the caller may send commands and shared attributes to this device'),
           }),
         },
       },
@@ -97,6 +101,8 @@ export function registerDeviceRoutes(
       return {
         ...presentDevice(d),
         rejections: rej.map((r) => ({ reason: r.reason, count: r.count, lastAt: r.last_at.toISOString() })),
+        // The same check the command routes make, so the page offers only what the server allows.
+        canControl: grantCovering(req.actor!, 'device.control', d.unit_path) !== undefined,
       };
     },
   );

@@ -7,11 +7,13 @@ import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { EventBus } from '../../platform/bus/event-bus.js';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB } from '../../platform/db/schema.js';
 import { badRequest, conflict, notFound } from '../../platform/errors/errors.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { builtinProfiles } from './builtin-profiles.js';
 import { credentialHash, newApiKey, newDeviceToken } from './device-credentials.js';
+import { sealApiKey, sealToken } from './device-secrets.js';
 import type { DeviceFilter, DevicesRepository } from './devices.repository.js';
 import { presentDevice } from './devices.presenter.js';
 import type { ProfilesRepository } from './profiles.repository.js';
@@ -29,6 +31,8 @@ export class DevicesService {
     private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
     private readonly bus: EventBus,
+    /** Seals new credentials so the platform can address the device behind an external broker. */
+    private readonly cipher: FieldCipher,
   ) {}
 
   async list(actor: Actor, f: Omit<DeviceFilter, 'paths' | 'unitPath'> & { unitId?: string | undefined }) {
@@ -101,6 +105,7 @@ export class DevicesService {
         status: input.status,
         token_hash: cred?.hash ?? null,
         token_prefix: cred?.prefix ?? null,
+        token_sealed: cred ? sealToken(this.cipher, cred.token) : null,
         api_key_group_id: input.apiKeyGroupId,
       });
       await this.audit.append(trx, ctx, {
@@ -176,7 +181,13 @@ export class DevicesService {
     const grant = assertCovers(ctx.actor, 'device.write', d.unit_path, 'Device');
     const cred = revoke ? null : newDeviceToken();
     await this.db.transaction().execute(async (trx) => {
-      await this.repo.setToken(trx, id, cred?.hash ?? null, cred?.prefix ?? null);
+      await this.repo.setToken(
+        trx,
+        id,
+        cred?.hash ?? null,
+        cred?.prefix ?? null,
+        cred ? sealToken(this.cipher, cred.token) : null,
+      );
       await this.audit.append(trx, ctx, {
         action: revoke ? 'device.token_revoke' : 'device.token_rotate',
         targetType: 'device',
@@ -195,7 +206,13 @@ export class DevicesService {
     const grant = assertCovers(ctx.actor, 'device.write', unit.path, 'Org unit', false);
     const key = newApiKey();
     const id = await this.db.transaction().execute(async (trx) => {
-      const gid = await this.repo.insertGroup(trx, { name, hash: key.hash, prefix: key.prefix, orgUnitId });
+      const gid = await this.repo.insertGroup(trx, {
+        name,
+        hash: key.hash,
+        prefix: key.prefix,
+        orgUnitId,
+        sealed: sealApiKey(this.cipher, key.apikey),
+      });
       await this.audit.append(trx, ctx, {
         action: 'device.apikey_create',
         targetType: 'api_key_group',

@@ -5,17 +5,16 @@ import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js'
 import { permissionsOf } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import { AppError, badRequest, invalidCredentials, locked, notFound } from '../../platform/errors/errors.js';
+import { AppError, badRequest, invalidCredentials, notFound } from '../../platform/errors/errors.js';
 import type { Authenticator } from '../../platform/http/access.js';
 import { toGrant, type IdentityRepository } from './identity.repository.js';
+import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
 import { AccessEpochProbe, SessionCache } from './session-cache.js';
 
 export interface AuthSettings {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
-  maxFailures: number;
-  lockMinutes: number;
   requireAdminMfa: boolean;
 }
 
@@ -27,9 +26,6 @@ export type LoginOutcome = { status: 'ok'; sessionToken: string; actor: Actor } 
 
 /** Sign-in, sessions, API tokens and TOTP. Also the request authenticator used by the HTTP layer. */
 export class AuthService implements Authenticator {
-  // Failure counts for usernames that do not exist, so lockout behaves the same for them and
-  // does not reveal which accounts exist. Bounded: oldest entries are dropped first.
-  private readonly ghostFailures = new Map<string, { n: number; until: number }>();
   // Signed-in actors, reused only while the access epoch is unchanged: any change to a user,
   // grant, session or org unit, committed by any process, moves the epoch (ADR 0011).
   private readonly sessions = new SessionCache();
@@ -39,36 +35,40 @@ export class AuthService implements Authenticator {
     private readonly repo: IdentityRepository,
     private readonly audit: AuditLog,
     private readonly cipher: FieldCipher,
+    private readonly throttle: LoginThrottle,
     private readonly settings: AuthSettings,
   ) {
     this.epoch = new AccessEpochProbe(() => repo.readAccessEpoch());
   }
 
   async login(ctx: RequestContext, req: LoginRequest, userAgent: string | null): Promise<LoginOutcome> {
+    // Throttled before anything is checked: a waiting source learns nothing, not even a right
+    // password or TOTP code (the second step is an attempt like the first).
+    const attempt = await this.throttle.admit(ctx.ip, req.username);
     const user = await this.repo.findUserByUsername(req.username);
     if (!user) {
-      this.assertGhostNotLocked(req.username);
+      // The same work and the same counts as for a real account: no username oracle.
       await burnPasswordCheck(req.password);
-      this.ghostFailure(req.username);
-      await this.audit.record(ctx, { action: 'auth.login_failed', detail: { username: req.username } });
+      await this.fail(ctx, attempt, null, req.username);
       throw invalidCredentials();
     }
-    if (user.locked_until && user.locked_until > new Date()) throw locked(user.locked_until);
     const passwordOk = await verifyPassword(user.password_hash, req.password);
     if (!passwordOk || user.disabled_at) {
-      await this.fail(ctx, user.id, req.username);
+      await this.fail(ctx, attempt, user.id, req.username);
       throw invalidCredentials();
     }
     let step: number | null = null;
     if (user.totp_enabled) {
+      // Not a success: the count stays, or password-only attempts would reset TOTP guessing.
       if (!req.totp) return { status: 'mfa_required' };
       step = this.checkTotp(user.username, user.totp_secret_enc, req.totp, user.totp_last_step);
       if (step === null) {
-        await this.fail(ctx, user.id, req.username);
+        await this.fail(ctx, attempt, user.id, req.username);
         throw invalidCredentials();
       }
+      await this.repo.recordTotpStep(user.id, step);
     }
-    await this.repo.resetFailures(user.id, step);
+    await this.throttle.succeeded(attempt);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + this.settings.sessionMaxHours * 3_600_000);
@@ -210,30 +210,18 @@ export class AuthService implements Authenticator {
     );
   }
 
-  private async fail(ctx: RequestContext, userId: string, username: string): Promise<void> {
-    const until = new Date(Date.now() + this.settings.lockMinutes * 60_000);
-    await this.repo.recordFailedLogin(userId, this.settings.maxFailures, until);
+  private async fail(
+    ctx: RequestContext,
+    attempt: LoginAttempt,
+    userId: string | null,
+    username: string,
+  ): Promise<void> {
     await this.audit.record(ctx, {
       action: 'auth.login_failed',
-      targetType: 'user',
-      targetId: userId,
+      ...(userId ? { targetType: 'user', targetId: userId } : {}),
       detail: { username },
     });
-  }
-
-  private ghostFailure(username: string): void {
-    const now = Date.now();
-    const g = this.ghostFailures.get(username) ?? { n: 0, until: 0 };
-    g.n += 1;
-    if (g.n >= this.settings.maxFailures) g.until = now + this.settings.lockMinutes * 60_000;
-    this.ghostFailures.delete(username);
-    this.ghostFailures.set(username, g);
-    if (this.ghostFailures.size > 10_000) this.ghostFailures.delete(this.ghostFailures.keys().next().value!);
-  }
-
-  private assertGhostNotLocked(username: string): void {
-    const g = this.ghostFailures.get(username);
-    if (g && g.until > Date.now()) throw locked(new Date(g.until));
+    await this.throttle.failed(ctx, attempt, userId);
   }
 
   // ---- TOTP (RFC 6238) ----
@@ -281,7 +269,7 @@ export class AuthService implements Authenticator {
     if (step === null)
       throw badRequest('mfa_code_wrong', 'That code is not valid; check the clock of your device.');
     await this.repo.setTotp(actor.userId, user.totp_secret_enc, true);
-    await this.repo.resetFailures(actor.userId, step);
+    await this.repo.recordTotpStep(actor.userId, step);
     await this.audit.record(ctx, { action: 'auth.totp_enabled', targetType: 'user', targetId: actor.userId });
   }
 

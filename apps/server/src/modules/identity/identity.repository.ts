@@ -133,7 +133,6 @@ export class IdentityRepository {
         password_hash: u.passwordHash,
         resident_id: u.residentId ?? null,
         disabled_at: null,
-        locked_until: null,
         totp_secret_enc: null,
         totp_last_step: null,
       })
@@ -155,32 +154,9 @@ export class IdentityRepository {
     return id;
   }
 
-  async recordFailedLogin(userId: string, maxFailures: number, lockUntil: Date): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set((eb) => ({
-        failed_logins: eb('failed_logins', '+', 1),
-        locked_until: eb
-          .case()
-          .when('failed_logins', '>=', maxFailures - 1)
-          .then(lockUntil)
-          .else(eb.ref('locked_until'))
-          .end(),
-      }))
-      .where('id', '=', userId)
-      .execute();
-  }
-
-  async resetFailures(userId: string, totpStep: number | null): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({
-        failed_logins: 0,
-        locked_until: null,
-        ...(totpStep !== null ? { totp_last_step: totpStep } : {}),
-      })
-      .where('id', '=', userId)
-      .execute();
+  /** The TOTP step just used; a code at or before it is a replay (RFC 6238 §5.2). */
+  async recordTotpStep(userId: string, totpStep: number): Promise<void> {
+    await this.db.updateTable('users').set({ totp_last_step: totpStep }).where('id', '=', userId).execute();
   }
 
   async setTotp(userId: string, secretEnc: string | null, enabled: boolean): Promise<void> {

@@ -82,7 +82,7 @@ export function registerOpen311AdminRoutes(
       },
     },
     async (req) => {
-      const r = await open311.info(req.actor!, req.params.id);
+      const r = await open311.info({ ...req.ctx, actor: req.actor! }, req.params.id);
       return {
         caseId: r.case_id,
         integrator: { id: r.key_id, name: r.key_name, prefix: r.key_prefix },

@@ -1,4 +1,5 @@
 import { openCaseStates, type CaseState, type CategoryAttribute } from '@civitas/contracts/cases';
+import { publicPoint } from '../cases/case-public-location.js';
 import type { CategoryRow } from '../cases/cases.tables.js';
 import type { RequestRow } from './open311.repository.js';
 
@@ -61,11 +62,13 @@ export function serviceNotice(responseHours: number, resolutionHours: number, lo
  * One service request (GET requests, GET requests/{id}). Only public facts: never the reporter,
  * the assignee or staff names. Free text (description, address) is shown only for requests that
  * came in through Open311, whose submitters sent them to a public API; a resident's web report or
- * a hotline call was not made to be published, so its text is withheld (PIPL minimum necessary).
+ * a hotline call was not made to be published, so its text is withheld (PIPL minimum necessary),
+ * and its point is the public one every public view shows (`publicPoint`, ADR 0020).
  */
 export function presentRequest(r: RequestRow, locale: Locale) {
   const open = open311Status(r.state) === 'open';
   const published = r.channel === 'open311';
+  const where = publicPoint(r);
   const department = r.responsible_department ? departmentNames[r.responsible_department] : undefined;
   const unit = nameOf(r.resp_name_zh, r.resp_name_en, locale);
   return {
@@ -82,8 +85,8 @@ export function presentRequest(r: RequestRow, locale: Locale) {
     expected_datetime: open ? w3c(r.resolution_due_at) : null,
     address: published ? r.address : null,
     address_id: r.address_id,
-    lat: r.lat,
-    long: r.lng,
+    lat: where.lat,
+    long: where.lng,
     media_url: r.media_url,
   };
 }

@@ -40,6 +40,7 @@ export class Open311Repository {
         'c.address',
         'c.lat',
         'c.lng',
+        'c.h3',
         'c.responsible_department',
         'c.resolution_note',
         'c.rejection_reason',

@@ -262,11 +262,15 @@ export class Open311Service {
     throw o311BadRequest('A location is required: lat and long, address_string or address_id.');
   }
 
-  /** Staff: what an Open311 case carries beyond the case, contact masked. Same reach as the case. */
-  async info(actor: Actor, caseId: string) {
-    const { view } = await this.cases.get(actor, caseId);
+  /**
+   * Staff: what an Open311 case carries beyond the case, contact masked. Same reach as the case;
+   * the masked contact is personal data, so the look is audited like a resident's masked record.
+   */
+  async info(ctx: RequestContext & { actor: Actor }, caseId: string) {
+    const { row, view } = await this.cases.get(ctx.actor, caseId);
     const r = await this.repo.request(caseId);
     if (view !== 'staff' || !r) throw notFound('Open311 request');
+    await this.cases.looked(ctx, row, { action: 'open311.request.read' });
     return r;
   }
 

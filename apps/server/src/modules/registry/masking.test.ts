@@ -7,7 +7,7 @@ describe('masking', () => {
     expect(maskName('张伟')).toBe('张*');
     expect(maskName('欧阳明月')).toBe('欧**月');
     expect(maskPhone('13800138000')).toBe('138****8000');
-    expect(maskIdNumber('44030619900101123X')).toBe('4403**********123X');
+    expect(maskIdNumber('44030619900101123X')).toBe('440***********123X');
   });
 
   it('never returns the full value of a phone or ID number', () => {
@@ -19,8 +19,8 @@ describe('masking', () => {
     );
     fc.assert(
       fc.property(fc.stringMatching(/^\d{17}[\dX]$/), (id) => {
-        // The birth date and sequence (characters 5-14) never show.
-        expect(maskIdNumber(id).slice(4, 14)).toBe('*'.repeat(10));
+        // The county and the birth date (characters 4-14) never show.
+        expect(maskIdNumber(id).slice(3, 14)).toBe('*'.repeat(11));
       }),
     );
   });

@@ -3,15 +3,17 @@ import { z } from 'zod';
 import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import type { BuildingWithGrid } from './buildings.repository.js';
 import type { ResidentPage } from './resident-page-cache.js';
+import { maskBirthDate } from './masking.js';
 import type { ResidentListRow } from './residents.repository.js';
 
+/** Every masked view of a resident (list, detail, search, page cache) is this one presentation. */
 export function presentResident(r: ResidentListRow): ResidentMasked {
   return {
     id: r.id,
     name: r.name_mask,
     phone: r.phone_mask,
     idNumber: r.id_number_mask,
-    birthDate: r.birth_date,
+    birthDate: r.birth_date === null ? null : maskBirthDate(r.birth_date),
     gender: r.gender as ResidentMasked['gender'],
     flags: {
       elderlyLivingAlone: r.elderly_living_alone,

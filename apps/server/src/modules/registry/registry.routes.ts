@@ -19,6 +19,9 @@ import type { BuildingsService } from './buildings.service.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding, writeResidentPage } from './registry.presenter.js';
 import type { ResidentImportService } from './resident-import.service.js';
+import type { IdentifierSearchService } from './identifier-search.service.js';
+import type { ResidentDuplicatesService } from './resident-duplicates.service.js';
+import { refuseIdentifiersInQuery, registerResidentSearchRoutes } from './resident-search.routes.js';
 import type { ResidentsService } from './residents.service.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -27,13 +30,21 @@ const page = <T extends z.ZodType>(item: T) =>
 
 export function registerRegistryRoutes(
   app: App,
-  s: { residents: ResidentsService; buildings: BuildingsService; imports: ResidentImportService },
+  s: {
+    residents: ResidentsService;
+    buildings: BuildingsService;
+    imports: ResidentImportService;
+    identifierSearch: IdentifierSearchService;
+    residentDuplicates: ResidentDuplicatesService;
+  },
 ): void {
   const tags = ['residents'];
+  registerResidentSearchRoutes(app, s);
   app.get(
     '/api/v1/residents',
     {
       config: { access: 'resident.read' },
+      preValidation: refuseIdentifiersInQuery,
       // The response schema documents the body; the body itself is written by writeResidentPage
       // around the page's items, kept as JSON by the page cache (ADR 0016).
       schema: {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { grantCovering } from '../../platform/auth/access.js';
+import { grantCovering, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB, NewResident } from '../../platform/db/schema.js';
@@ -176,12 +176,16 @@ export class ResidentImportService {
       const row = sealResident(this.cipher, fields, { orgUnitId: gridId, buildingId, householdId: null });
       out.push({ line, row, unitNo: buildingId ? r.unit_no : null });
     }
-    const existing = await this.residentsRepo.existingIdNumberHashes(
+    // The same rule as a single create (ADR 0021): a row is refused only for a holder in the
+    // importer's own area; a holder elsewhere leaves the report unchanged.
+    const paths = scopePaths(actor, 'resident.read');
+    const existing = await this.residentsRepo.idNumberHolders(
       out.map((p) => p.row.id_number_hash).filter((h): h is string => !!h),
+      paths.length === 0 ? [] : await this.residentsRepo.unitsUnder(paths, actor.accessEpoch),
     );
     return out.filter((p) => {
       if (p.row.id_number_hash && existing.has(p.row.id_number_hash)) {
-        reject(p.line, 'id_number', 'id_number is already registered');
+        reject(p.line, 'id_number', 'id_number is already registered in your area');
         return false;
       }
       return true;
@@ -207,7 +211,7 @@ export class ResidentImportService {
           reject(
             p.line,
             null,
-            `could not be stored: ${(e as { code?: string }).code === '23505' ? 'duplicate id_number' : 'database error'}`,
+            `could not be stored: ${(e as { code?: string }).code === '23505' ? 'id_number is already registered in your area' : 'database error'}`,
           );
         }
       }

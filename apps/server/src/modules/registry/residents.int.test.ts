@@ -27,7 +27,8 @@ describe('residents', () => {
     const r = res.json();
     expect(r.name).toBe('王*明');
     expect(r.phone).toBe('138****8000');
-    expect(r.birthDate).toBe('1980-01-01');
+    expect(r.idNumber).toMatch(/^440\*{11}123.$/);
+    expect(r.birthDate).toBe('1980-**-**');
     const raw = await t.services.database.db
       .selectFrom('residents')
       .selectAll()
@@ -35,7 +36,13 @@ describe('residents', () => {
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(raw)).not.toContain('13800138000');
     expect(JSON.stringify(raw)).not.toContain('王小明');
-    const found = (await gw1.get('/api/v1/residents?phone=138%200013%208000')).json();
+    const found = (
+      await gw1.post('/api/v1/residents/search', {
+        field: 'phone',
+        value: '138 0013 8000',
+        reason: 'caller asks about a parcel',
+      })
+    ).json();
     expect(found.items.map((i: { id: string }) => i.id)).toEqual([r.id]);
     expect((await gw1.get('/api/v1/residents?flag=elderlyLivingAlone')).json().total).toBe(1);
   });
@@ -64,6 +71,35 @@ describe('residents', () => {
     expect(audit[0]!.actor_role).toBe('grid_worker');
     expect(audit[0]!.detail).toMatchObject({ field: 'phone', reason: 'calling about a leak' });
     expect((await gw1.post(`/api/v1/residents/${r.id}/reveal`, { field: 'phone' })).statusCode).toBe(400);
+  });
+
+  it('show the birth year only; the full date is a reveal, audited like the others', async () => {
+    const r = (
+      await gw1.post('/api/v1/residents', {
+        name: '周老伯',
+        idNumber: validId('44030619380917123'),
+        gridId: t.units.get('G1')!.id,
+      })
+    ).json();
+    expect(r.birthDate).toBe('1938-**-**');
+    expect((await gw1.get(`/api/v1/residents/${r.id}`)).json().birthDate).toBe('1938-**-**');
+    const listed = (await gw1.get('/api/v1/residents?limit=200'))
+      .json()
+      .items.find((i: { id: string }) => i.id === r.id);
+    expect(listed.birthDate).toBe('1938-**-**');
+    expect(JSON.stringify(listed)).not.toContain('0917');
+    const rev = await gw1.post(`/api/v1/residents/${r.id}/reveal`, {
+      field: 'birthDate',
+      reason: 'pension check',
+    });
+    expect(rev.json()).toEqual({ field: 'birthDate', value: '1938-09-17' });
+    const audit = await t.services.database.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'resident.reveal')
+      .where('target_id', '=', r.id)
+      .execute();
+    expect(audit.map((a) => a.detail)).toEqual([{ field: 'birthDate', reason: 'pension check' }]);
   });
 
   it('refuse an invalid ID number, a birth date that contradicts it, and a duplicate, changing nothing', async () => {
@@ -146,7 +182,13 @@ describe('CSV import', () => {
     expect(byLine[6]).toMatch(/repeats line 2/);
     expect(byLine[7]).toMatch(/NOPE/);
     expect(byLine[8]).toMatch(/date/);
-    const zhang = (await ca1.get('/api/v1/residents?phone=13700137000')).json().items[0];
+    const zhang = (
+      await ca1.post('/api/v1/residents/search', {
+        field: 'phone',
+        value: '13700137000',
+        reason: 'checking the import',
+      })
+    ).json().items[0];
     expect(zhang.name).toBe('张*');
     expect(zhang.flags.elderlyLivingAlone).toBe(true);
   });

@@ -11,8 +11,6 @@ export interface ResidentFilter {
   /** The org units in scope, from `unitsUnder`. */
   units: string[];
   flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
-  phoneHash?: string | undefined;
-  idNumberHash?: string | undefined;
   buildingId?: string | undefined;
   limit: number;
   offset: number;
@@ -79,8 +77,6 @@ export class ResidentsRepository {
     // org_units table misleads it into reading and sorting every resident in scope).
     let q = this.base().where('r.org_unit_id', 'in', f.units);
     if (f.flag) q = q.where(flagColumn[f.flag], '=', true);
-    if (f.phoneHash) q = q.where('r.phone_hash', '=', f.phoneHash);
-    if (f.idNumberHash) q = q.where('r.id_number_hash', '=', f.idNumberHash);
     if (f.buildingId) q = q.where('r.building_id', '=', f.buildingId);
     return q;
   }
@@ -106,7 +102,7 @@ export class ResidentsRepository {
    */
   async count(f: ResidentFilter, epoch: number): Promise<number> {
     if (f.units.length === 0) return 0;
-    const key = JSON.stringify([f.units, f.flag, f.phoneHash, f.idNumberHash, f.buildingId]);
+    const key = JSON.stringify([f.units, f.flag, f.buildingId]);
     const cached = this.counts.get(key);
     if (cached && (cached.epoch === epoch || cached.at > Date.now() - COUNT_TTL_MS)) return cached.n;
     const r = await this.db
@@ -173,19 +169,80 @@ export class ResidentsRepository {
         'r.name_enc',
         'r.phone_enc',
         'r.id_number_enc',
+        'r.birth_date',
       ])
       .where('r.id', '=', id)
       .executeTakeFirst();
   }
 
-  async existingIdNumberHashes(hashes: string[]): Promise<Set<string>> {
-    if (hashes.length === 0) return new Set();
+  /** Residents of `units` whose phone or ID number has this blind index, newest first. */
+  findByIdentifier(field: 'phone' | 'idNumber', hash: string, units: string[], limit: number) {
+    if (units.length === 0) return Promise.resolve([]);
+    return this.base()
+      .select(this.columns)
+      .where(field === 'phone' ? 'r.phone_hash' : 'r.id_number_hash', '=', hash)
+      .where('r.org_unit_id', 'in', units)
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Which of these ID number indexes are held by a resident of `units`, and by whom. Only the
+   * caller's own area is asked: a holder elsewhere must not change the answer (ADR 0021).
+   */
+  async idNumberHolders(hashes: string[], units: string[]): Promise<Map<string, string>> {
+    if (hashes.length === 0 || units.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('residents')
-      .select('id_number_hash')
+      .select(['id', 'id_number_hash'])
       .where('id_number_hash', 'in', hashes)
+      .where('org_unit_id', 'in', units)
+      .orderBy('created_at')
       .execute();
-    return new Set(rows.map((r) => r.id_number_hash!));
+    const out = new Map<string, string>();
+    for (const r of rows) if (!out.has(r.id_number_hash!)) out.set(r.id_number_hash!, r.id);
+    return out;
+  }
+
+  /**
+   * ID numbers registered more than once where every holder lies in `units`: a group with any
+   * member outside would tell the caller about a record they cannot see.
+   */
+  async duplicateGroups(units: string[], limit: number, offset: number) {
+    if (units.length === 0) return [];
+    const hashes = await this.db
+      .selectFrom('residents')
+      .select('id_number_hash')
+      .where('id_number_hash', 'is not', null)
+      .where(
+        'id_number_hash',
+        'in',
+        this.db
+          .selectFrom('residents')
+          .select('id_number_hash')
+          .where('org_unit_id', 'in', units)
+          .where('id_number_hash', 'is not', null),
+      )
+      .groupBy('id_number_hash')
+      .having(sql<boolean>`count(*) > 1`)
+      .having(sql<boolean>`bool_and(org_unit_id IN (${sql.join(units)}))`)
+      .orderBy('id_number_hash')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    if (hashes.length === 0) return [];
+    return this.base()
+      .select([...this.columns, 'r.id_number_hash'])
+      .where(
+        'r.id_number_hash',
+        'in',
+        hashes.map((h) => h.id_number_hash!),
+      )
+      .orderBy('r.id_number_hash')
+      .orderBy('r.created_at')
+      .execute();
   }
 
   async insertMany(trx: Transaction<DB>, rows: NewResident[]): Promise<string[]> {
@@ -224,3 +281,4 @@ export class ResidentsRepository {
 }
 
 export type ResidentListRow = Awaited<ReturnType<ResidentsRepository['page']>>[number];
+export type SealedRow = NonNullable<Awaited<ReturnType<ResidentsRepository['findSealed']>>>;

@@ -14,10 +14,15 @@ import { badRequest, conflict, notFound } from '../../platform/errors/errors.js'
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import { birthDateOf, idNumberProblem } from './id-number.js';
-import { AAD, idNumberIndex, phoneIndex, sealResident, type ResidentFields } from './resident-sealing.js';
+import { AAD, idNumberIndex, sealResident, type ResidentFields } from './resident-sealing.js';
 import { AccessEpochProbe } from '../identity/session-cache.js';
 import { ResidentPageCache } from './resident-page-cache.js';
-import { COUNT_CAP, type ResidentFilter, type ResidentsRepository } from './residents.repository.js';
+import {
+  COUNT_CAP,
+  type ResidentFilter,
+  type ResidentsRepository,
+  type SealedRow,
+} from './residents.repository.js';
 import { presentResident, writeItems } from './registry.presenter.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -56,20 +61,10 @@ export class ResidentsService {
       units,
       flag: q.flag,
       buildingId: q.buildingId,
-      phoneHash: q.phone ? phoneIndex(this.cipher, q.phone) : undefined,
-      idNumberHash: q.idNumber ? idNumberIndex(this.cipher, q.idNumber) : undefined,
       limit: q.limit,
       offset: q.offset,
     };
-    const key = JSON.stringify([
-      units,
-      filter.flag,
-      filter.buildingId,
-      filter.phoneHash,
-      filter.idNumberHash,
-      q.limit,
-      q.offset,
-    ]);
+    const key = JSON.stringify([units, filter.flag, filter.buildingId, q.limit, q.offset]);
     const [page, n] = await Promise.all([
       this.pages.get(key, epoch) ??
         this.repo.page(filter).then((rows) => {
@@ -86,7 +81,7 @@ export class ResidentsService {
       targetUnitId: q.unitId ?? ctx.actor.grants[0]?.orgUnitId ?? null,
       detail: {
         ids: page.ids,
-        filter: { unitId: q.unitId, flag: q.flag, byPhone: !!q.phone, byIdNumber: !!q.idNumber },
+        filter: { unitId: q.unitId, flag: q.flag, buildingId: q.buildingId },
       },
     });
     return { page, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
@@ -111,8 +106,7 @@ export class ResidentsService {
     const row = await this.repo.findSealed(id);
     if (!row) throw notFound('Resident');
     const grant = assertCovers(ctx.actor, 'resident.reveal', row.unit_path, 'Resident');
-    const sealed = field === 'name' ? row.name_enc : field === 'phone' ? row.phone_enc : row.id_number_enc;
-    const value = sealed ? this.cipher.decrypt(sealed, AAD[field]) : null;
+    const value = field === 'birthDate' ? row.birth_date : this.open(row, field);
     await this.audit.record(ctx, {
       action: 'resident.reveal',
       targetType: 'resident',
@@ -124,35 +118,52 @@ export class ResidentsService {
     return value;
   }
 
+  private open(row: SealedRow, field: Exclude<RevealableField, 'birthDate'>): string | null {
+    const sealed = field === 'name' ? row.name_enc : field === 'phone' ? row.phone_enc : row.id_number_enc;
+    return sealed ? this.cipher.decrypt(sealed, AAD[field]) : null;
+  }
+
+  /**
+   * Refuses an ID number another resident of the caller's own area holds, naming that resident.
+   * A holder outside the area does not count: answering differently for it would tell the caller
+   * that the person is registered somewhere they cannot see (ADR 0021). Such a record is kept as
+   * a duplicate for whoever can see both (`ResidentDuplicatesService`).
+   */
+  private async refuseIdNumberHeldInArea(actor: Actor, idNumber: string, except?: string) {
+    const hash = idNumberIndex(this.cipher, idNumber);
+    const paths = scopePaths(actor, 'resident.read');
+    const units = paths.length === 0 ? [] : await this.repo.unitsUnder(paths, actor.accessEpoch);
+    const holder = (await this.repo.idNumberHolders([hash], units)).get(hash);
+    if (holder && holder !== except) throw idNumberTaken(holder);
+  }
+
   async create(ctx: Ctx, input: CreateResident) {
     const fields = checkFields(input);
     const place = await this.placeFor(input.buildingId, input.gridId);
     const grant = assertCovers(ctx.actor, 'resident.write', place.gridPath, 'Grid', false);
-    if (
-      fields.idNumber &&
-      (await this.repo.existingIdNumberHashes([idNumberIndex(this.cipher, fields.idNumber)])).size > 0
-    ) {
-      throw conflict('id_number_taken', 'idNumber: a resident with this ID number is already registered');
-    }
-    const id = await this.db.transaction().execute(async (trx) => {
-      const householdId =
-        place.buildingId && input.unitNo
-          ? await this.repo.householdId(trx, place.buildingId, input.unitNo)
-          : null;
-      const [newId] = await this.insertSealed(
-        trx,
-        ctx,
-        [
-          sealResident(this.cipher, fields, {
-            orgUnitId: place.gridId,
-            buildingId: place.buildingId,
-            householdId,
-          }),
-        ],
-        grant,
-      );
-      return newId!;
-    });
+    if (fields.idNumber) await this.refuseIdNumberHeldInArea(ctx.actor, fields.idNumber);
+    const id = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const householdId =
+          place.buildingId && input.unitNo
+            ? await this.repo.householdId(trx, place.buildingId, input.unitNo)
+            : null;
+        const [newId] = await this.insertSealed(
+          trx,
+          ctx,
+          [
+            sealResident(this.cipher, fields, {
+              orgUnitId: place.gridId,
+              buildingId: place.buildingId,
+              householdId,
+            }),
+          ],
+          grant,
+        );
+        return newId!;
+      })
+      .catch(onSameUnitDuplicate);
     return presentResident((await this.repo.findById(id))!);
   }
 
@@ -172,13 +183,15 @@ export class ResidentsService {
       );
     }
     if (patch.idNumber !== undefined) {
-      if (patch.idNumber)
+      if (patch.idNumber) {
         checkFields({
           ...patch,
           name: 'x',
           idNumber: patch.idNumber,
           birthDate: patch.birthDate ?? current.birth_date,
         });
+        await this.refuseIdNumberHeldInArea(ctx.actor, patch.idNumber, id);
+      }
       Object.assign(
         set,
         patch.idNumber
@@ -199,11 +212,7 @@ export class ResidentsService {
       set.needs_assistance = patch.flags.needsAssistance;
     }
     await this.db.transaction().execute(async (trx) => {
-      const done = await this.repo.update(trx, id, patch.version, set).catch((e: unknown) => {
-        if (isUniqueViolation(e))
-          throw conflict('id_number_taken', 'idNumber: a resident with this ID number is already registered');
-        throw e;
-      });
+      const done = await this.repo.update(trx, id, patch.version, set).catch(onSameUnitDuplicate);
       if (!done) {
         const now = await this.repo.findById(id, trx);
         throw conflict('stale_version', 'The resident was changed by someone else; reload and try again.', {
@@ -311,6 +320,19 @@ function sealOne(cipher: FieldCipher, f: Partial<ResidentFields>) {
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+const idNumberTaken = (existingId?: string) =>
+  conflict(
+    'id_number_taken',
+    'idNumber: a resident of your area already has this ID number',
+    existingId ? { existingId } : undefined,
+  );
+
+/** Two writers raced to one unit with one ID number: the unit's unique index refused the second. */
+function onSameUnitDuplicate(e: unknown): never {
+  if (isUniqueViolation(e)) throw idNumberTaken();
+  throw e;
 }
 
 export function isUniqueViolation(e: unknown): boolean {

@@ -142,6 +142,19 @@ export class IngestService {
     return out;
   }
 
+  /**
+   * Takes one message from the device's rate allowance for a message that carries no readings
+   * (an RPC answer, an attribute request); when none is left, records and returns the refusal.
+   */
+  async admit(device: IngestDevice): Promise<IngestOutcome | null> {
+    if (this.takeToken(device.id, Date.now())) return null;
+    return this.refuse(
+      device,
+      'rate_limited',
+      `more than ${this.settings.ratePerSecond} messages per second`,
+    );
+  }
+
   /** Records a message refused before it could be read (malformed, too large), against its device. */
   async refuse(device: IngestDevice, reason: RejectReason, detail: string): Promise<IngestOutcome> {
     return this.refuseAll(device, { accepted: 0, outliers: 0, events: 0, rejected: [] }, reason, detail);

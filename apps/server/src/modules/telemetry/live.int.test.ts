@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 
 let t: TestApp;
@@ -98,5 +99,59 @@ describe('live updates (server-sent events)', () => {
     ctl.abort();
     const text = chunk && !chunk.done ? Buffer.from(chunk.value).toString() : '';
     expect(text).not.toContain('LV-1');
+  });
+
+  it('refuse a unit outside the caller’s device.read reach, even one their org.read can see', async () => {
+    // A grid worker of G1 who also audits the district: org.read over D, device.read over G1 only.
+    await t.services.users.createUnchecked(
+      { actor: null, requestId: 'test', ip: '127.0.0.1' },
+      {
+        username: 'gw-auditor',
+        displayName: 'gw-auditor',
+        kind: 'staff',
+        password: FIXTURE_PASSWORD,
+        grants: [
+          { role: 'grid_worker', orgUnitId: t.units.get('G1')!.id, department: null },
+          { role: 'auditor', orgUnitId: t.units.get('D')!.id, department: null },
+        ],
+      },
+    );
+    const mixed = await t.login('gw-auditor');
+    const ca2 = await t.login('ca2');
+    const other = (
+      await ca2.post('/api/v1/devices', {
+        code: 'LV-C2',
+        name: 'live c2',
+        profile: 'noise',
+        location: { type: 'Point', coordinates: [113.85, 22.65] },
+      })
+    ).json<{ id: string; token: string }>();
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/ingest/${other.token}/telemetry`,
+      headers: { 'content-type': 'application/json' },
+      payload: { LAeq: 77 },
+    });
+    expect(sent.statusCode).toBeLessThan(300);
+    for (const unit of ['C2', 'C1', 'D']) {
+      // Replay from the first event: a stream that opened would carry the C2 reading at once.
+      const res = await fetch(`${base}/api/v1/live?unitId=${t.units.get(unit)!.id}`, {
+        headers: { cookie: mixed.cookie, 'last-event-id': '0' },
+      });
+      expect(res.status, unit).toBe(403);
+      expect(res.headers.get('content-type'), unit).toContain('application/problem+json');
+      const body = await res.text();
+      expect(body, unit).not.toContain(other.id);
+      expect(body, unit).not.toContain('LAeq');
+    }
+    // Their own grid still streams.
+    const ctl = new AbortController();
+    const own = await fetch(`${base}/api/v1/live?unitId=${t.units.get('G1')!.id}`, {
+      headers: { cookie: mixed.cookie },
+      signal: ctl.signal,
+    });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toContain('text/event-stream');
+    ctl.abort();
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopePaths } from '../../platform/auth/access.js';
+import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { App } from '../../platform/http/http-server.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { LiveEvent, LiveHub } from './live-hub.js';
@@ -23,9 +23,11 @@ export function registerLiveRoutes(app: App, hub: LiveHub, orgs: OrgsService): v
       },
     },
     async (req, reply) => {
-      const paths = req.query.unitId
-        ? [(await orgs.get(req.actor!, req.query.unitId)).path]
-        : scopePaths(req.actor!, 'device.read');
+      // A unit filter must lie inside the caller's device.read reach: seeing a unit (org.read) is
+      // not seeing its devices. Refused before the stream opens, so nothing is ever sent.
+      const unit = req.query.unitId ? await orgs.get(req.actor!, req.query.unitId) : undefined;
+      if (unit) assertCovers(req.actor!, 'device.read', unit.path, 'Org unit', false);
+      const paths = unit ? [unit.path] : scopePaths(req.actor!, 'device.read');
       const header = req.headers['last-event-id'];
       const resumeFrom =
         typeof header === 'string' && /^\d+$/.test(header)

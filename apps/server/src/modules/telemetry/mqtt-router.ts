@@ -1,12 +1,16 @@
+import type { DeviceAttributesService } from '../devices/device-attributes.service.js';
+import type { DeviceCommandsService } from '../devices/device-commands.service.js';
 import type { IngestDevice, DeviceDirectory } from './device-directory.js';
-import { parseFiwareMeasures, parseFiwareSingle, parseFiwareTopic } from './formats/fiware.js';
-import type { ParseResult, Reading } from './formats/reading.js';
-import { parseSenml } from './formats/senml.js';
 import {
-  parseThingsBoardAttributes,
-  parseThingsBoardGateway,
-  parseThingsBoardTelemetry,
-} from './formats/thingsboard.js';
+  parseAttributeRequest,
+  parseClientAttributes,
+  parseFiwareCommandResult,
+  parseRpcResponse,
+} from './formats/device-replies.js';
+import { parseFiwareMeasures, parseFiwareSingle, parseFiwareTopic } from './formats/fiware.js';
+import { toReadingValue, type ParseResult, type Reading } from './formats/reading.js';
+import { parseSenml } from './formats/senml.js';
+import { parseThingsBoardGateway, parseThingsBoardTelemetry } from './formats/thingsboard.js';
 import type { IngestOutcome, IngestService } from './ingest.service.js';
 
 /**
@@ -25,6 +29,16 @@ export type RouteResult =
   | { status: 'forbidden'; reason: string };
 
 const TB = /^v1\/devices\/([^/]+)\/(telemetry|attributes|senml)$/;
+/** The device's side of ThingsBoard's request/response exchanges: `…/{kind}/{requestId}`. */
+const TB_EXCHANGE = /^v1\/devices\/([^/]+)\/(rpc\/response|rpc\/request|attributes\/request)\/([^/]{1,20})$/;
+
+/** The devices module's side of commands and attributes, as the router needs it. */
+export interface DeviceControl {
+  commands: Pick<DeviceCommandsService, 'answered' | 'fiwareResult'>;
+  attributes: Pick<DeviceAttributesService, 'reported' | 'requested'>;
+  /** Answers device-side RPC, which Civitas does not serve (docs/devices.md). */
+  refuseDeviceRpc(device: IngestDevice, requestId: string): Promise<void>;
+}
 const TB_GATEWAY = /^v1\/gateway\/(?:([^/]+)\/)?telemetry$/;
 
 /**
@@ -36,15 +50,19 @@ export class MqttRouter {
     private readonly directory: DeviceDirectory,
     private readonly ingest: IngestService,
     private readonly maxPayloadBytes: number,
+    private readonly control: DeviceControl,
   ) {}
 
   async route(who: Publisher, topic: string, payload: Buffer): Promise<RouteResult> {
     const tb = TB.exec(topic);
     if (tb) return this.thingsBoard(who, tb[1]!, tb[2] as 'telemetry' | 'attributes' | 'senml', payload);
+    const ex = TB_EXCHANGE.exec(topic);
+    if (ex) return this.exchange(who, ex[1]!, ex[2]!, ex[3]!, payload);
     const gw = TB_GATEWAY.exec(topic);
     if (gw) return this.gateway(who, gw[1] ?? 'me', payload);
     const fw = parseFiwareTopic(topic);
-    if (fw && fw.kind === 'attrs') return this.fiware(who, fw.apikey, fw.deviceId, fw.attr, payload);
+    if (fw)
+      return this.fiware(who, fw.apikey, fw.deviceId, fw.kind === 'cmdexe' ? 'cmdexe' : fw.attr, payload);
     // Long segments may be credentials; they are not echoed into a device's error text.
     const shown = topic
       .split('/')
@@ -53,10 +71,14 @@ export class MqttRouter {
     return this.forbidden(who, `topic ${shown.slice(0, 80)} is not one Civitas accepts`);
   }
 
-  /** Refuses a publication; a known device has the attempt counted against it. */
-  private async forbidden(who: Publisher, what: string): Promise<RouteResult> {
+  /**
+   * Refuses a publication; a known device (the publisher, or the one the topic resolved to) has
+   * the attempt counted against it.
+   */
+  private async forbidden(who: Publisher, what: string, device?: IngestDevice): Promise<RouteResult> {
     const reason = `not authorized to publish here (${what.slice(0, 100)})`;
-    if (who.kind === 'device') await this.ingest.refuse(who.device, 'forbidden_topic', reason);
+    const against = who.kind === 'device' ? who.device : device;
+    if (against) await this.ingest.refuse(against, 'forbidden_topic', reason);
     return { status: 'forbidden', reason };
   }
 
@@ -94,11 +116,8 @@ export class MqttRouter {
     if (big) return big;
     let parsed: ParseResult<Reading[]>;
     if (kind === 'telemetry') parsed = parseThingsBoardTelemetry(payload);
-    else if (kind === 'attributes') {
-      // Attributes also carry descriptive keys (firmware, model); only the profile's metrics are kept.
-      const a = parseThingsBoardAttributes(payload);
-      parsed = a.ok ? { ok: true, value: a.value.filter((r) => device.profile.metrics.has(r.key)) } : a;
-    } else parsed = this.senmlFor(device, payload);
+    else if (kind === 'attributes') return this.clientAttributes(device, payload);
+    else parsed = this.senmlFor(device, payload);
     return this.submit(device, parsed, false);
   }
 
@@ -148,6 +167,56 @@ export class MqttRouter {
     return { status: 'stored', accepted, rejected };
   }
 
+  /**
+   * Client attributes: every key is kept as the device's client attribute (bounded); keys that are
+   * metrics of its profile are also stored as readings.
+   */
+  private async clientAttributes(device: IngestDevice, payload: Buffer): Promise<RouteResult> {
+    const attrs = parseClientAttributes(payload);
+    if (!attrs.ok) return this.submit(device, attrs, false);
+    const refusal = await this.control.attributes.reported(device.id, attrs.value);
+    const readings: Reading[] = [];
+    for (const [key, raw] of Object.entries(attrs.value)) {
+      const value = device.profile.metrics.has(key) ? toReadingValue(key, raw) : null;
+      if (value?.ok) readings.push({ key, value: value.value, ts: null });
+    }
+    const out = await this.submit(device, { ok: true, value: readings }, false);
+    if (refusal === null || out.status !== 'stored') return out;
+    const refused = await this.ingest.refuse(device, 'invalid_value', refusal);
+    return { ...out, rejected: [...out.rejected, ...refused.rejected] };
+  }
+
+  /** RPC responses, device-side RPC requests and attribute requests (ThingsBoard). */
+  private async exchange(who: Publisher, seg: string, kind: string, requestId: string, payload: Buffer) {
+    const device = await this.deviceFor(who, seg);
+    if (!device) return this.forbidden(who, `${kind} topic of another device`);
+    const big = this.tooLarge(device, payload);
+    if (big) return big;
+    const limited = await this.ingest.admit(device);
+    if (limited) return { status: 'stored' as const, accepted: 0, rejected: limited.rejected };
+    if (kind === 'rpc/request') {
+      await this.control.refuseDeviceRpc(device, requestId);
+      return this.forbidden(who, 'device-side RPC is not supported', device);
+    }
+    if (kind === 'attributes/request') {
+      const q = parseAttributeRequest(payload);
+      if (!q.ok) return this.submit(device, q, false);
+      await this.control.attributes.requested(device, requestId, q.value);
+      return { status: 'stored' as const, accepted: 1, rejected: [] };
+    }
+    const id = Number(requestId);
+    const response = parseRpcResponse(payload);
+    if (!response.ok) return this.submit(device, response, false);
+    if (Number.isSafeInteger(id) && (await this.control.commands.answered(device.id, id, response.value)))
+      return { status: 'stored' as const, accepted: 1, rejected: [] };
+    return this.unexpected(device, `no open RPC with request id ${requestId.slice(0, 20)}`);
+  }
+
+  private async unexpected(device: IngestDevice, detail: string): Promise<RouteResult> {
+    const out = await this.ingest.refuse(device, 'invalid_value', detail);
+    return { status: 'stored', accepted: 0, rejected: out.rejected };
+  }
+
   private async fiware(who: Publisher, apikey: string, code: string, attr: string | null, payload: Buffer) {
     if (who.kind === 'device') return this.forbidden(who, 'FIWARE topic with a device token');
     if (who.kind === 'apikey' && who.apikey !== apikey)
@@ -156,8 +225,23 @@ export class MqttRouter {
     if (!device) return this.forbidden(who, `unknown API key or device ${code.slice(0, 40)}`);
     const big = this.tooLarge(device, payload);
     if (big) return big;
+    if (attr === 'cmdexe') return this.fiwareResult(device, payload);
     const parsed = attr === null ? parseFiwareMeasures(payload) : parseFiwareSingle(attr, payload);
     return this.submit(device, parsed, true);
+  }
+
+  /** `/json/{apikey}/{deviceId}/cmdexe` `{"<command>": <result>}`: each result closes its command. */
+  private async fiwareResult(device: IngestDevice, payload: Buffer): Promise<RouteResult> {
+    const limited = await this.ingest.admit(device);
+    if (limited) return { status: 'stored', accepted: 0, rejected: limited.rejected };
+    const results = parseFiwareCommandResult(payload);
+    if (!results.ok) return this.submit(device, results, false);
+    let accepted = 0;
+    for (const r of results.value) {
+      if (await this.control.commands.fiwareResult(device.id, r.command, r.result)) accepted++;
+      else return this.unexpected(device, `no open command ${r.command.slice(0, 40)} waits for a result`);
+    }
+    return { status: 'stored', accepted, rejected: [] };
   }
 
   private async submit(

@@ -1,6 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The entry from which every row is keyed. Written once per chain (at the first append after an
+ * upgrade, or as entry 1 of a new chain); rows before it were hashed without a key (ADR 0022).
+ */
+export const KEYED_MARKER_ACTION = 'audit.chain_keyed';
 
 export interface ChainedFields {
   seq: number;
@@ -30,8 +36,12 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** hash_n = SHA-256(hash_{n-1} ‖ canonical row_n). */
-export function chainHash(prevHash: string, f: ChainedFields): string {
+/**
+ * hash_n = HMAC-SHA-256(K, hash_{n-1} ‖ canonical row_n) for keyed rows, and the plain
+ * SHA-256 of the same bytes for rows written before the chain was keyed (`key` null). Without K,
+ * whoever can write the database can recompute plain hashes but not keyed ones.
+ */
+export function chainHash(prevHash: string, f: ChainedFields, key: Buffer | null): string {
   const body = canonicalJson([
     f.seq,
     f.at.toISOString(),
@@ -47,5 +57,6 @@ export function chainHash(prevHash: string, f: ChainedFields): string {
     f.ip,
     f.detail,
   ]);
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  const h = key ? createHmac('sha256', key) : createHash('sha256');
+  return h.update(prevHash).update('\n').update(body).digest('hex');
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/test-app.js';
+import { deriveAuditKeys } from './audit-keys.js';
 import { AuditLog } from './audit-log.js';
 
 let t: TestApp;
@@ -45,7 +46,11 @@ describe('audit log', () => {
   });
 
   it('keeps one chain when two writers (as two processes would) take turns and race', async () => {
-    const other = new AuditLog(t.services.database.db);
+    const other = new AuditLog(
+      t.services.database.db,
+      deriveAuditKeys(t.services.cipher.auditKey),
+      t.services.audit.checkpoints,
+    );
     const ctx = { actor: null, requestId: 'two-writers', ip: '127.0.0.1' };
     for (let round = 0; round < 3; round++) {
       await Promise.all(

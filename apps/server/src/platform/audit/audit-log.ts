@@ -3,7 +3,10 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
 import { PREPARED_MARK, prepared } from '../db/prepared-statements.js';
-import { chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
+import { chainHash, KEYED_MARKER_ACTION, type ChainedFields } from './audit-chain.js';
+import type { CheckpointStore } from './audit-checkpoints.js';
+import type { AuditKeys } from './audit-keys.js';
+import { verifyChain } from './audit-verify.js';
 
 export interface AuditInput {
   action: string;
@@ -19,6 +22,8 @@ type Executor = Kysely<DB> | Transaction<DB>;
 type Item = { ctx: RequestContext; input: AuditInput };
 type Head = { seq: number; hash: string };
 
+const SYSTEM: RequestContext = { actor: null, requestId: 'audit-keying', ip: 'system' };
+
 /**
  * The one writer of the audit log. Writes are audited inside the writing transaction, so a change
  * and its audit row commit together. Reads of personal data go through `record`, which group-
@@ -32,14 +37,34 @@ export class AuditLog {
   // only if it is still this one (compare-and-set); if another writer moved it, the batch takes
   // the locking path, which also learns the new head.
   private head: Head | null = null;
+  // Whether the chain holds its keyed marker, and where; learned once under the head's lock.
+  private markerKnown = false;
+  private markerSeq: number | null = null;
+  // The last head this process committed itself: the checkpoint job anchors it even if the
+  // database later says otherwise.
+  private committed: Head | null = null;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly keys: AuditKeys,
+    /** Where signed checkpoints live; null where a process keeps none (some tests). */
+    readonly checkpoints: CheckpointStore | null,
+  ) {}
 
   /** Appends inside the caller's transaction. */
   async append(trx: Transaction<DB>, ctx: RequestContext, input: AuditInput): Promise<void> {
     // The caller's transaction moves the head and may still roll back: forget the known head.
     this.head = null;
-    await this.appendMany(trx, [{ ctx, input }]);
+    const { markerAdded } = await this.appendMany(trx, [{ ctx, input }]);
+    // The marker commits with the caller's transaction, or not at all: learn it again later.
+    if (markerAdded) this.markerKnown = false;
+  }
+
+  /** Makes sure the chain carries its keyed marker (at start, before the first checkpoint). */
+  async ensureKeyed(): Promise<void> {
+    if (this.markerKnown) return;
+    await this.db.transaction().execute((trx) => this.appendMany(trx, []));
+    this.markerKnown = true;
   }
 
   /** Appends in its own (shared) transaction; resolves when committed. */
@@ -60,7 +85,10 @@ export class AuditLog {
       const batch = this.queue.splice(0, 500);
       try {
         if (!(await this.appendIfHead(batch))) {
-          this.head = await this.db.transaction().execute((trx) => this.appendMany(trx, batch));
+          const { head } = await this.db.transaction().execute((trx) => this.appendMany(trx, batch));
+          this.head = head;
+          this.committed = head;
+          this.markerKnown = true;
         }
         for (const b of batch) b.done();
       } catch (e) {
@@ -78,7 +106,7 @@ export class AuditLog {
   private async appendIfHead(items: Item[]): Promise<boolean> {
     const known = this.head;
     if (!known) return false;
-    const rows = chainRows(items, known);
+    const rows = chainRows(items, known, this.keys.chain);
     const next = rows.length > 0 ? rows[rows.length - 1]! : null;
     if (!next) return true;
     const written = await writeRows(this.db, rows, known);
@@ -87,11 +115,16 @@ export class AuditLog {
       return false;
     }
     this.head = { seq: next.seq, hash: next.hash };
+    this.committed = this.head;
     return true;
   }
 
-  /** Appends under the head's row lock; returns the new head. */
-  private async appendMany(trx: Executor, items: Item[]): Promise<Head> {
+  /**
+   * Appends under the head's row lock; returns the new head. The first time a process takes this
+   * path it checks for the keyed marker and, when the chain has none, puts it before the batch
+   * (under the lock, so two processes cannot both add one).
+   */
+  private async appendMany(trx: Executor, items: Item[]): Promise<{ head: Head; markerAdded: boolean }> {
     const head = await trx
       .selectFrom('audit_head')
       .modifyFront(prepared)
@@ -99,73 +132,65 @@ export class AuditLog {
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const rows = chainRows(items, head);
+    let all = items;
+    let markerAdded = false;
+    if (!this.markerKnown) {
+      const marker = await trx
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('action', '=', KEYED_MARKER_ACTION)
+        .limit(1)
+        .executeTakeFirst();
+      if (!marker) {
+        all = [{ ctx: SYSTEM, input: this.markerEntry() }, ...items];
+        markerAdded = true;
+      }
+      this.markerSeq = marker ? Number(marker.seq) : head.seq + 1;
+    }
+    const rows = chainRows(all, head, this.keys.chain);
     const last = rows[rows.length - 1];
-    if (!last) return head;
+    if (!last) return { head, markerAdded };
     // Under the lock the head is the one just read: the statement always writes.
     if ((await writeRows(trx, rows, head)) !== rows.length) throw new Error('audit head moved while locked');
-    return { seq: last.seq, hash: last.hash };
+    return { head: { seq: last.seq, hash: last.hash }, markerAdded };
   }
 
-  /**
-   * Walks the chain from the start, recomputing every hash. Detects an edited row (hash
-   * mismatch), a removed row (gap in seq or broken link) and a truncated tail (head mismatch).
-   */
-  async verify(): Promise<AuditVerifyResult> {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let checked = 0;
-    const pageSize = 5000;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('seq', '>=', expectedSeq)
-        .orderBy('seq')
-        .limit(pageSize)
-        .execute();
-      for (const r of rows) {
-        const bad = (reason: string): AuditVerifyResult => ({
-          ok: false,
-          checked,
-          firstBadSeq: r.seq,
-          reason,
-        });
-        if (r.seq !== expectedSeq)
-          return { ok: false, checked, firstBadSeq: expectedSeq, reason: 'row missing' };
-        if (r.prev_hash !== prev) return bad('link to the previous row is broken');
-        const recomputed = chainHash(prev, {
-          seq: r.seq,
-          at: r.at,
-          actorId: r.actor_id,
-          actorName: r.actor_name,
-          actorRole: r.actor_role,
-          actorUnitId: r.actor_unit_id,
-          action: r.action,
-          targetType: r.target_type,
-          targetId: r.target_id,
-          targetUnitId: r.target_unit_id,
-          requestId: r.request_id,
-          ip: r.ip,
-          detail: r.detail,
-        });
-        if (recomputed !== r.hash) return bad('row content does not match its hash');
-        prev = r.hash;
-        expectedSeq++;
-        checked++;
-      }
-      if (rows.length < pageSize) break;
-    }
+  private markerEntry(): AuditInput {
+    return {
+      action: KEYED_MARKER_ACTION,
+      detail: { algorithm: 'HMAC-SHA-256', keyId: this.keys.chainKeyId },
+    };
+  }
+
+  /** The head as the database holds it, with the marker's position, for checkpoints. */
+  async currentHead(): Promise<{ seq: number; hash: string; keyedFrom: number | null }> {
     const head = await this.db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
-    if (head.seq !== checked || head.hash !== prev) {
-      return {
-        ok: false,
-        checked,
-        firstBadSeq: checked + 1,
-        reason: 'rows after the last verified one were removed',
-      };
-    }
-    return { ok: true, checked, firstBadSeq: null, reason: null };
+    const marker = await this.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', KEYED_MARKER_ACTION)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    // What this process learned itself outranks what the database says now.
+    const keyedFrom = this.markerKnown ? this.markerSeq : marker ? Number(marker.seq) : null;
+    return { seq: Number(head.seq), hash: head.hash, keyedFrom };
+  }
+
+  /** The last head this process committed on its own (null before its first append). */
+  lastCommitted(): Head | null {
+    return this.committed;
+  }
+
+  /** The hash the database now holds for entry `seq` (null when the row is gone). */
+  async hashAt(seq: number): Promise<string | null> {
+    const r = await this.db.selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirst();
+    return r?.hash ?? null;
+  }
+
+  /** Recomputes the chain with the key and checks it against the signed checkpoints. */
+  verify(): Promise<AuditVerifyResult> {
+    return verifyChain(this.db, this.keys, this.checkpoints);
   }
 }
 
@@ -195,7 +220,7 @@ async function writeRows(ex: Executor, rows: ReturnType<typeof chainRows>, known
 }
 
 /** The rows that continue the chain after `head`, hashes linked in order. */
-function chainRows(items: Item[], head: Head) {
+function chainRows(items: Item[], head: Head, key: Buffer) {
   let { seq, hash } = head;
   return items.map(({ ctx, input }) => {
     const grant = input.grant ?? ctx.actor?.grants[0];
@@ -215,7 +240,7 @@ function chainRows(items: Item[], head: Head) {
       detail: input.detail ?? {},
     };
     const prev = hash;
-    hash = chainHash(prev, f);
+    hash = chainHash(prev, f, key);
     return {
       seq: f.seq,
       at: f.at,

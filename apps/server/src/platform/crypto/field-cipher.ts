@@ -10,6 +10,8 @@ export class FieldCipher {
   private readonly indexKey: Buffer;
   /** Identifies the master key without revealing it; stored in the database to catch a wrong key. */
   readonly fingerprint: string;
+  /** Root of the audit chain's HMAC and checkpoint keys (platform/audit/audit-keys.ts, ADR 0022). */
+  readonly auditKey: Buffer;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
@@ -17,6 +19,7 @@ export class FieldCipher {
       hkdfSync('sha256', masterKey, Buffer.alloc(0), 'civitas/field-encryption/v1', 32),
     );
     this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'civitas/blind-index/v1', 32));
+    this.auditKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'civitas/audit/v1', 32));
     this.fingerprint = createHmac('sha256', this.indexKey)
       .update('civitas/key-fingerprint')
       .digest('hex')

@@ -30,10 +30,21 @@ const typeParsers: Record<number, (v: string) => unknown> = {
 };
 
 export type DatabaseOptions =
-  { engine: 'pglite'; dataDir: string | null } | { engine: 'postgres'; url: string; poolSize: number };
+  | { engine: 'pglite'; dataDir: string | null }
+  | {
+      engine: 'postgres';
+      url: string;
+      poolSize: number;
+      /** statement_timeout of every pooled connection, in ms; 0 turns it off (ADR 0019). */
+      statementTimeoutMs?: number;
+    };
+
+/** Without a setting, no statement runs longer than the default request budget. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.engine === 'postgres') return openPostgres(opts.url, opts.poolSize);
+  if (opts.engine === 'postgres')
+    return openPostgres(opts.url, opts.poolSize, opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   return openPglite(opts.dataDir);
 }
 
@@ -59,11 +70,15 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 10_000,
+    // Sent as a startup parameter, so it binds every statement on every connection from the first
+    // one on, with no extra round trip: the server itself cancels a statement past the budget
+    // (SQLSTATE 57014). Migrations lift it for their own transaction (migrate.ts).
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         typeParsers[oid] ??

@@ -42,6 +42,9 @@ export async function migrate(db: Kysely<DB>, migrations = loadMigrations()): Pr
     db,
   );
   return db.transaction().execute(async (trx) => {
+    // A migration may rewrite a large table, and a second process waits here for the first one's
+    // migrations: neither is bound by the pool's per-request statement_timeout (ADR 0019).
+    await sql`SET LOCAL statement_timeout = 0`.execute(trx);
     await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
     const applied = await sql<{
       version: string;

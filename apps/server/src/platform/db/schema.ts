@@ -48,8 +48,6 @@ export interface UsersTable {
   password_hash: string;
   locale: Generated<string>;
   disabled_at: Date | null;
-  failed_logins: Generated<number>;
-  locked_until: Date | null;
   totp_secret_enc: string | null;
   totp_enabled: Generated<boolean>;
   totp_last_step: number | null;
@@ -196,6 +194,8 @@ export interface ApiKeyGroupsTable {
   name: string;
   apikey_hash: string;
   apikey_prefix: string;
+  /** The key sealed with the field cipher (0018); null for keys created before. */
+  apikey_sealed: string | null;
   org_unit_id: string;
   created_at: Timestamp;
   revoked_at: Date | null;
@@ -214,6 +214,8 @@ export interface DevicesTable {
   status: Generated<'active' | 'maintenance' | 'retired'>;
   token_hash: string | null;
   token_prefix: string | null;
+  /** The token sealed with the field cipher (0018); null for tokens issued before. */
+  token_sealed: string | null;
   api_key_group_id: string | null;
   connectivity: Generated<'never' | 'active' | 'inactive'>;
   connected: Generated<boolean>;

@@ -42,11 +42,24 @@ export const csrfFailed = () =>
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string, body?: Record<string, unknown>) =>
   new AppError(409, code, message, body ? { body } : {});
-export const locked = (until: Date) =>
-  new AppError(423, 'account_locked', 'Too many failed sign-ins; the account is locked for a while.', {
-    headers: { 'retry-after': String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))) },
+/**
+ * 429 with Retry-After: a limit that protects others (or a person's data) was reached. The wait
+ * is also a member of the problem body (RFC 9457 extension), since a browser's fetch error path
+ * keeps the body and the web says when to try again in the user's language.
+ */
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError(429, code, message, {
+    headers: { 'retry-after': String(seconds) },
+    body: { retryAfterSeconds: seconds },
   });
-/** 429 with Retry-After: a limit that protects others (or a person's data) was reached. */
-export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
-  new AppError(429, code, message, { headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) } });
+};
 export const unavailable = (message: string) => new AppError(503, 'unavailable', message);
+/** 503: the request used up its time budget (REQUEST_TIMEOUT_MS, ADR 0019); its work was stopped. */
+export const requestTimedOut = (budgetMs: number) =>
+  new AppError(503, 'request_timeout', `The request did not finish within its ${budgetMs} ms time budget.`, {
+    body: { budgetMs },
+  });
+/** 414: a path segment longer than the router accepts (ADR 0019); the path is not echoed back. */
+export const uriTooLong = () =>
+  new AppError(414, 'uri_too_long', 'A path parameter is longer than 200 characters.');

@@ -18,6 +18,8 @@ import type { Logger } from 'pino';
 import { csrfFailed, forbidden, unauthenticated } from '../errors/errors.js';
 import { SESSION_COOKIE, type Authenticator } from './access.js';
 import { handleError, sendProblem } from './problem.js';
+import { redactedPath } from '../logging/redact-url.js';
+import { budgetError, frameworkError, refuseNul, uploadBudget } from './request-guards.js';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -38,6 +40,9 @@ export interface HttpOptions {
   webRoot?: string | null;
   /** Extra origins images may load from (the map tile server). */
   imageOrigins?: string[];
+  /** Time budget per request and per upload request, in ms (ADR 0019). */
+  requestTimeoutMs?: number;
+  uploadTimeoutMs?: number;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -57,11 +62,19 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     routerOptions: { maxParamLength: 200 },
+    // The per-request time budget: past it the answer is 503 and request.signal aborts (ADR 0019).
+    handlerTimeout: opts.requestTimeoutMs ?? 30_000,
+    // Refusals before routing (a malformed or overlong path) get the same problem+json as the rest.
+    frameworkErrors: (error, request, reply) => {
+      void handleError(frameworkError(error), request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error: Error, request, reply) =>
+    handleError(budgetError(error, request), request, reply),
+  );
   // The web app loads nothing from elsewhere but map tiles; Leaflet positions tiles with inline styles.
   const csp = [
     "default-src 'self'",
@@ -84,6 +97,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
 
   // Every API route must say who may call it (see access.ts); refusing to start beats an open door.
+  app.addHook('onRoute', uploadBudget(opts.uploadTimeoutMs ?? 300_000));
   app.addHook('onRoute', (route) => {
     const url = route.url;
     if (!url.startsWith('/api/v1') || route.method === 'HEAD') return;
@@ -115,6 +129,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.addHook('onRequest', async (request) => {
     request.ctx = { actor: null, requestId: request.id, ip: request.ip };
   });
+  app.addHook('preValidation', refuseNul);
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
@@ -154,7 +169,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       request,
       404,
       'route_not_found',
-      `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      `No route for ${request.method} ${redactedPath({ url: request.url })}.`,
     );
   });
   return app;

@@ -66,7 +66,7 @@ describe('HTTP platform', () => {
     expect(
       spec.paths['/api/v1/residents/{id}/reveal'].post.requestBody.content['application/json'].schema
         .properties.field.enum,
-    ).toEqual(['name', 'phone', 'idNumber']);
+    ).toEqual(['name', 'phone', 'idNumber', 'birthDate']);
     const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');

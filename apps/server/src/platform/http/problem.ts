@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../errors/errors.js';
+import { redactedPath } from '../logging/redact-url.js';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -33,7 +34,8 @@ export function sendProblem(
       title: titles[status] ?? 'Error',
       status,
       detail,
-      instance: request.url.split('?')[0],
+      // The path as logs show it: a token or key in the URL is never echoed back (ADR 0022).
+      instance: redactedPath({ url: request.url, pattern: request.routeOptions.url, params: request.params }),
       code,
       requestId: request.id,
       ...(extra.errors ? { errors: extra.errors } : {}),

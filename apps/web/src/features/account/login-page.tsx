@@ -1,42 +1,77 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api-client';
 import { useAuth } from '../../app/auth-context';
 import { usePageTitle } from '../../app/use-page-title';
 import { LanguageSwitcher } from '../../components/language-switcher';
 
-function loginErrorKey(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'errors.network';
-  if (error.status === 401) return 'login.wrongCredentials';
-  if (error.status === 423) return 'login.locked';
-  if (error.status === 429) return 'login.rateLimited';
-  if (error.status === 400 || error.status === 422) return 'login.invalidInput';
-  return 'errors.server';
+interface LoginError {
+  key: string;
+  /** Seconds this source must wait (429 login_throttled). */
+  wait?: number;
+}
+
+function loginError(error: unknown): LoginError {
+  if (!(error instanceof ApiError)) return { key: 'errors.network' };
+  if (error.status === 401) return { key: 'login.wrongCredentials' };
+  if (error.status === 429) {
+    const problem = error.problem as { code?: string; retryAfterSeconds?: unknown } | null;
+    const wait = Number(problem?.retryAfterSeconds);
+    if (problem?.code === 'login_throttled' && Number.isFinite(wait) && wait > 0)
+      return { key: 'login.throttled', wait };
+    return { key: 'login.rateLimited' };
+  }
+  if (error.status === 400 || error.status === 422) return { key: 'login.invalidInput' };
+  return { key: 'errors.server' };
+}
+
+/** "in 45 seconds" / "45秒后", rounded up to a unit people read. */
+function formatWait(seconds: number, lang: string): string {
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'always' });
+  if (seconds < 90) return rtf.format(Math.ceil(seconds), 'second');
+  if (seconds < 90 * 60) return rtf.format(Math.ceil(seconds / 60), 'minute');
+  return rtf.format(Math.ceil(seconds / 3600), 'hour');
 }
 
 export function LoginPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { login } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [mfaStep, setMfaStep] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [errorKey, setErrorKey] = useState<string | null>(null);
+  const [error, setError] = useState<LoginError | null>(null);
+  // While the server makes this source wait, sending would only be refused (and counted).
+  const [waitUntil, setWaitUntil] = useState<number | null>(null);
   usePageTitle(t(mfaStep ? 'login.mfaTitle' : 'login.title'));
+
+  useEffect(() => {
+    if (waitUntil === null) return;
+    const timer = setTimeout(
+      () => {
+        setWaitUntil(null);
+        setError({ key: 'login.throttleOver' });
+      },
+      Math.max(0, waitUntil - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [waitUntil]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    setErrorKey(null);
+    setError(null);
     try {
       const response = await login({ username, password, ...(mfaStep ? { totp } : {}) });
       if (response.status === 'mfa_required') {
-        if (mfaStep) setErrorKey('login.wrongCode');
+        if (mfaStep) setError({ key: 'login.wrongCode' });
         setMfaStep(true);
       }
-    } catch (error) {
-      setErrorKey(loginErrorKey(error));
+    } catch (e) {
+      const found = loginError(e);
+      setError(found);
+      if (found.wait) setWaitUntil(Date.now() + found.wait * 1000);
     } finally {
       setBusy(false);
     }
@@ -96,9 +131,13 @@ export function LoginPage() {
             </>
           )}
           <div role="alert" className="error-slot">
-            {errorKey && <p className="error">{t(errorKey)}</p>}
+            {error && (
+              <p className={error.key === 'login.throttleOver' ? undefined : 'error'}>
+                {t(error.key, error.wait ? { when: formatWait(error.wait, i18n.language) } : {})}
+              </p>
+            )}
           </div>
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={busy || waitUntil !== null}>
             {t(mfaStep ? 'login.verify' : 'login.submit')}
           </button>
         </form>

@@ -18,9 +18,13 @@ function toIso(local: string): string {
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
 
+/** Brute-force, search-limit and other alerts are all this one action, told apart by `detail.kind`. */
+export const SECURITY_ALERT = 'security.alert';
+
 export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<AuditFilter>(emptyAuditFilter);
+  const [alertsOnly, setAlertsOnly] = useState(false);
   const text = (key: 'action' | 'targetType' | 'targetId', label: string) => (
     <div className="field">
       <label htmlFor={`audit-${key}`}>{label}</label>
@@ -45,8 +49,12 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    apply(alertsOnly);
+  }
+
+  function apply(alerts: boolean) {
     onApply({
-      action: draft.action.trim(),
+      action: alerts ? SECURITY_ALERT : draft.action.trim(),
       targetType: draft.targetType.trim(),
       targetId: draft.targetId.trim(),
       from: toIso(draft.from),
@@ -56,7 +64,19 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
 
   return (
     <form className="form-row" onSubmit={submit} role="search" aria-label={t('audit.filters')}>
-      {text('action', t('audit.action'))}
+      <div className="field-check">
+        <input
+          id="audit-alerts-only"
+          type="checkbox"
+          checked={alertsOnly}
+          onChange={(e) => {
+            setAlertsOnly(e.target.checked);
+            apply(e.target.checked);
+          }}
+        />
+        <label htmlFor="audit-alerts-only">{t('audit.alertsOnly')}</label>
+      </div>
+      {!alertsOnly && text('action', t('audit.action'))}
       {text('targetType', t('audit.targetType'))}
       {text('targetId', t('audit.targetId'))}
       {time('from', t('audit.from'))}

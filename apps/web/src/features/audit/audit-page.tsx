@@ -7,7 +7,8 @@ import { usePageTitle } from '../../app/use-page-title';
 import { useResource } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import { AuditFilters, emptyAuditFilter, type AuditFilter } from './audit-filters';
+import { AuditDetail } from './audit-detail';
+import { AuditFilters, emptyAuditFilter, SECURITY_ALERT, type AuditFilter } from './audit-filters';
 import { VerifyChain } from './verify-chain';
 
 interface AuditPage {
@@ -39,7 +40,8 @@ export function AuditLogPage() {
       />
       <StatusMessage>{entries.loading ? t('common.loading') : ''}</StatusMessage>
       <ErrorMessage error={entries.error} />
-      <div className="table-wrap">
+      {/* Scrolls sideways on a phone: focusable, so keyboard users can scroll it too. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.caption')}>
         <table data-testid="audit-table">
           <caption>{t('audit.caption')}</caption>
           <thead>
@@ -55,7 +57,7 @@ export function AuditLogPage() {
           </thead>
           <tbody>
             {entries.data?.items.map((e) => (
-              <tr key={e.seq}>
+              <tr key={e.seq} className={e.action === SECURITY_ALERT ? 'alert-row' : undefined}>
                 <td>{e.seq}</td>
                 <td>{formatDateTime(e.at, i18n.language)}</td>
                 <td>{e.actorName ?? '—'}</td>
@@ -64,7 +66,9 @@ export function AuditLogPage() {
                 </td>
                 <td>{e.targetType ?? '—'}</td>
                 <td className="break">{e.targetId ?? '—'}</td>
-                <td className="break">{Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : ''}</td>
+                <td className="break">
+                  <AuditDetail entry={e} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
 import type { BoundaryGeometry } from '@civitas/contracts/common';
 import { StatusMessage } from '../../components/status-message';
+import { textElement } from '../../components/escape-html';
 import { useLeafletMap } from '../../components/use-leaflet-map';
 
 export interface MapMarker {
@@ -83,7 +84,8 @@ export function CaseMap({
         color: m.urgent ? '#b3261e' : '#1d4f91',
         fillOpacity: 0.8,
       });
-      marker.bindTooltip(m.label);
+      // Case titles are written by residents: text, never HTML.
+      marker.bindTooltip(textElement(m.label));
       marker.on('click', () => markerClickRef.current?.(m.id));
       group.addLayer(marker);
     }

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseCategory, RoutingRule } from '@civitas/contracts/cases';
+import type { OrgUnit } from '@civitas/contracts/org-units';
 import { departments } from '@civitas/contracts/roles';
 import { localizedName } from '../../app/localized';
+import { useMe } from '../../app/auth-context';
 import { useUnits } from '../../app/unit-context';
 import { ErrorMessage } from '../../components/error-message';
+import { ruleUnits } from './rule-targets';
 
 export interface RuleDraft {
   categoryId: string;
@@ -27,6 +30,7 @@ interface Props {
 export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }: Props) {
   const { t, i18n } = useTranslation();
   const { units, selectedUnitId } = useUnits();
+  const me = useMe();
   const [draft, setDraft] = useState<RuleDraft>({
     categoryId: initial?.categoryId ?? '',
     orgUnitId: initial?.orgUnitId ?? selectedUnitId ?? '',
@@ -39,18 +43,22 @@ export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const set = (patch: Partial<RuleDraft>) => setDraft({ ...draft, ...patch });
-  const unitOptions = units.map((u) => (
-    <option key={u.id} value={u.id}>
-      {localizedName(u.name, i18n.language)} ({u.code})
-    </option>
-  ));
+  const { areas, targets } = ruleUnits(units, me.grants, draft.orgUnitId);
+  const options = (list: OrgUnit[]) =>
+    list.map((u) => (
+      <option key={u.id} value={u.id}>
+        {localizedName(u.name, i18n.language)} ({u.code})
+      </option>
+    ));
+  // A target the rule may no longer use (the area changed) is dropped, not silently kept.
+  const targetId = targets.some((u) => u.id === draft.targetUnitId) ? draft.targetUnitId : '';
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await onSave(draft);
+      await onSave({ ...draft, targetUnitId: targetId });
     } catch (err) {
       setError(err);
     } finally {
@@ -85,18 +93,18 @@ export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }
           onChange={(e) => set({ orgUnitId: e.target.value })}
         >
           <option value="">{t('cases.rules.chooseUnit')}</option>
-          {unitOptions}
+          {options(areas)}
         </select>
       </div>
       <div className="field">
         <label htmlFor="rule-target-unit">{t('cases.rules.targetUnit')}</label>
         <select
           id="rule-target-unit"
-          value={draft.targetUnitId}
+          value={targetId}
           onChange={(e) => set({ targetUnitId: e.target.value })}
         >
           <option value="">{t('cases.rules.containingGrid')}</option>
-          {unitOptions}
+          {options(targets)}
         </select>
       </div>
       <div className="field">

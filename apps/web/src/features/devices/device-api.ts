@@ -1,4 +1,10 @@
-import type { Device, DeviceProfile, MapDevice } from '@civitas/contracts/devices';
+import type {
+  Device,
+  DeviceAttributes,
+  DeviceCommand,
+  DeviceProfile,
+  MapDevice,
+} from '@civitas/contracts/devices';
 import { useMemo } from 'react';
 import { useResource } from '../../app/use-resource';
 
@@ -10,8 +16,14 @@ export interface DevicePage {
   offset: number;
 }
 
-/** Answer of GET /devices/:id: the device plus its refusals by reason. */
-export type DeviceDetail = Device & { rejections: { reason: string; count: number; lastAt: string }[] };
+export interface Rejection {
+  reason: string;
+  count: number;
+  lastAt: string;
+}
+
+/** Answer of GET /devices/:id: the device, its refusals by reason, and whether the caller may command it. */
+export type DeviceDetail = Device & { rejections: Rejection[]; canControl: boolean };
 
 export type MetricValue = number | string | boolean | null;
 
@@ -25,7 +37,7 @@ export interface MetricState {
 /** One reading as the live stream and the latest-state API carry it. */
 export type LiveReading = MetricState;
 
-export type { Device, DeviceProfile, MapDevice };
+export type { Device, DeviceAttributes, DeviceCommand, DeviceProfile, MapDevice };
 
 /** Profiles are few and rarely change; every device screen reads them once. */
 export function useProfiles(): Map<string, DeviceProfile> {

@@ -10,6 +10,9 @@ import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../account/not-found-page';
 import { ConnectivityBadge } from './connectivity-badge';
 import { useProfiles, type DeviceDetail, type LiveReading, type MetricState } from './device-api';
+import { DeviceAttributesPanel } from './device-attributes';
+import { DeviceCommands } from './device-commands';
+import { DeviceRefusals } from './device-refusals';
 import { DeviceEvents, type DeviceEvent } from './device-events';
 import { LatestState, mergeStates } from './latest-state';
 import { SeriesPanel } from './series-panel';
@@ -136,48 +139,13 @@ export function DeviceDetailPage() {
               <dd>{d.outlierCount}</dd>
             </div>
             <div className="detail-row">
-              <dt>{t('devices.errorCount')}</dt>
-              <dd>{d.errorCount}</dd>
-            </div>
-            <div className="detail-row">
-              <dt>{t('devices.lastError')}</dt>
-              <dd>
-                {d.lastError ?? '—'}
-                {d.lastErrorAt && (
-                  <span className="muted"> · {formatDateTime(d.lastErrorAt, i18n.language)}</span>
-                )}
-              </dd>
-            </div>
-            <div className="detail-row">
               <dt>{t('device.installDate')}</dt>
               <dd>{d.installDate ?? '—'}</dd>
             </div>
           </dl>
-          {d.rejections.length > 0 && (
-            <div className="table-wrap">
-              <table>
-                <caption>{t('device.rejectionsCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('device.reason')}</th>
-                    <th scope="col">{t('device.rejectionCount')}</th>
-                    <th scope="col">{t('device.lastAt')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.rejections.map((r) => (
-                    <tr key={r.reason}>
-                      <td>{r.reason}</td>
-                      <td>{r.count}</td>
-                      <td>{formatDateTime(r.lastAt, i18n.language)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
         </section>
       )}
+      {d && <DeviceRefusals device={d} />}
       {d && (
         <section aria-labelledby="device-latest-heading">
           <h2 id="device-latest-heading">{t('device.latest')}</h2>
@@ -198,6 +166,8 @@ export function DeviceDetailPage() {
           <DeviceEvents events={allEvents} />
         </section>
       )}
+      {d && <DeviceAttributesPanel device={d} />}
+      {d && <DeviceCommands device={d} />}
     </>
   );
 }

@@ -4,6 +4,7 @@ import L from 'leaflet';
 import type { BoundaryGeometry } from '@civitas/contracts/common';
 import type { MapCell, MapDevice } from '@civitas/contracts/devices';
 import { StatusMessage } from '../../components/status-message';
+import { textElement } from '../../components/escape-html';
 import { useLeafletMap } from '../../components/use-leaflet-map';
 import { colourFor } from './map-colours';
 
@@ -77,7 +78,7 @@ export function DeviceMapView(props: DeviceMapViewProps) {
         cell.boundary.map(([lng, lat]) => [lat, lng] as [number, number]),
         { color: '#333', weight: 1, fillColor: colour, fillOpacity: 0.55, className: 'map-cell' },
       )
-        .bindTooltip(describeCell(cell))
+        .bindTooltip(textElement(describeCell(cell)))
         .addTo(group);
     }
     for (const device of devices) {
@@ -90,7 +91,8 @@ export function DeviceMapView(props: DeviceMapViewProps) {
         fillOpacity: 0.9,
         className: 'map-device',
       })
-        .bindTooltip(describeDevice(device))
+        // Device names are user-written text, never HTML.
+        .bindTooltip(textElement(describeDevice(device)))
         .addTo(group);
     }
     group.addTo(map);

@@ -4,6 +4,7 @@ import L from 'leaflet';
 import type { OrgUnit } from '@civitas/contracts/org-units';
 import { localizedName } from '../../app/localized';
 import { StatusMessage } from '../../components/status-message';
+import { textElement } from '../../components/escape-html';
 import { useLeafletMap } from '../../components/use-leaflet-map';
 
 interface OrgMapProps {
@@ -43,7 +44,7 @@ export function OrgMap({ units, selectedId, tileUrl, tileAttribution, point, onM
     for (const unit of units) {
       if (!unit.boundary) continue;
       const layer = L.geoJSON(unit.boundary, { style: baseStyle, interactive: false });
-      layer.bindTooltip(localizedName(unit.name, i18n.language), { sticky: true });
+      layer.bindTooltip(textElement(localizedName(unit.name, i18n.language)), { sticky: true });
       layers.set(unit.id, layer);
       group.addLayer(layer);
     }

@@ -13,7 +13,8 @@ import { NotFoundPage } from '../account/not-found-page';
 import { FlagBadges } from './flag-badges';
 import { RevealDialog } from './reveal-dialog';
 
-const revealable: readonly RevealableField[] = ['name', 'phone', 'idNumber'];
+// The birth date shows its year only: the full date is the middle of the ID number (ADR 0021).
+const revealable: readonly RevealableField[] = ['name', 'phone', 'idNumber', 'birthDate'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function ResidentDetailPage() {
@@ -64,10 +65,6 @@ export function ResidentDetailPage() {
               </dd>
             </div>
           ))}
-          <div className="detail-row">
-            <dt>{t('resident.birthDate')}</dt>
-            <dd>{r.birthDate ?? '—'}</dd>
-          </div>
           <div className="detail-row">
             <dt>{t('resident.gender')}</dt>
             <dd>{t(`gender.${r.gender}`)}</dd>

@@ -2,13 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { flagNames, type FlagName } from './flag-badges';
 
+/**
+ * Filters of the list: only what identifies nobody. Phone and ID number are found through the
+ * identifier search, which is a reveal (ADR 0021).
+ */
 export interface ResidentFilter {
   flag: FlagName | '';
-  phone: string;
-  idNumber: string;
 }
 
-export const emptyFilter: ResidentFilter = { flag: '', phone: '', idNumber: '' };
+export const emptyFilter: ResidentFilter = { flag: '' };
 
 export function ResidentFilters({ onApply }: { onApply: (filter: ResidentFilter) => void }) {
   const { t } = useTranslation();
@@ -16,7 +18,7 @@ export function ResidentFilters({ onApply }: { onApply: (filter: ResidentFilter)
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    onApply({ ...draft, phone: draft.phone.trim(), idNumber: draft.idNumber.trim().toUpperCase() });
+    onApply(draft);
   }
 
   return (
@@ -35,24 +37,6 @@ export function ResidentFilters({ onApply }: { onApply: (filter: ResidentFilter)
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-phone">{t('residents.phoneExact')}</label>
-        <input
-          id="filter-phone"
-          type="tel"
-          value={draft.phone}
-          onChange={(e) => setDraft({ ...draft, phone: e.target.value })}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="filter-id">{t('residents.idNumberExact')}</label>
-        <input
-          id="filter-id"
-          value={draft.idNumber}
-          maxLength={18}
-          onChange={(e) => setDraft({ ...draft, idNumber: e.target.value })}
-        />
       </div>
       <button type="submit">{t('residents.applyFilters')}</button>
       <button

@@ -11,8 +11,11 @@ import { useResource } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager, useCountText } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
-import { FlagBadges } from './flag-badges';
+import { IdentifierSearch, type SearchResult } from './identifier-search';
+import { ResidentDuplicates } from './resident-duplicates';
 import { emptyFilter, ResidentFilters, type ResidentFilter } from './resident-filters';
+import { ResidentsTable } from './residents-table';
+import { useRevealCovers } from './reveal-scope';
 
 interface ResidentPage {
   items: ResidentMasked[];
@@ -29,16 +32,20 @@ export function ResidentsPage() {
   const { t, i18n } = useTranslation();
   const canImport = useCan('resident.import');
   const { selectedUnitId, unitsById } = useUnits();
+  const canSearch = useRevealCovers(selectedUnitId);
   const countText = useCountText();
   const [filter, setFilter] = useState<ResidentFilter>(emptyFilter);
   const [paging, setPaging] = useState({ key: '', offset: 0 });
+  // A search result belongs to the unit it was asked in; another unit shows the list again.
+  const [found, setFound] = useState<{ unit: string | null; result: SearchResult } | null>(null);
   usePageTitle(t('residents.title'));
 
   // A new unit or filter starts again from the first page.
   const filterKey = `${selectedUnitId ?? ''}|${JSON.stringify(filter)}`;
   const offset = paging.key === filterKey ? paging.offset : 0;
   const query = buildQuery({ unitId: selectedUnitId, ...filter, limit: PAGE_SIZE, offset });
-  const residents = useResource<ResidentPage>(`/residents${query}`);
+  const search = found && found.unit === selectedUnitId ? found.result : null;
+  const residents = useResource<ResidentPage>(search ? null : `/residents${query}`);
   const unit = selectedUnitId ? unitsById.get(selectedUnitId) : undefined;
 
   return (
@@ -50,59 +57,56 @@ export function ResidentsPage() {
           <Link to="/residents/import">{t('nav.import')}</Link>
         </p>
       )}
-      <ResidentFilters onApply={setFilter} />
-      <StatusMessage>
-        {residents.loading
-          ? t('common.loading')
-          : residents.data
-            ? t('residents.count', {
-                count: residents.data.total,
-                shown: countText(residents.data.total, residents.data.totalExact),
-              })
-            : ''}
-      </StatusMessage>
-      <ErrorMessage error={residents.error} />
-      <div className="table-wrap">
-        <table data-testid="residents-table">
-          <caption>{t('residents.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('residents.name')}</th>
-              <th scope="col">{t('residents.phone')}</th>
-              <th scope="col">{t('residents.idNumber')}</th>
-              <th scope="col">{t('residents.grid')}</th>
-              <th scope="col">{t('residents.building')}</th>
-              <th scope="col">{t('residents.flags')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {residents.data?.items.map((r) => (
-              <tr key={r.id}>
-                <th scope="row">
-                  <Link to={`/residents/${r.id}`}>{r.name}</Link>
-                </th>
-                <td>{r.phone ?? '—'}</td>
-                <td>{r.idNumber ?? '—'}</td>
-                <td>{r.gridCode}</td>
-                <td>{r.buildingName ?? '—'}</td>
-                <td>
-                  <FlagBadges flags={r.flags} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {residents.data && (
-        <Pager
-          total={residents.data.total}
-          limit={PAGE_SIZE}
-          offset={offset}
-          totalExact={residents.data.totalExact}
-          pageItems={residents.data.items.length}
-          onChange={(next) => setPaging({ key: filterKey, offset: next })}
+      {canSearch && (
+        <IdentifierSearch
+          unitId={selectedUnitId}
+          onResult={(result) => setFound({ unit: selectedUnitId, result })}
         />
       )}
+      {search ? (
+        <>
+          <StatusMessage>
+            {t('identifierSearch.results', {
+              field: t(`residents.${search.field}`),
+              count: search.items.length,
+            })}
+            {search.truncated ? ` ${t('identifierSearch.truncated', { count: search.items.length })}` : ''}
+          </StatusMessage>
+          <p>
+            <button type="button" className="secondary" onClick={() => setFound(null)}>
+              {t('identifierSearch.back')}
+            </button>
+          </p>
+          <ResidentsTable items={search.items} />
+        </>
+      ) : (
+        <>
+          <ResidentFilters onApply={setFilter} />
+          <StatusMessage>
+            {residents.loading
+              ? t('common.loading')
+              : residents.data
+                ? t('residents.count', {
+                    count: residents.data.total,
+                    shown: countText(residents.data.total, residents.data.totalExact),
+                  })
+                : ''}
+          </StatusMessage>
+          <ErrorMessage error={residents.error} />
+          <ResidentsTable items={residents.data?.items ?? []} />
+          {residents.data && (
+            <Pager
+              total={residents.data.total}
+              limit={PAGE_SIZE}
+              offset={offset}
+              totalExact={residents.data.totalExact}
+              pageItems={residents.data.items.length}
+              onChange={(next) => setPaging({ key: filterKey, offset: next })}
+            />
+          )}
+        </>
+      )}
+      <ResidentDuplicates />
     </>
   );
 }

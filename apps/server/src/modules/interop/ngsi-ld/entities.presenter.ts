@@ -1,5 +1,4 @@
 import type { ProfileMetric } from '@civitas/contracts/devices';
-import { CORE_CONTEXT, type Representation } from './ngsi-ld.context.js';
 import type { EntityDeviceRow, EntityStateRow } from './ngsi-ld.repository.js';
 
 /**
@@ -90,15 +89,33 @@ export function queryValue(e: Entity, attr: string): unknown {
   return a?.type === 'Property' ? a.value : undefined;
 }
 
+/** An entity in normalized or keyValues form (clause 4.5), its attributes projected to `attrs`. */
 export function render(
   e: Entity,
-  opts: { attrs?: Set<string> | undefined; keyValues: boolean; rep: Representation },
+  opts: { attrs?: Set<string> | undefined; keyValues: boolean },
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { id: e.id, type: e.type };
   for (const [name, a] of e.attrs) {
     if (opts.attrs && !opts.attrs.has(name)) continue;
     out[name] = opts.keyValues ? a.value : a;
   }
-  if (opts.rep === 'ld') out['@context'] = CORE_CONTEXT;
   return out;
+}
+
+/**
+ * GeoJSON representation (clause 4.5.16): a Feature whose geometry is the value of the chosen
+ * GeoProperty (null when the entity has none) and whose properties hold the type and attributes.
+ */
+export function renderFeature(
+  e: Entity,
+  opts: { attrs?: Set<string> | undefined; keyValues: boolean; geometryProperty: string | null },
+): Record<string, unknown> {
+  const { id, type, ...attrs } = render(e, opts);
+  const geo = opts.geometryProperty === null ? undefined : e.attrs.get(opts.geometryProperty);
+  return {
+    id,
+    type: 'Feature',
+    geometry: geo?.type === 'GeoProperty' ? geo.value : null,
+    properties: { type, ...attrs },
+  };
 }

@@ -1,46 +1,85 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NgsiLdError, badRequestData } from './ngsi-ld.errors.js';
+import { JSON_LD_CONTEXT_REL, answerContext, type LdContext } from './ld-context.js';
+import { NgsiLdError, badRequestData, notAcceptable } from './ngsi-ld.errors.js';
 
-/** The NGSI-LD core context (CIM 009 v1.8, annex B). Attribute names are Smart Data Models short names. */
-export const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld';
-export const JSON_LD_CONTEXT_REL = 'http://www.w3.org/ns/json-ld#context';
-export const LINK_HEADER = `<${CORE_CONTEXT}>; rel="${JSON_LD_CONTEXT_REL}"; type="application/ld+json"`;
+export { CORE_CONTEXT } from './ld-context.js';
 
-export type Representation = 'json' | 'ld';
+export type Representation = 'json' | 'ld' | 'geo';
+
+/** Clause 6.3.4: the offered media types, in the order the clause makes significant. */
+const MEDIA: [Representation, string][] = [
+  ['json', 'application/json'],
+  ['ld', 'application/ld+json'],
+  ['geo', 'application/geo+json'],
+];
 
 /**
- * Clause 6.3.6: the client picks with Accept. application/ld+json puts @context in the body;
- * application/json (or anything else acceptable) leaves it out and points to it with a Link header.
+ * Clause 6.3.4: the representation the Accept header selects among those the operation offers. The
+ * weight (q) decides; on equal weight the clause's list order wins, not the order the client wrote.
+ * A missing Accept means application/json; one that allows none of the offers is 406.
  */
-export function representation(request: FastifyRequest): Representation {
-  const accept = request.headers.accept;
+export function negotiate(
+  request: FastifyRequest,
+  offered: Representation[] = ['json', 'ld'],
+): Representation {
+  const accept = request.headers.accept?.trim();
   if (!accept) return 'json';
-  const ranked = accept
-    .split(',')
-    .map((part, i) => {
-      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      const q = params.find((p) => p.startsWith('q='));
-      return { type, q: q ? Number(q.slice(2)) : 1, i };
-    })
-    .filter(
-      (m) => m.q > 0 && ['application/ld+json', 'application/json', 'application/*', '*/*'].includes(m.type),
-    )
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  return ranked[0]?.type === 'application/ld+json' ? 'ld' : 'json';
+  const ranges = accept.split(',').map((part) => {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q ? Number(q.slice(2)) : 1;
+    return { type, q: Number.isFinite(weight) ? weight : 0 };
+  });
+  let best: { rep: Representation; q: number } | null = null;
+  for (const [rep, media] of MEDIA) {
+    if (!offered.includes(rep)) continue;
+    // RFC 9110 12.5.1: the most specific matching range gives the weight.
+    const match =
+      ranges.find((r) => r.type === media) ??
+      ranges.find((r) => r.type === 'application/*') ??
+      ranges.find((r) => r.type === '*/*');
+    if (match && match.q > 0 && (!best || match.q > best.q)) best = { rep, q: match.q };
+  }
+  if (!best) {
+    const names = MEDIA.filter(([rep]) => offered.includes(rep)).map(([, m]) => m);
+    throw notAcceptable(`Accept: this operation answers with ${names.join(', ')} only.`);
+  }
+  return best.rep;
 }
 
-/** Sends an entity-bearing body in the representation the client asked for. */
-export function sendLd(reply: FastifyReply, rep: Representation, body: unknown, status = 200): FastifyReply {
-  if (rep === 'ld') return reply.status(status).type('application/ld+json').send(body);
-  return reply.status(status).header('link', LINK_HEADER).type('application/json').send(body);
+const linkTo = (url: string) => `<${url}>; rel="${JSON_LD_CONTEXT_REL}"; type="application/ld+json"`;
+
+/** Clause 6.3.6 / 6.3.15: `Prefer: body=json` moves a GeoJSON answer's @context to the Link header. */
+function contextInLink(request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer;
+  return typeof prefer === 'string' && /(^|[,;\s])body=json\b/i.test(prefer);
 }
 
-/** Adds @context to an entity for application/ld+json answers (clause 6.3.6). */
-export function withContext<T extends object>(
+/**
+ * Sends an entity-bearing body in the chosen representation (clause 6.3.6): application/ld+json puts
+ * the @context in each entity, application/json points to it with a Link header, and GeoJSON puts it
+ * in the Feature or FeatureCollection unless the client prefers it in the Link header.
+ */
+export function sendLd(
+  request: FastifyRequest,
+  reply: FastifyReply,
   rep: Representation,
-  entity: T,
-): T | (T & { '@context': string }) {
-  return rep === 'ld' ? { ...entity, '@context': CORE_CONTEXT } : entity;
+  ctx: LdContext,
+  body: Record<string, unknown> | Record<string, unknown>[],
+): FastifyReply {
+  const context = answerContext(ctx);
+  const link = linkTo(Array.isArray(context) ? context[0]! : context);
+  if (rep === 'ld') {
+    const withContext = (e: Record<string, unknown>) => ({ ...e, '@context': context });
+    return reply
+      .type('application/ld+json')
+      .send(Array.isArray(body) ? body.map(withContext) : withContext(body));
+  }
+  if (rep === 'geo') {
+    if (contextInLink(request)) return reply.header('link', link).type('application/geo+json').send(body);
+    return reply.type('application/geo+json').send({ ...body, '@context': context });
+  }
+  return reply.header('link', link).type('application/json').send(body);
 }
 
 /**
@@ -57,17 +96,27 @@ export function assertNoTenant(request: FastifyRequest): void {
   }
 }
 
+const mediaType = (request: FastifyRequest) =>
+  (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+
 /**
- * Clause 6.3.5: with Content-Type application/ld+json each entity carries its @context; with
- * application/json it must not (the context then comes in a Link header, or is the core context).
+ * Clause 6.3.5: with Content-Type application/ld+json each entity carries its @context (and a Link
+ * header is not allowed); with application/json it must not, the context coming in a Link header.
+ * Returns the entity's own @context value, or undefined when the Link header's context applies.
  */
-export function checkBodyContext(request: FastifyRequest, entity: Record<string, unknown>): void {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+export function bodyContext(request: FastifyRequest, entity: Record<string, unknown>): unknown {
+  const ld = mediaType(request) === 'application/ld+json';
   const has = '@context' in entity;
-  if (type === 'application/ld+json' && !has)
-    throw badRequestData('Content-Type application/ld+json requires @context in every entity.');
-  if (type !== 'application/ld+json' && has)
+  if (ld && !has) throw badRequestData('Content-Type application/ld+json requires @context in every entity.');
+  if (!ld && has)
     throw badRequestData(
       '@context is only allowed with Content-Type application/ld+json; use a Link header.',
     );
+  return ld ? entity['@context'] : undefined;
+}
+
+/** Clause 6.3.5: a JSON-LD context Link header is not allowed alongside application/ld+json bodies. */
+export function assertNoLinkWithLdBody(request: FastifyRequest, linked: LdContext): void {
+  if (mediaType(request) === 'application/ld+json' && linked.urls.length + linked.terms.size > 0)
+    throw badRequestData('Send the @context in the body or in a Link header, not both.');
 }

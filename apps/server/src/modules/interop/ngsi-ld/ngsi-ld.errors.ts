@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../../platform/errors/errors.js';
+import { budgetError } from '../../../platform/http/request-guards.js';
 
 /**
  * NGSI-LD error types with their HTTP status (ETSI GS CIM 009 clause 6.3.2, table 6.3.2-1).
@@ -16,6 +17,8 @@ const errorTypes = {
   TooComplexQuery: [403, 'The query is too complex and cannot be resolved'],
   TooManyResults: [403, 'The query result is too big and cannot be returned'],
   NoMultiTenantSupport: [501, 'The NGSI-LD system does not support multi-tenancy'],
+  // v1.8 table 6.3.2-1 and the ETSI test suite (043_01) say 503; v1.9.1 moves it to 504.
+  LdContextNotAvailable: [503, 'A remote JSON-LD @context referenced in a request cannot be retrieved'],
 } as const;
 
 export type NgsiLdErrorType = keyof typeof errorTypes;
@@ -51,6 +54,16 @@ export function problem(kind: NgsiLdErrorType, detail: string): ProblemDetails {
 export const badRequestData = (detail: string) => new NgsiLdError('BadRequestData', detail);
 export const invalidRequest = (detail: string) => new NgsiLdError('InvalidRequest', detail);
 export const resourceNotFound = (detail: string) => new NgsiLdError('ResourceNotFound', detail);
+/** Clause 6.3.4: an Accept header none of whose types the operation can produce. No NGSI-LD type. */
+export const notAcceptable = (detail: string) => new AppError(406, 'not_acceptable', detail);
+
+const TITLES: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  406: 'Not Acceptable',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 /**
  * Error handler of the NGSI-LD plugin scope, so NGSI-LD clients always get ProblemDetails.
@@ -58,10 +71,11 @@ export const resourceNotFound = (detail: string) => new NgsiLdError('ResourceNot
  * no error type for them, so they keep the platform's problem type URI but take the NGSI-LD shape.
  */
 export function ngsiLdErrorHandler(
-  error: FastifyError | AppError | NgsiLdError | Error,
+  thrown: FastifyError | AppError | NgsiLdError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
+  const error = budgetError(thrown, request);
   const send = (status: number, body: ProblemDetails) =>
     reply.status(status).type('application/json').send(body);
   if (error instanceof NgsiLdError) return send(error.status, error.toProblem());
@@ -69,7 +83,7 @@ export function ngsiLdErrorHandler(
     if (error.extra.headers) void reply.headers(error.extra.headers);
     if (error.status === 404) return send(404, problem('ResourceNotFound', error.message));
     if (error.status === 400) return send(400, problem('BadRequestData', error.message));
-    const title = error.status === 401 ? 'Unauthorized' : error.status === 403 ? 'Forbidden' : 'Error';
+    const title = TITLES[error.status] ?? 'Error';
     return send(error.status, { type: `urn:civitas:problem:${error.code}`, title, detail: error.message });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -1,15 +1,18 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../platform/http/http-server.js';
 import type { Services } from '../../../services.js';
-import { render } from './entities.presenter.js';
+import { render, renderFeature } from './entities.presenter.js';
 import {
   EntityQueries,
   entityQueryParams,
+  geometryProperty,
   parseEntityQuery,
   parseRepresentation,
   retrieveParams,
 } from './entities.query.js';
-import { assertNoTenant, representation, sendLd } from './ngsi-ld.context.js';
+import { linkContext } from './ld-context.js';
+import { assertNoLinkWithLdBody, assertNoTenant, negotiate, sendLd } from './ngsi-ld.context.js';
 import { ngsiLdErrorHandler, problem, resourceNotFound } from './ngsi-ld.errors.js';
 import { NgsiLdRepository } from './ngsi-ld.repository.js';
 import { TemporalEntities, temporalParams } from './temporal.js';
@@ -17,6 +20,19 @@ import { EntityUpsert } from './upsert.js';
 
 const tags = ['ngsi-ld'];
 const entityParams = z.object({ entityId: z.string().min(1).max(300) });
+
+/**
+ * Runs a handler's work; if the request was aborted meanwhile (its time budget ran out and the 503 is
+ * already sent, or the client left), the work's own abort error is dropped instead of answered twice.
+ */
+async function withinBudget<T>(req: FastifyRequest, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (e) {
+    if (req.signal.aborted) return undefined;
+    throw e;
+  }
+}
 
 /**
  * NGSI-LD API (ETSI GS CIM 009) at /ngsi-ld/v1: devices and their latest state as Smart Data Models
@@ -52,14 +68,27 @@ export function registerNgsiLdRoutes(app: App, services: Services): void {
         config: { access: 'device.read' },
         schema: { tags, summary: 'Query entities (clause 6.4.3.2)', querystring: entityQueryParams },
       },
-      async (req, reply) => {
-        const rep = representation(req);
-        const parsed = parseEntityQuery(req.query);
-        const { total, page } = await queries.query(req.actor!, parsed);
-        if (parsed.count) void reply.header('NGSILD-Results-Count', String(total));
-        const body = page.map((e) => render(e, { attrs: parsed.attrs, keyValues: parsed.keyValues, rep }));
-        return sendLd(reply, rep, body);
-      },
+      async (req, reply) =>
+        withinBudget(req, async () => {
+          const rep = negotiate(req, ['json', 'ld', 'geo']);
+          const ctx = linkContext(req);
+          const parsed = parseEntityQuery(req.query, ctx);
+          const { total, page } = await queries.query(req.actor!, parsed, req.signal);
+          if (parsed.count) void reply.header('NGSILD-Results-Count', String(total));
+          const opts = { attrs: parsed.attrs, keyValues: parsed.keyValues };
+          if (rep !== 'geo')
+            return sendLd(
+              req,
+              reply,
+              rep,
+              ctx,
+              page.map((e) => render(e, opts)),
+            );
+          const features = page.map((e) =>
+            renderFeature(e, { ...opts, geometryProperty: geometryProperty(req.query, ctx) }),
+          );
+          return sendLd(req, reply, rep, ctx, { type: 'FeatureCollection', features });
+        }),
     );
 
     scope.get(
@@ -73,14 +102,24 @@ export function registerNgsiLdRoutes(app: App, services: Services): void {
           querystring: retrieveParams,
         },
       },
-      async (req, reply) => {
-        const rep = representation(req);
-        const { keyValues, attrs } = parseRepresentation(req.query);
-        const entity = await queries.retrieve(req.actor!, req.params.entityId);
-        if (attrs && ![...attrs].some((a) => entity.attrs.has(a)))
-          throw resourceNotFound(`Entity ${entity.id} has none of the requested attributes.`);
-        return sendLd(reply, rep, render(entity, { attrs, keyValues, rep }));
-      },
+      async (req, reply) =>
+        withinBudget(req, async () => {
+          const rep = negotiate(req, ['json', 'ld', 'geo']);
+          const ctx = linkContext(req);
+          const { keyValues, attrs } = parseRepresentation(req.query, ctx);
+          const entity = await queries.retrieve(req.actor!, req.params.entityId);
+          if (attrs && ![...attrs].some((a) => entity.attrs.has(a)))
+            throw resourceNotFound(`Entity ${entity.id} has none of the requested attributes.`);
+          const body =
+            rep === 'geo'
+              ? renderFeature(entity, {
+                  attrs,
+                  keyValues,
+                  geometryProperty: geometryProperty(req.query, ctx),
+                })
+              : render(entity, { attrs, keyValues });
+          return sendLd(req, reply, rep, ctx, body);
+        }),
     );
 
     scope.post(
@@ -94,7 +133,10 @@ export function registerNgsiLdRoutes(app: App, services: Services): void {
         },
       },
       async (req, reply) => {
-        const result = await upsert.upsert(req.actor!, req, req.body);
+        negotiate(req, ['json', 'ld']);
+        const linked = linkContext(req);
+        assertNoLinkWithLdBody(req, linked);
+        const result = await upsert.upsert(req.actor!, req, req.body, linked);
         // Clause 6.15.3.1: 204 when every entity already existed and was updated; 207 with a
         // BatchOperationResult when any failed. 201 (created ids) never applies: nothing is created.
         if (result.errors.length === 0) return reply.status(204).send();
@@ -113,10 +155,13 @@ export function registerNgsiLdRoutes(app: App, services: Services): void {
           querystring: temporalParams,
         },
       },
-      async (req, reply) => {
-        const rep = representation(req);
-        return sendLd(reply, rep, await temporal.retrieve(req.actor!, req.params.entityId, req.query, rep));
-      },
+      async (req, reply) =>
+        withinBudget(req, async () => {
+          const rep = negotiate(req, ['json', 'ld']);
+          const ctx = linkContext(req);
+          const body = await temporal.retrieve(req.actor!, req.params.entityId, req.query, ctx, req.signal);
+          return sendLd(req, reply, rep, ctx, body);
+        }),
     );
   };
   void app.register(plugin, { prefix: '/ngsi-ld/v1' });

@@ -25,6 +25,7 @@ function printValue(v: QValue): string {
 function printTerm(t: QTerm): string {
   if (t.kind === 'exists') return t.attr;
   if (t.kind === 'range') return `${t.attr}${t.op}${printValue(t.from)}..${printValue(t.to)}`;
+  if (t.kind === 'pattern') return `${t.attr}${t.op}"${t.pattern.source.replace(/"/g, '\\"')}"`;
   return `${t.attr}${t.op}${t.values.map(printValue).join(',')}`;
 }
 function print(e: QExpr): string {
@@ -118,7 +119,10 @@ describe('NGSI-LD query language parser', () => {
       'a=="open',
       '(a==1',
       'a==1)',
-      'a~="x"',
+      'a~=',
+      'a~="(?=x)y"',
+      'a~="x{2000}"',
+      'a~=(x',
       'a.b==1',
       'a>true..false',
     ]) {
@@ -149,6 +153,30 @@ describe('NGSI-LD query language parser', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('reads full IRIs and compact IRIs as attribute names', () => {
+    const iri = 'https://smartdatamodels.org/dataModel.Environment/pm25';
+    expect(parse(`${iri}>35`)).toMatchObject({ term: { attr: iri, kind: 'compare', op: '>' } });
+    expect(parse('ngsi-ld:location')).toEqual({ term: { attr: 'ngsi-ld:location', kind: 'exists' } });
+    expect(parse(`${iri}~="^4";pm10`)).toMatchObject({ and: [{ term: { attr: iri, kind: 'pattern' } }, {}] });
+  });
+
+  it('reads patterns quoted or up to the end of the term', () => {
+    const source = (q: string) => {
+      const e = parse(q);
+      return 'term' in e && e.term.kind === 'pattern' ? e.term.pattern.source : null;
+    };
+    expect(source('name~="a\\.b\\"c"')).toBe('a\\.b"c');
+    expect(source('name~=^(AQ|PS)-[0-9]{4}$')).toBe('^(AQ|PS)-[0-9]{4}$');
+    const or = parse('name~=^a[|;)]b|pm25>1');
+    expect('or' in or && or.or.length).toBe(2);
+    expect(parse('(name~=x)')).toMatchObject({ term: { kind: 'pattern' } });
+  });
+
+  it('caps the number of pattern terms', () => {
+    expect(parseQ(Array.from({ length: 8 }, () => 'a~="x"').join(';')).ok).toBe(true);
+    expect(parseQ(Array.from({ length: 9 }, () => 'a~="x"').join(';')).ok).toBe(false);
   });
 
   it('round-trips every printable expression', () => {
@@ -206,6 +234,48 @@ describe('NGSI-LD query language evaluation', () => {
         expect(matches(`v${op}${n}`, { v: x })).toBe(expected);
       }),
     );
+  });
+
+  it('matches patterns on strings only, !~= when none matches', () => {
+    expect(matches('status~="^fr"', aq)).toBe(true);
+    expect(matches('status~="(?i)^FREE$"', aq)).toBe(true);
+    expect(matches('status!~="^occ"', aq)).toBe(true);
+    expect(matches('status!~="ee"', aq)).toBe(false);
+    expect(matches('tags~="^b$"', aq)).toBe(true);
+    expect(matches('tags!~="^b$"', aq)).toBe(false);
+    // Clause 4.9: a number is not matched by a pattern, nor by its negation.
+    expect(matches('pm25~="4"', aq)).toBe(false);
+    expect(matches('pm25!~="4"', aq)).toBe(false);
+    expect(matches('no2~="."', aq)).toBe(false);
+  });
+
+  it('agrees with JavaScript regular expressions where both apply', () => {
+    const atom = fc.constantFrom('a', 'b', '.', '[ab]', '[^a]', '\\d', 'x');
+    const pattern = fc
+      .array(fc.tuple(atom, fc.constantFrom('', '*', '+', '?', '{1,2}')), { minLength: 1, maxLength: 5 })
+      .chain((parts) =>
+        fc
+          .tuple(fc.boolean(), fc.boolean())
+          .map(([start, end]) =>
+            [start ? '^' : '', ...parts.map(([a, q]) => a + q), end ? '$' : ''].join(''),
+          ),
+      );
+    fc.assert(
+      fc.property(pattern, fc.stringMatching(/^[abx1 ]{0,8}$/), (p, text) => {
+        expect(matches(`v~="${p}"`, { v: text })).toBe(new RegExp(p).test(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('runs catastrophic-backtracking patterns in linear time', () => {
+    const text = `urn:ngsi-ld:AirQualityObserved:${'A'.repeat(200)}`;
+    for (const p of ['^.{13}(.|.)*!$', '(a+)+$', '^(([a-z])+.)+[A-Z]([a-z])+$', '(x+x+)+y', '(.*a){20}']) {
+      const started = performance.now();
+      expect(matches(`v~="${p}"`, { v: text })).toBe(false);
+      // A backtracking engine needs seconds to minutes here; the bound is for a loaded 2-core machine.
+      expect(performance.now() - started, p).toBeLessThan(1000);
+    }
   });
 
   it('AND and OR follow boolean logic', () => {

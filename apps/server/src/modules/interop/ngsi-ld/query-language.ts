@@ -1,9 +1,12 @@
+import { compileLinear, type LinearPattern } from './linear-pattern.js';
+
 /**
  * A subset of the NGSI-LD query language (CIM 009 clause 4.9): comparisons `== != > >= < <=`,
  * value lists (`a==1,2`), ranges (`a==1..10`), quoted strings, booleans, unquoted DateTimes,
- * bare attribute names (existence), `;` (AND), `|` (OR) and parentheses. AND binds tighter than OR.
- * Not supported: pattern ops (`~=`, `!~=`, regular expressions from the network are a ReDoS risk),
- * sub-attribute and compound paths (`a.b`, `a[b]`). Parsing never throws; it returns an error.
+ * bare attribute names (existence), the pattern operators `~=` and `!~=`, `;` (AND), `|` (OR) and
+ * parentheses. AND binds tighter than OR. Attribute names are terms or full IRIs (resolved against
+ * the request's @context by the caller). Patterns run on a linear-time engine (linear-pattern.ts).
+ * Not supported: sub-attribute and compound paths (`a.b`, `a[b]`). Parsing never throws.
  */
 
 export type QValue =
@@ -17,7 +20,8 @@ export type QOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
 export type QTerm =
   | { attr: string; kind: 'exists' }
   | { attr: string; kind: 'compare'; op: QOp; values: QValue[] }
-  | { attr: string; kind: 'range'; op: '==' | '!='; from: QValue; to: QValue };
+  | { attr: string; kind: 'range'; op: '==' | '!='; from: QValue; to: QValue }
+  | { attr: string; kind: 'pattern'; op: '~=' | '!~='; pattern: LinearPattern };
 
 export type QExpr = { and: QExpr[] } | { or: QExpr[] } | { term: QTerm };
 
@@ -25,7 +29,10 @@ export type QParse = { ok: true; expr: QExpr } | { ok: false; error: string };
 
 const MAX_LENGTH = 2000;
 const MAX_DEPTH = 20;
-const ATTR = /^[A-Za-z0-9_]+/;
+/** Each pattern term costs a match per entity; a handful covers real queries. */
+export const MAX_PATTERN_TERMS = 8;
+// A term (`pm25`), a compact IRI (`ngsi-ld:location`) or an absolute IRI up to the operator.
+const ATTR = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[A-Za-z0-9._:/#@%+-]+|[A-Za-z][\w-]*:\w+|\w+)/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
 const OPS: QOp[] = ['==', '!=', '>=', '<=', '>', '<'];
@@ -48,6 +55,7 @@ export function parseQ(src: string): QParse {
 
 class Parser {
   i = 0;
+  patterns = 0;
   constructor(private readonly s: string) {}
 
   fail(what: string): never {
@@ -90,8 +98,19 @@ class Parser {
     const attr = m[0];
     this.i += attr.length;
     const rest = this.s.slice(this.i);
-    if (rest.startsWith('~=') || rest.startsWith('!~=')) this.fail('pattern matching is not supported');
     if (rest.startsWith('.') || rest.startsWith('[')) this.fail('attribute paths are not supported');
+    const pop = rest.startsWith('~=') ? '~=' : rest.startsWith('!~=') ? '!~=' : null;
+    if (pop) {
+      this.i += pop.length;
+      if (++this.patterns > MAX_PATTERN_TERMS) this.fail(`at most ${MAX_PATTERN_TERMS} pattern terms`);
+      const at = this.i;
+      const compiled = compileLinear(this.patternText());
+      if (!compiled.ok) {
+        this.i = at;
+        this.fail(compiled.error);
+      }
+      return { attr, kind: 'pattern', op: pop, pattern: compiled.re };
+    }
     const op = OPS.find((o) => rest.startsWith(o));
     if (!op) return { attr, kind: 'exists' };
     this.i += op.length;
@@ -139,6 +158,42 @@ class Parser {
     return this.fail('expected a value (number, "string", true, false or date-time)');
   }
 
+  /**
+   * A pattern is a quoted string (where `\"` is a quote and other escapes stay for the regex), or
+   * the text up to the `;`, `|` or `)` that ends the term, outside brackets and parentheses.
+   */
+  private patternText(): string {
+    const s = this.s;
+    if (s[this.i] === '"') {
+      let out = '';
+      for (this.i++; this.i < s.length; this.i++) {
+        const c = s[this.i]!;
+        if (c === '"') {
+          this.i++;
+          return out;
+        }
+        if (c === '\\' && s[this.i + 1] === '"') {
+          out += '"';
+          this.i++;
+        } else out += c;
+      }
+      return this.fail('unterminated pattern');
+    }
+    const start = this.i;
+    let depth = 0;
+    let inClass = false;
+    for (; this.i < s.length; this.i++) {
+      const c = s[this.i]!;
+      if (c === '\\') this.i++;
+      else if (inClass) inClass = c !== ']';
+      else if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')' && depth > 0) depth--;
+      else if (depth === 0 && (c === ';' || c === '|' || c === ')')) break;
+    }
+    return s.slice(start, Math.min(this.i, s.length));
+  }
+
   private quoted(): QValue {
     let out = '';
     this.i++;
@@ -173,10 +228,12 @@ export function evaluateQ(expr: QExpr, valueOf: (attr: string) => unknown): bool
   // An array-valued attribute matches when one of its elements does; != needs none to be equal.
   const items = Array.isArray(target) ? (target as unknown[]) : [target];
   const test = (x: unknown) => termHolds(t, x);
-  return t.op === '!=' ? items.every(test) : items.some(test);
+  return t.op === '!=' || t.op === '!~=' ? items.every(test) : items.some(test);
 }
 
 function termHolds(t: Exclude<QTerm, { kind: 'exists' }>, x: unknown): boolean {
+  // Clause 4.9: a pattern applies to strings; any other target makes the term false.
+  if (t.kind === 'pattern') return typeof x === 'string' && t.pattern.test(x) === (t.op === '~=');
   if (t.kind === 'range') {
     const lo = compare(x, t.from);
     const hi = compare(x, t.to);

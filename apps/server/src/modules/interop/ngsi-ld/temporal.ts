@@ -4,7 +4,7 @@ import type { TelemetryRepository } from '../../telemetry/telemetry.repository.j
 import { instance } from './entities.presenter.js';
 import type { EntityQueries } from './entities.query.js';
 import { parseRepresentation } from './entities.query.js';
-import { CORE_CONTEXT, type Representation } from './ngsi-ld.context.js';
+import type { LdContext } from './ld-context.js';
 import { badRequestData } from './ngsi-ld.errors.js';
 import type { NgsiLdRepository } from './ngsi-ld.repository.js';
 
@@ -69,8 +69,8 @@ export class TemporalEntities {
     private readonly repo: NgsiLdRepository,
   ) {}
 
-  async retrieve(actor: Actor, id: string, p: TemporalParams, rep: Representation) {
-    const { attrs, options } = parseRepresentation(p, ['temporalValues']);
+  async retrieve(actor: Actor, id: string, p: TemporalParams, ctx: LdContext, signal?: AbortSignal) {
+    const { attrs, options } = parseRepresentation(p, ctx, ['temporalValues']);
     const window = timeWindow(p);
     const lastN = p.lastN === undefined ? undefined : Number(p.lastN);
     if (lastN !== undefined && !(Number.isInteger(lastN) && lastN > 0))
@@ -79,6 +79,8 @@ export class TemporalEntities {
     const out: Record<string, unknown> = { id: entity.id, type: entity.type };
     for (const m of entity.metrics) {
       if (attrs && !attrs.has(m.key)) continue;
+      // One statement per attribute: a request whose budget ran out issues no more of them.
+      signal?.throwIfAborted();
       const rows =
         lastN === undefined
           ? await this.telemetry.raw(entity.deviceId, m.key, window.from, window.to, MAX_INSTANCES)
@@ -95,7 +97,6 @@ export class TemporalEntities {
         ? { type: 'Property', values: instances.map((i) => [i.value, i.observedAt]) }
         : instances;
     }
-    if (rep === 'ld') out['@context'] = CORE_CONTEXT;
     return out;
   }
 }

@@ -5,8 +5,9 @@ import type { DeviceDirectory } from '../../telemetry/device-directory.js';
 import { checkKey, isPlainObject, toReadingValue, type Reading } from '../../telemetry/formats/reading.js';
 import type { IngestService } from '../../telemetry/ingest.service.js';
 import { MANAGED_ATTRIBUTES, entityId, parseEntityId } from './entities.presenter.js';
-import { checkBodyContext } from './ngsi-ld.context.js';
-import { badRequestData, problem, type ProblemDetails } from './ngsi-ld.errors.js';
+import { readContext, resolveTerm, resolveType, type LdContext } from './ld-context.js';
+import { bodyContext } from './ngsi-ld.context.js';
+import { NgsiLdError, badRequestData, problem, type ProblemDetails } from './ngsi-ld.errors.js';
 import type { NgsiLdRepository } from './ngsi-ld.repository.js';
 
 /** BatchOperationResult (clause 5.2.16) and BatchEntityError (clause 5.2.17). */
@@ -31,23 +32,42 @@ export class EntityUpsert {
     private readonly ingest: IngestService,
   ) {}
 
-  async upsert(actor: Actor, request: FastifyRequest, body: unknown): Promise<BatchOperationResult> {
+  async upsert(
+    actor: Actor,
+    request: FastifyRequest,
+    body: unknown,
+    linked: LdContext,
+  ): Promise<BatchOperationResult> {
     if (!Array.isArray(body) || body.length === 0)
       throw badRequestData('expected a non-empty array of entities');
     if (body.length > MAX_BATCH) throw badRequestData(`at most ${MAX_BATCH} entities per batch`);
     const entities = body.map((e: unknown, i) => {
       if (!isPlainObject(e) || typeof e.id !== 'string' || typeof e.type !== 'string')
         throw badRequestData(`entity ${i}: an object with string id and type is required`);
-      checkBodyContext(request, e);
-      return e as Record<string, unknown> & { id: string; type: string };
+      const entity = e as Record<string, unknown> & { id: string; type: string };
+      const own = bodyContext(request, e);
+      if (own === undefined) return { entity, ctx: linked, contextError: null };
+      // An entity's own @context that cannot be read fails that entity alone (ETSI TP 043_01_04).
+      try {
+        return { entity, ctx: readContext(own), contextError: null };
+      } catch (err) {
+        if (!(err instanceof NgsiLdError)) throw err;
+        return { entity, ctx: linked, contextError: err.toProblem() };
+      }
     });
-    const codes = entities.map((e) => parseEntityId(e.id)?.code).filter((c): c is string => c !== undefined);
+    const codes = entities
+      .map(({ entity }) => parseEntityId(entity.id)?.code)
+      .filter((c): c is string => c !== undefined);
     const rows = await this.repo.devices({ paths: scopePaths(actor, 'device.write'), codes });
     const devices = new Map(rows.map((d) => [entityId(d.entity_type, d.code), d]));
 
     const result: BatchOperationResult = { success: [], errors: [] };
     const fail = (id: string, e: ProblemDetails) => result.errors.push({ entityId: id, error: e });
-    for (const e of entities) {
+    for (const { entity: e, ctx, contextError } of entities) {
+      if (contextError) {
+        fail(e.id, contextError);
+        continue;
+      }
       const row = devices.get(e.id);
       const device = row ? await this.directory.byId(row.id) : null;
       if (!row || !device) {
@@ -60,14 +80,14 @@ export class EntityUpsert {
         );
         continue;
       }
-      if (e.type !== row.entity_type) {
+      if (resolveType(ctx, e.type) !== row.entity_type) {
         fail(
           e.id,
           problem('BadRequestData', `type ${e.type.slice(0, 60)} does not match ${row.entity_type}`),
         );
         continue;
       }
-      const { readings, problems } = toReadings(e);
+      const { readings, problems } = toReadings(e, (name) => resolveTerm(ctx, name));
       if (readings.length === 0) {
         if (problems.length > 0) fail(e.id, problem('BadRequestData', problems.join('; ')));
         else result.success.push(e.id);
@@ -83,11 +103,24 @@ export class EntityUpsert {
   }
 }
 
-/** Property instances (normalized or concise) → readings; anything else is reported, not stored. */
-export function toReadings(entity: Record<string, unknown>): { readings: Reading[]; problems: string[] } {
+/**
+ * Property instances (normalized or concise) → readings; anything else is reported, not stored.
+ * Attribute names are resolved against the entity's @context first (clause 5.5.7): a name whose
+ * context gives it an IRI Civitas does not hold is not one of its metrics.
+ */
+export function toReadings(
+  entity: Record<string, unknown>,
+  resolve: (name: string) => string | null = (name) => name,
+): { readings: Reading[]; problems: string[] } {
   const readings: Reading[] = [];
   const problems: string[] = [];
-  for (const [name, raw] of Object.entries(entity)) {
+  for (const [given, raw] of Object.entries(entity)) {
+    if (SKIPPED.has(given)) continue;
+    const name = resolve(given);
+    if (name === null) {
+      problems.push(`${JSON.stringify(given.slice(0, 80))} is not an attribute this broker holds`);
+      continue;
+    }
     if (SKIPPED.has(name) || MANAGED_ATTRIBUTES.has(name)) continue;
     const keyError = checkKey(name);
     if (keyError) {

@@ -1,7 +1,16 @@
 import os from 'node:os';
 import mqtt, { type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { DeviceSecrets } from '../../devices/device-secrets.js';
+import type {
+  Downlink,
+  DownlinkDevice,
+  DownlinkTransport,
+  SendOptions,
+  SendResult,
+} from '../../devices/downlink.js';
 import type { MqttRouter } from '../mqtt-router.js';
+import { externalTopic } from './topic-binding.js';
 
 /**
  * Ingestion behind an external broker (e.g. Mosquitto). The broker authenticates devices (its own
@@ -20,11 +29,15 @@ export const deviceTopics = [
   'v1/devices/+/telemetry',
   'v1/devices/+/attributes',
   'v1/devices/+/senml',
+  'v1/devices/+/rpc/response/+',
+  'v1/devices/+/attributes/request/+',
   'v1/gateway/+/telemetry',
   '/json/+/+/attrs',
   '/json/+/+/attrs/+',
+  '/json/+/+/cmdexe',
   'json/+/+/attrs',
   'json/+/+/attrs/+',
+  'json/+/+/cmdexe',
 ];
 
 /** The filters for a shared-subscription group, or plain filters when the group is empty. */
@@ -46,14 +59,46 @@ export interface ExternalOptions {
   password?: string | undefined;
 }
 
-export class ExternalSubscriber {
+export class ExternalSubscriber implements DownlinkTransport {
+  readonly external = true;
   private clients: MqttClient[] = [];
   readonly stats = { messages: 0, reconnects: 0, perConnection: [] as number[] };
 
   constructor(
     private readonly router: MqttRouter,
     private readonly log: Logger,
+    private readonly secrets?: Pick<DeviceSecrets, 'token' | 'apikey'>,
   ) {}
+
+  /**
+   * DownlinkTransport: publishes on the device's own topic at the broker, whose ACL lets only
+   * that device read it (docs/devices.md). The topic carries the device's credential, which the
+   * platform keeps sealed; a device without a sealed credential (issued before migration 0018,
+   * or a demo device) cannot be addressed here until its token is rotated.
+   */
+  async send(device: DownlinkDevice, message: Downlink, payload: Buffer, opts: SendOptions = {}) {
+    const absent: SendResult = 'absent';
+    const client = this.clients.find((c) => c.connected);
+    if (!client || !this.secrets) return absent;
+    let topic: string | null = null;
+    if (message.kind === 'fiware_cmd') {
+      const apikey = device.apiKeyGroupId ? await this.secrets.apikey(device.apiKeyGroupId) : null;
+      topic = apikey ? externalTopic({ apikey, code: device.code }, message) : null;
+    } else {
+      const token = await this.secrets.token(device.id);
+      topic = token ? externalTopic({ token }, message) : null;
+    }
+    if (!topic) return absent;
+    if (opts.claim && !(await opts.claim())) return absent;
+    // MQTT 5 message expiry: the broker drops a command still queued for the device past its time.
+    const expiry = opts.expiresAt ? Math.max(1, Math.ceil((opts.expiresAt - Date.now()) / 1000)) : undefined;
+    await client.publishAsync(topic, payload, {
+      qos: 1,
+      retain: false,
+      ...(expiry ? { properties: { messageExpiryInterval: expiry } } : {}),
+    });
+    return 'sent' as SendResult;
+  }
 
   /**
    * mqtt.js hands a connection's packets to `customHandleAcks` strictly one after another: the
