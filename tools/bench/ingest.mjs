@@ -288,13 +288,15 @@ async function bench() {
     METRICS.map((m, j) => `"${m}":${(10 + ((i * 7 + j * 13) % 50) + j * 0.1).toFixed(1)}`).join(','),
   );
 
-  async function connectPublishers(url, devices) {
+  // Client ids are per role: a probe reusing a publisher's id would take its connection over (or,
+  // on the embedded broker, which binds ids to credentials, be refused: ADR 0018).
+  async function connectPublishers(url, devices, role = 'pub') {
     const clients = await Promise.all(
       devices.map(
         (d, i) =>
           new Promise((resolve, reject) => {
             const c = mqtt.connect(url, {
-              clientId: `bench-pub-${runId}-${i}`,
+              clientId: `bench-${role}-${runId}-${i}`,
               clean: true,
               protocolVersion: 4,
               reconnectPeriod: 0,
@@ -548,9 +550,11 @@ async function bench() {
         brokerUrl,
         devices.map((d) => ({ topic: topicOf(d), username: external ? undefined : d.token })),
       );
-      const [probeClient] = await connectPublishers(brokerUrl, [
-        { topic: topicOf(probe), username: external ? undefined : probe.token },
-      ]);
+      const [probeClient] = await connectPublishers(
+        brokerUrl,
+        [{ topic: topicOf(probe), username: external ? undefined : probe.token }],
+        'probe',
+      );
 
       const stored = db
         ? async () => Number((await db.client.query('select count(*)::bigint as n from telemetry')).rows[0].n)
@@ -692,7 +696,11 @@ async function bench() {
         MOSQUITTO,
         Array.from({ length: CLIENTS }, (_, i) => ({ topic: `${prefix}/${i}/telemetry` })),
       );
-      const [probeClient] = await connectPublishers(MOSQUITTO, [{ topic: `${prefix}/probe/telemetry` }]);
+      const [probeClient] = await connectPublishers(
+        MOSQUITTO,
+        [{ topic: `${prefix}/probe/telemetry` }],
+        'probe',
+      );
       const total = { published: 0 };
       const allow = () => total.published - counts.messages < BACKLOG;
       const loop = publisherLoop(clients, { mode: 'max', allow, total });

@@ -48,6 +48,9 @@ export function registerAuditRoutes(app: App, repo: AuditRepository, log: AuditL
     '/api/v1/audit/verify',
     {
       config: { access: 'audit.read' },
+      // Walks every row of a chain that grows with each audited read; each statement is short
+      // (pages of 5,000), but the whole walk may outlast REQUEST_TIMEOUT_MS on a large install.
+      handlerTimeout: 600_000,
       schema: {
         tags,
         summary:

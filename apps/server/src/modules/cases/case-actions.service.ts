@@ -118,7 +118,9 @@ export class CaseActionsService {
   }
 
   private stale(actor: Actor, c: CaseDetailRow): AppError {
-    const current = readGrant(actor, scopeOf(c)) ? presentCase(c, this.clock.now()) : presentPublicCase(c);
+    const current = readGrant(actor, scopeOf(c))
+      ? presentCase(c, this.clock.now())
+      : presentPublicCase(c, actor.userId);
     return conflict(
       'stale_version',
       `The case was changed by someone else (now version ${c.version}, ${c.state}); reload and try again.`,

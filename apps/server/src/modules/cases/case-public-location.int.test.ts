@@ -19,6 +19,7 @@ const B = { lat: cLat - 0.00012, lng: cLng + 0.00016 };
 let refA: string;
 let refB: string;
 let o311Ref: string;
+const ids = new Map<string, string>();
 const O311 = { lat: cLat + 0.0001, lng: cLng + 0.0001 };
 
 const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { 'accept-language': 'en' } });
@@ -41,16 +42,18 @@ beforeAll(async () => {
   [resident, resident2, gw1] = (await Promise.all(
     ['resident', 'resident2', 'gw1'].map((u) => t.login(u)),
   )) as [Client, Client, Client];
-  const put = async (who: Client, p: { lat: number; lng: number }) => {
+  const put = async (who: Client, p: { lat: number; lng: number }, address: string | null = null) => {
     const r = await report(who, {
       category: 'sanitation.overflowing_bin',
       title: 'Bin outside my door',
+      address,
       location: { type: 'Point', coordinates: [p.lng, p.lat] },
     });
     expect(r.statusCode, r.body).toBe(201);
+    ids.set(r.json<{ ref: string }>().ref, r.json<{ id: string }>().id);
     return r.json<{ ref: string }>().ref;
   };
-  refA = await put(resident, A);
+  refA = await put(resident, A, 'Flat 502, Block 3');
   refB = await put(resident2, B);
   const commander = await t.login('commander');
   const key = await commander.post('/api/v1/open311-keys', { name: 'app', orgUnitId: t.units.get('S1')!.id });
@@ -150,5 +153,25 @@ describe('the residents’ duplicate check (GET /cases/nearby, public view)', ()
     );
     const items = res.json<{ items: { ref: string; distanceM: number }[] }>().items;
     expect(items.find((i) => i.ref === refA)!.distanceM).toBeLessThan(1);
+  });
+});
+
+describe('a follower’s view of someone else’s report (theirs was merged into it)', () => {
+  it('shows the cell centre and no address; the reporter still sees their own point and address', async () => {
+    const a = ids.get(refA)!;
+    const b = ids.get(refB)!;
+    const version = (await gw1.get(`/api/v1/cases/${b}`)).json<{ version: number }>().version;
+    const merged = await gw1.post(`/api/v1/cases/${b}/actions`, { action: 'merge', version, into: a });
+    expect(merged.statusCode, merged.body).toBe(200);
+    type View = { location: { coordinates: [number, number] }; address: string | null };
+    const follower = (await resident2.get(`/api/v1/cases/${a}`)).json<View>();
+    expectCellCentre({ lat: follower.location.coordinates[1], long: follower.location.coordinates[0] }, A);
+    expect(follower.address).toBeNull();
+    const listed = (await resident2.get('/api/v1/cases')).json<{ items: (View & { id: string })[] }>();
+    const inList = listed.items.find((i) => i.id === a)!;
+    expect(inList.address).toBeNull();
+    expect(inList.location.coordinates).toEqual(follower.location.coordinates);
+    const own = (await resident.get(`/api/v1/cases/${a}`)).json<View>();
+    expect(own).toMatchObject({ address: 'Flat 502, Block 3', location: { coordinates: [A.lng, A.lat] } });
   });
 });

@@ -6,6 +6,7 @@ import type {
   PublicCase,
   RoutingRule,
 } from '@civitas/contracts/cases';
+import { publicPoint } from './case-public-location.js';
 import type { CaseDetailRow } from './cases.repository.js';
 import type { CaseEventRow, CategoryRow } from './cases.tables.js';
 import type { RuleWithUnits } from './case-config.repository.js';
@@ -90,11 +91,15 @@ export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
 }
 
 /**
- * The resident-facing view, also the base of Open311 `service_request`: the holding unit and
- * department are public, the people handling it are not (PIPL minimum necessary).
+ * The resident-facing view: the holding unit and department are public, the people handling it
+ * are not (PIPL minimum necessary). Someone following another person's report (theirs was merged
+ * into it) sees it as every public view shows a person's report (ADR 0020): at the centre of its
+ * cell, without the address.
  */
-export function presentPublicCase(c: CaseDetailRow): PublicCase {
+export function presentPublicCase(c: CaseDetailRow, viewerId: string): PublicCase {
   const open = !['resolved', 'closed', 'rejected', 'duplicate'].includes(c.state);
+  const own = c.reporter_id !== null && c.reporter_id === viewerId;
+  const where = own ? { lat: c.lat, lng: c.lng } : publicPoint(c);
   return {
     id: c.id,
     ref: c.ref,
@@ -102,8 +107,8 @@ export function presentPublicCase(c: CaseDetailRow): PublicCase {
     category: category(c),
     title: c.title,
     description: c.description,
-    address: c.address,
-    location: point(c),
+    address: own ? c.address : null,
+    location: { type: 'Point', coordinates: [where.lng, where.lat] },
     state: c.state as CaseState,
     responsibleUnit: { code: c.resp_code, name: { 'zh-CN': c.resp_name_zh, en: c.resp_name_en } },
     responsibleDepartment: c.responsible_department,

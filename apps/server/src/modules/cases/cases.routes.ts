@@ -31,10 +31,10 @@ export function registerCaseRoutes(
   actions: CaseActionsService,
   contacts: CaseContacts,
 ): void {
-  const present = (row: CaseDetailRow, view: CaseView) =>
+  const present = (row: CaseDetailRow, view: CaseView, viewerId: string) =>
     view === 'staff'
       ? { ...presentCase(row, cases.now()), view: 'staff' as const }
-      : { ...presentPublicCase(row), view: 'public' as const };
+      : { ...presentPublicCase(row, viewerId), view: 'public' as const };
 
   app.post(
     '/api/v1/cases',
@@ -59,7 +59,7 @@ export function registerCaseRoutes(
       // The first answer needs no audit row (the intake's own is there); a repeat reads the case
       // as it is now, possibly changed by others.
       if (repeated) await cases.looked(ctx, row, { action: 'case.read', detail: { view, repeat: true } });
-      return reply.status(repeated ? 200 : 201).send(present(row, view));
+      return reply.status(repeated ? 200 : 201).send(present(row, view, ctx.actor.userId));
     },
   );
 
@@ -89,7 +89,7 @@ export function registerCaseRoutes(
         req.query,
       );
       return {
-        items: rows.map((r) => present(r, view)),
+        items: rows.map((r) => present(r, view, req.actor!.userId)),
         total,
         totalExact,
         limit: req.query.limit,
@@ -151,7 +151,7 @@ export function registerCaseRoutes(
     },
     async (req) => {
       const { row, view } = await cases.read({ ...req.ctx, actor: req.actor! }, req.params.id);
-      return present(row, view);
+      return present(row, view, req.actor!.userId);
     },
   );
 
@@ -187,7 +187,7 @@ export function registerCaseRoutes(
     },
     async (req) => {
       const row = await actions.act({ ...req.ctx, actor: req.actor! }, req.params.id, req.body);
-      return present(row, (await cases.viewOf(req.actor!, row)) ?? 'public');
+      return present(row, (await cases.viewOf(req.actor!, row)) ?? 'public', req.actor!.userId);
     },
   );
 }

@@ -72,12 +72,11 @@ export class LoginThrottle {
       window: t.window,
       limit: i === 0 ? first : s.maxFailures * t.factor,
     }));
-    // How long until one more attempt fits every window: peek asks exactly that. One second
-    // more, since the estimate can land on its boundary through floating-point rounding, and a
-    // client that honours Retry-After must never be refused for it.
+    // How long until one more attempt fits every window: peek asks exactly that (in whole
+    // milliseconds, so a client that honours Retry-After is never refused for it).
     const wait = async () => {
       const waits = await Promise.all(tiers.map((t) => this.counter.peek(t.key, t.window, t.limit)));
-      return waits.some((w) => !w.allowed) ? Math.max(...waits.map((w) => w.retryAfterSeconds)) + 1 : 0;
+      return waits.some((w) => !w.allowed) ? Math.max(...waits.map((w) => w.retryAfterSeconds)) : 0;
     };
     const before = await wait();
     if (before > 0) throw loginThrottled(before);

@@ -49,13 +49,14 @@ export class IngestService {
   async ingest(
     device: IngestDevice,
     readings: Reading[],
-    opts: { fiwareNames?: boolean; now?: number } = {},
+    /** admitted: the caller already took this message's rate allowance (`admit`). */
+    opts: { fiwareNames?: boolean; now?: number; admitted?: boolean } = {},
   ): Promise<IngestOutcome> {
     const now = opts.now ?? Date.now();
     const out: IngestOutcome = { accepted: 0, outliers: 0, events: 0, rejected: [] };
     if (device.status === 'retired')
       return this.refuseAll(device, out, 'device_retired', 'the device is retired');
-    if (!this.takeToken(device.id, now))
+    if (!opts.admitted && !this.takeToken(device.id, now))
       return this.refuseAll(
         device,
         out,

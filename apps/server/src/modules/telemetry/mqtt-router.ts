@@ -174,16 +174,22 @@ export class MqttRouter {
   private async clientAttributes(device: IngestDevice, payload: Buffer): Promise<RouteResult> {
     const attrs = parseClientAttributes(payload);
     if (!attrs.ok) return this.submit(device, attrs, false);
+    // A retired device's report is refused (and counted) by the pipeline, and nothing is kept.
+    if (device.status === 'retired') return this.submit(device, { ok: true, value: [] }, false);
+    // The rate limit before anything is written; the readings below are then not charged again.
+    const limited = await this.ingest.admit(device);
+    if (limited) return { status: 'stored', accepted: 0, rejected: limited.rejected };
     const refusal = await this.control.attributes.reported(device.id, attrs.value);
     const readings: Reading[] = [];
     for (const [key, raw] of Object.entries(attrs.value)) {
       const value = device.profile.metrics.has(key) ? toReadingValue(key, raw) : null;
       if (value?.ok) readings.push({ key, value: value.value, ts: null });
     }
-    const out = await this.submit(device, { ok: true, value: readings }, false);
-    if (refusal === null || out.status !== 'stored') return out;
-    const refused = await this.ingest.refuse(device, 'invalid_value', refusal);
-    return { ...out, rejected: [...out.rejected, ...refused.rejected] };
+    const out = await this.ingest.ingest(device, readings, { admitted: true });
+    const rejected = [...out.rejected];
+    if (refusal !== null)
+      rejected.push(...(await this.ingest.refuse(device, 'invalid_value', refusal)).rejected);
+    return { status: 'stored', accepted: out.accepted + out.events, rejected };
   }
 
   /** RPC responses, device-side RPC requests and attribute requests (ThingsBoard). */

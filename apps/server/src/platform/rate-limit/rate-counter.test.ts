@@ -21,9 +21,12 @@ describe('sliding-window estimate', () => {
       fc.property(
         fc.integer({ min: 0, max: 50 }),
         fc.integer({ min: 0, max: 50 }),
-        fc.integer({ min: 0, max: W - 1 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        // One minute, fifteen minutes and four hours: the windows sign-in throttling uses.
+        fc.constantFrom(60_000, 900_000, 14_400_000),
         fc.integer({ min: 1, max: 20 }),
-        (current, previous, elapsed, limit) => {
+        (current, previous, fraction, W, limit) => {
+          const elapsed = Math.floor(fraction * W);
           const r = estimate(current, previous, elapsed, W, limit);
           if (r.allowed) return;
           // Where will the estimate be after waiting retryAfterSeconds (no further hits)?

@@ -88,9 +88,10 @@ export class RateCounter {
 }
 
 /**
- * count = current + ⌊previous · (1 − elapsed/W)⌋. While `current` is under the limit, waiting lets
- * the previous window's weight shrink; once `current` alone is over it, only the next window helps,
- * where this window becomes the shrinking one.
+ * count = current + ⌊previous · (W − elapsed) / W⌋, in integer milliseconds so that a boundary is
+ * exact (a float product can land a hair on the wrong side of it). While `current` is under the
+ * limit, waiting lets the previous window's weight shrink; once `current` alone is over it, only the
+ * next window helps, where this window becomes the shrinking one.
  */
 export function estimate(
   current: number,
@@ -99,15 +100,15 @@ export function estimate(
   windowMs: number,
   limit: number,
 ): RateCount {
-  const count = current + Math.floor(previous * (1 - elapsed / windowMs));
+  const weighted = (hits: number, at: number) => Math.floor((hits * (windowMs - at)) / windowMs);
+  // The first whole millisecond t of a window at which ⌊hits · (W − t) / W⌋ ≤ room.
+  const firstAllowed = (hits: number, room: number) =>
+    Math.floor(((hits - room - 1) * windowMs) / hits) + 1;
+  const count = current + weighted(previous, elapsed);
   if (count <= limit) return { count, allowed: true, retryAfterSeconds: 0 };
-  let waitMs: number;
-  if (current <= limit) {
-    // previous · (1 − t/W) < limit − current + 1  ⇒  t > W · (1 − (limit − current + 1)/previous)
-    waitMs = windowMs * (1 - (limit - current + 1) / previous) - elapsed;
-  } else {
-    waitMs = windowMs - elapsed + windowMs * (1 - (limit + 1) / current);
-  }
-  // Strictly after the boundary, where the estimate first drops.
-  return { count, allowed: false, retryAfterSeconds: Math.max(1, Math.floor(waitMs / 1000) + 1) };
+  const waitMs =
+    current <= limit
+      ? firstAllowed(previous, limit - current) - elapsed
+      : windowMs - elapsed + firstAllowed(current, limit);
+  return { count, allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 }

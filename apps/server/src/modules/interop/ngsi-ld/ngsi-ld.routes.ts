@@ -11,6 +11,7 @@ import {
   parseRepresentation,
   retrieveParams,
 } from './entities.query.js';
+import { redactedPath } from '../../../platform/logging/redact-url.js';
 import { linkContext } from './ld-context.js';
 import { assertNoLinkWithLdBody, assertNoTenant, negotiate, sendLd } from './ngsi-ld.context.js';
 import { ngsiLdErrorHandler, problem, resourceNotFound } from './ngsi-ld.errors.js';
@@ -52,7 +53,7 @@ export function registerNgsiLdRoutes(app: App, services: Services): void {
         .status(404)
         .type('application/json')
         .send(
-          problem('ResourceNotFound', `No NGSI-LD operation ${request.method} ${request.url.split('?')[0]}.`),
+          problem('ResourceNotFound', `No NGSI-LD operation ${request.method} ${redactedPath(request)}.`),
         ),
     );
     scope.addContentTypeParser(
