@@ -85,6 +85,8 @@ export const device = z.object({
   outlierCount: z.number(),
   errorCount: z.number(),
   lastError: z.string().nullable(),
+  /** The reason code of the last refusal (docs/devices.md), for display in the reader's language. */
+  lastErrorReason: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
   tokenPrefix: z.string().nullable(),
   apiKeyGroupId: z.uuid().nullable(),

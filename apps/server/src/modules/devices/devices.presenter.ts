@@ -21,6 +21,7 @@ export function presentDevice(d: DeviceWithUnit): Device {
     outlierCount: d.outlier_count,
     errorCount: d.error_count,
     lastError: d.last_error,
+    lastErrorReason: d.last_error_reason ?? null,
     lastErrorAt: d.last_error_at?.toISOString() ?? null,
     tokenPrefix: d.token_prefix,
     apiKeyGroupId: d.api_key_group_id,

@@ -102,8 +102,7 @@ export function estimate(
 ): RateCount {
   const weighted = (hits: number, at: number) => Math.floor((hits * (windowMs - at)) / windowMs);
   // The first whole millisecond t of a window at which ⌊hits · (W − t) / W⌋ ≤ room.
-  const firstAllowed = (hits: number, room: number) =>
-    Math.floor(((hits - room - 1) * windowMs) / hits) + 1;
+  const firstAllowed = (hits: number, room: number) => Math.floor(((hits - room - 1) * windowMs) / hits) + 1;
   const count = current + weighted(previous, elapsed);
   if (count <= limit) return { count, allowed: true, retryAfterSeconds: 0 };
   const waitMs =

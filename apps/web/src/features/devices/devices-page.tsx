@@ -13,6 +13,7 @@ import { StatusMessage } from '../../components/status-message';
 import { ConnectivityBadge } from './connectivity-badge';
 import { useProfiles, type DevicePage } from './device-api';
 import { DeviceFilters, emptyDeviceFilter, type DeviceFilter } from './device-filters';
+import { reasonKey } from './device-refusals';
 
 const PAGE_SIZE = 20;
 
@@ -89,7 +90,8 @@ export function DevicesPage() {
                 <td>
                   {d.lastError ? (
                     <>
-                      {d.lastError}
+                      {/* The reason in the reader's language; the English detail is on the device page. */}
+                      {d.lastErrorReason ? t(reasonKey(d.lastErrorReason)) : t('device.reasons.other')}
                       {d.lastErrorAt && (
                         <span className="muted"> · {formatDateTime(d.lastErrorAt, i18n.language)}</span>
                       )}

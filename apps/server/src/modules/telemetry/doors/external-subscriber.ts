@@ -11,6 +11,7 @@ import type {
 } from '../../devices/downlink.js';
 import type { MqttRouter } from '../mqtt-router.js';
 import { externalTopic } from './topic-binding.js';
+import { looksSecret } from '../../../platform/logging/redact-url.js';
 
 /**
  * Ingestion behind an external broker (e.g. Mosquitto). The broker authenticates devices (its own
@@ -142,7 +143,12 @@ export class ExternalSubscriber implements DownlinkTransport {
           () => done(0),
           (e: unknown) => {
             // An internal fault: answer "unspecified error" so the broker may redeliver.
-            this.log.error({ err: e, topic }, 'external MQTT message failed');
+            // Behind an external broker the topic carries the device token or API key.
+            const shown = topic
+              .split('/')
+              .map((seg) => (looksSecret(seg) ? '[redacted]' : seg))
+              .join('/');
+            this.log.error({ err: e, topic: shown }, 'external MQTT message failed');
             done(0x80);
           },
         );
