@@ -17,23 +17,25 @@ export class DevicesRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   private base(ex: Executor = this.db) {
-    return ex
-      .selectFrom('devices as d')
-      .innerJoin('org_units as u', 'u.id', 'd.org_unit_id')
-      .innerJoin('device_profiles as p', 'p.id', 'd.profile_id')
-      .selectAll('d')
-      .select(['u.code as unit_code', 'u.path as unit_path', 'p.code as profile_code'])
-      // The reason code of the last refusal, so screens can name it in the reader's language
-      // (last_error is the pipeline's English detail).
-      .select((eb) =>
-        eb
-          .selectFrom('device_rejections as r')
-          .select('r.reason')
-          .whereRef('r.device_id', '=', 'd.id')
-          .orderBy('r.last_at', 'desc')
-          .limit(1)
-          .as('last_error_reason'),
-      );
+    return (
+      ex
+        .selectFrom('devices as d')
+        .innerJoin('org_units as u', 'u.id', 'd.org_unit_id')
+        .innerJoin('device_profiles as p', 'p.id', 'd.profile_id')
+        .selectAll('d')
+        .select(['u.code as unit_code', 'u.path as unit_path', 'p.code as profile_code'])
+        // The reason code of the last refusal, so screens can name it in the reader's language
+        // (last_error is the pipeline's English detail).
+        .select((eb) =>
+          eb
+            .selectFrom('device_rejections as r')
+            .select('r.reason')
+            .whereRef('r.device_id', '=', 'd.id')
+            .orderBy('r.last_at', 'desc')
+            .limit(1)
+            .as('last_error_reason'),
+        )
+    );
   }
 
   findById(id: string, ex: Executor = this.db) {
