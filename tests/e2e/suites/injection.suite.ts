@@ -67,6 +67,16 @@ export function injectionSuite(env: E2eEnv): void {
   async function hoverMarkers(page: Page, mapTestId: string, fields: string[]) {
     const markers = page.locator(`[data-testid="${mapTestId}"] path.leaflet-interactive`);
     await markers.first().waitFor();
+    // The map fits itself to its markers after drawing them: until then some paths are empty.
+    await page.getByTestId(mapTestId).scrollIntoViewIfNeeded();
+    await expect
+      .poll(async () => {
+        const all = await markers.count();
+        let visible = 0;
+        for (let i = 0; i < all; i++) if (await markers.nth(i).isVisible()) visible++;
+        return visible === all;
+      })
+      .toBe(true);
     const seen = new Set<string>();
     for (let i = 0; i < (await markers.count()); i++) {
       await markers.nth(i).hover({ force: true });

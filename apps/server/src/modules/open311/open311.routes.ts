@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/http-server.js';
+import { redactedPath } from '../../platform/logging/redact-url.js';
 import type { FastifyRequest } from 'fastify';
 import { open311ErrorHandler, o311NotFound, sendOpen311Error } from './open311.errors.js';
 import { sendOpen311, splitFormat, type Format } from './open311-format.js';
@@ -62,7 +63,7 @@ export function registerOpen311Routes(app: App, open311: Open311Service): void {
         request,
         reply,
         404,
-        `No Open311 resource ${request.method} ${request.url.split('?')[0]}.`,
+        `No Open311 resource ${request.method} ${redactedPath(request)}.`,
       ),
     );
     scope.removeAllContentTypeParsers();

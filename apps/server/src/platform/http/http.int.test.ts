@@ -21,6 +21,21 @@ describe('HTTP platform', () => {
     expect(res.headers['x-request-id']).toBe('trace-123456');
   });
 
+  it('never echoes a credential-looking path segment in a 404, in any API family', async () => {
+    const secret = 'cvd_Q1w2E3r4T5y6U7i8O9p0AsDfGhJk';
+    for (const url of [
+      `/api/v1/ingest/${secret}/nothing`,
+      `/api/v1/${secret}/nothing/here`,
+      `/ngsi-ld/v1/${secret}/entities`,
+      `/open311/v2/${secret}/requests.json`,
+      `/json/${secret}/dev/nothing`,
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).not.toContain(secret);
+    }
+  });
+
   it('answers an oversized body with 413 and malformed JSON with 400, never a stack', async () => {
     const big = await t.app.inject({
       method: 'POST',
