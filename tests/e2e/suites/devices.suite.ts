@@ -58,7 +58,8 @@ export function devicesSuite(env: E2eEnv): void {
     await expect(row.locator('[data-connectivity]').textContent()).resolves.toBe('Online');
     await expect(row.getByTestId('error-count').textContent()).resolves.toBe('1');
     await expect(row.locator('td').nth(3).textContent()).resolves.not.toBe('Never');
-    await expect(row.locator('td').last().textContent()).resolves.toMatch(/pm25/);
+    // The last refusal is named in the reader's language, not in the pipeline's English detail.
+    await expect(row.locator('td').last().textContent()).resolves.toMatch(/^Unknown metric · /);
 
     // The connectivity filter shows only devices never heard from (the untouched demo devices).
     await page.getByLabel('Code or name').fill('');
