@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api as apiAt, runClient, type Session } from './mqtt-support.js';
 import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
 
 // The issue's "done when", tried the way an integrator would: Debian's real `mosquitto_pub`
@@ -11,47 +11,11 @@ import { childEnv, signIn, startServer, tempDir, type Running } from './support.
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const password = 'demo-pass-123';
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
+/** `mosquitto_pub` at QoS 1, so it returns only after the PUBACK. */
+const mosquittoPub = (args: string[]) => runClient('mosquitto_pub', ['-q', '1', ...args]);
 
-interface Mosquitto {
-  code: number | null;
-  stderr: string;
-}
-
-/** Runs `mosquitto_pub` to completion; QoS 1 so it returns only after the PUBACK. */
-function mosquittoPub(args: string[]): Promise<Mosquitto> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-q', '1', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
-
-async function api<T>(server: Running, s: Session, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      cookie: s.cookie,
-      'x-csrf-token': s.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
+const api = <T>(server: Running, s: Session, method: string, path: string, body?: unknown) =>
+  apiAt<T>(server.url, s, method, path, body);
 
 interface DeviceRow {
   id: string;

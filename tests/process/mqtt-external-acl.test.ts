@@ -163,7 +163,7 @@ describe.skipIf(!available)('device isolation behind Mosquitto with the generate
       [`v1/devices/${b.token}/telemetry`, '{"pm25":999}'],
       [`v1/devices/${b.token}/rpc/request/42`, '{"method":"reboot"}'],
       [`v1/devices/${b.token}/attributes/shared`, '{"firmwareUrl":"http://evil.example"}'],
-    ]) {
+    ] as const) {
       expect((await pub(devicePort, [...creds(c).slice(2), '-r', '-t', topic, '-m', body])).code).toBe(0);
     }
     const first = await command(b, { method: 'ping', oneway: true });

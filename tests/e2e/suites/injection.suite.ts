@@ -90,9 +90,12 @@ export function injectionSuite(env: E2eEnv): void {
   }
 
   it('writes a payload into every text field, through the API, as the role that writes it', async () => {
-    const [admin, commander, community, resident] = await Promise.all(
-      ['demo-admin', 'demo-commander', 'demo-community-1', 'demo-resident-1'].map((u) => env.api(u)),
-    );
+    const [admin, commander, community, resident] = await Promise.all([
+      env.api('demo-admin'),
+      env.api('demo-commander'),
+      env.api('demo-community-1'),
+      env.api('demo-resident-1'),
+    ]);
     const units = (await commander.get<{ items: OrgUnit[] }>('/org-units?limit=500')).items;
     const unit = (suffix: string) => units.find((u) => u.code.endsWith(suffix))!;
     g01 = await pointInUnit(commander, '-S01-C01-G01');

@@ -2,6 +2,7 @@ import { auditEntry, auditQuery, auditVerifyResult } from '@civitas/contracts/au
 import { z } from 'zod';
 import { scopePaths } from '../../platform/auth/access.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
+import { rowFields } from '../../platform/audit/audit-verify.js';
 import type { App } from '../../platform/http/http-server.js';
 import type { AuditRepository } from './audit.repository.js';
 
@@ -23,22 +24,7 @@ export function registerAuditRoutes(app: App, repo: AuditRepository, log: AuditL
       const paths = scopePaths(req.actor!, 'audit.read');
       const rootScope = paths.some((p) => p.split('/').length === 3);
       const rows = await repo.query(req.query, paths, rootScope);
-      const items = rows.map((r) => ({
-        seq: r.seq,
-        at: r.at.toISOString(),
-        actorId: r.actor_id,
-        actorName: r.actor_name,
-        actorRole: r.actor_role,
-        actorUnitId: r.actor_unit_id,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        targetUnitId: r.target_unit_id,
-        requestId: r.request_id,
-        ip: r.ip,
-        detail: r.detail,
-        hash: r.hash,
-      }));
+      const items = rows.map((r) => ({ ...rowFields(r), at: r.at.toISOString(), hash: r.hash }));
       const last = items[items.length - 1];
       return { items, nextBeforeSeq: items.length === req.query.limit && last ? last.seq : null };
     },

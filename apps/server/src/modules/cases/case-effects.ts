@@ -181,6 +181,14 @@ export class CaseEffects {
     const ids = rows
       .filter((c) => c.reporter_id === null || c.reporter_id !== ctx.actor?.userId)
       .map((c) => c.id);
+    await this.lookedAtIds(ctx, ids, unitId, filter);
+  }
+
+  /**
+   * A page of cases named by id before their rows are read (the staff inbox): a staff member's own
+   * report on the page is named too, which over-reports a look rather than miss one.
+   */
+  async lookedAtIds(ctx: RequestContext, ids: string[], unitId: string | null, filter: object) {
     if (ids.length === 0) return;
     await this.audit.record(ctx, {
       action: 'case.list',

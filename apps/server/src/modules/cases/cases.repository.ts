@@ -38,6 +38,11 @@ export interface CaseListFilter {
   assigneeId?: string | undefined;
   /** The caller's access epoch: scope unit ids are reused while it is current. */
   accessEpoch?: number | null;
+  /**
+   * Runs once the page's ids are chosen, alongside the read of their details, and is awaited with
+   * it: the staff inbox's audit row (ADR 0020) is written while the details are read, not after.
+   */
+  onPage?: (ids: string[]) => Promise<void>;
   limit: number;
   offset: number;
 }
@@ -339,7 +344,8 @@ export class CasesRepository {
           .offset(f.offset)
           .execute()
       ).map((r) => r.id);
-      return this.findMany(ids);
+      const [rows] = await Promise.all([this.findMany(ids), f.onPage?.(ids)]);
+      return rows;
     };
     const [rows, n] = await Promise.all([page(), counting]);
     return { rows, total: Math.min(n, this.countCap), totalExact: n <= this.countCap };

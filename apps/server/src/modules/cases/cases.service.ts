@@ -231,6 +231,8 @@ export class CaseService {
     const view: CaseView = grants.length > 0 ? 'staff' : 'public';
     let unitPath: string | undefined;
     if (q.unitId) unitPath = (await this.orgs.get(actor, q.unitId)).path;
+    const { limit: _l, ...filter } = q;
+    const unit = q.unitId ?? grants[0]?.orgUnitId ?? null;
     const r = await this.repo.list({
       ...(view === 'staff' ? { grants } : { userId: actor.userId }),
       unitPath,
@@ -241,15 +243,15 @@ export class CaseService {
       overdueAt: q.overdue === 'true' ? this.clock.now() : undefined,
       assigneeId: q.assignedToMe === 'true' ? actor.userId : undefined,
       accessEpoch: actor.accessEpoch,
+      // Staff rows carry reporters' names, masked contacts and exact places: the page is audited
+      // as it is read. A resident's own list (their reports, those they follow) is judged after.
+      ...(view === 'staff'
+        ? { onPage: (ids: string[]) => this.effects.lookedAtIds(ctx, ids, unit, filter) }
+        : {}),
       limit: q.limit,
       offset: q.offset,
     });
-    // Staff rows carry the reporter's name, the caller's masked contact and the exact place.
-    const { limit: _l, offset, ...filter } = q;
-    await this.effects.lookedAtList(ctx, r.rows, q.unitId ?? grants[0]?.orgUnitId ?? null, {
-      ...filter,
-      offset,
-    });
+    if (view === 'public') await this.effects.lookedAtList(ctx, r.rows, unit, filter);
     return { ...r, view };
   }
 
