@@ -24,8 +24,10 @@ export default defineConfig({
           name: 'pglite',
           include: ['apps/server/src/**/*.int.test.ts'],
           env: { TZ: 'UTC', TEST_DB: 'pglite' },
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          globalSetup: ['apps/server/src/test-support/database-template.global-setup.ts'],
+          // Guards against hangs, not a measure of speed: generous enough for a machine at load 8.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
       {
@@ -34,8 +36,10 @@ export default defineConfig({
           name: 'postgres',
           include: ['apps/server/src/**/*.int.test.ts'],
           env: { TZ: 'Asia/Shanghai', TEST_DB: 'postgres' },
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          globalSetup: ['apps/server/src/test-support/database-template.global-setup.ts'],
+          // Guards against hangs, not a measure of speed: generous enough for a machine at load 8.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -100,6 +100,54 @@ export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promis
   });
 }
 
+/**
+ * Starts a process with `--role=` that serves no HTTP (ingest, jobs) and resolves once it says it
+ * is running.
+ */
+export function startWorker(env: NodeJS.ProcessEnv, role: string, timeoutMs = 120_000): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [mainJs, `--role=${role}`], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let settled = false;
+    const running: Running = {
+      child,
+      url: '',
+      output: () => out,
+      stop: () =>
+        new Promise((r) => {
+          if (child.exitCode !== null || child.signalCode !== null) return r(child.exitCode);
+          child.once('exit', (code) => r(code));
+          child.kill('SIGTERM');
+        }),
+    };
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!settled && /Civitas is running/.test(out)) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(running);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        reject(new Error(`process exited with ${code}:\n${out}`));
+      }
+    });
+    const timer = setTimeout(() => {
+      settled = true;
+      child.kill('SIGKILL');
+      reject(new Error(`process did not start in time:\n${out}`));
+    }, timeoutMs);
+  });
+}
+
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const ok = await fetch(`${url}/readyz`).then(

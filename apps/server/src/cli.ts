@@ -37,7 +37,7 @@ async function withServices<T>(
     return await fn(services);
   } finally {
     // What a command appended to the audit chain is anchored outside the database (ADR 0022).
-    if (opts.checkpoint) await services.auditCheckpoints.stop();
+    if (opts.checkpoint) await services.auditCheckpoints.final();
     await services.database.close();
   }
 }

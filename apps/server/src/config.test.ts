@@ -14,6 +14,14 @@ describe('config', () => {
     expect(loadConfig({ DEMO: 'false' }, { demoDefault: true }).demo).toBe(false);
   });
 
+  it('reads the process roles from ROLE or --role=, all by default', () => {
+    const pg = { DATABASE_URL: 'postgres://h/db', SECRET_KEY: 'a'.repeat(64) };
+    expect(loadConfig({}).ROLE).toEqual(['web', 'ingest', 'jobs']);
+    expect(loadConfig({ ...pg, ROLE: 'web, jobs,web' }).ROLE).toEqual(['web', 'jobs']);
+    expect(loadConfig({ ...pg, ROLE: 'web' }, { role: 'ingest' }).ROLE).toEqual(['ingest']);
+    expect(loadConfig({ ...pg, ROLE: 'jobs,all' }).ROLE).toEqual(['web', 'ingest', 'jobs']);
+  });
+
   it.each([
     [{ PORT: '99999' }, 'PORT', /between 0 and 65535/],
     [{ PORT: 'abc' }, 'PORT', /port number/],
@@ -22,6 +30,8 @@ describe('config', () => {
     [{ DEMO: 'maybe' }, 'DEMO', /true or false/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /.+/],
     [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD', /8 characters/],
+    [{ ROLE: 'web,cron' }, 'ROLE', /comma list of web, ingest, jobs/],
+    [{ ROLE: 'web' }, 'ROLE', /must be all on embedded storage/],
   ])('rejects %o naming %s', (env, variable, message) => {
     let err: unknown;
     try {

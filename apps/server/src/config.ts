@@ -117,7 +117,27 @@ export const configSchema = z.object({
   CASE_DEADLINE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** A case deadline reminder goes out when less than this share (percent) of its window is left. */
   CASE_REMINDER_LEAD_PERCENT: z.coerce.number().int().min(1).max(90).default(20),
+  /** What this process does: all, or a comma list of web (HTTP), ingest (MQTT), jobs (periodic jobs). `--role=` overrides it. */
+  ROLE: z
+    .string()
+    .default('all')
+    .transform((v) => v.split(',').map((r) => r.trim()))
+    .pipe(
+      z
+        .array(
+          z.enum(['all', 'web', 'ingest', 'jobs'], {
+            message: 'must be all, or a comma list of web, ingest, jobs',
+          }),
+        )
+        .min(1),
+    )
+    .transform((roles): Role[] =>
+      roles.includes('all') ? ['web', 'ingest', 'jobs'] : [...new Set(roles as Role[])],
+    ),
 });
+
+/** The parts of Civitas a process runs (ROLE, ADR 0023). */
+export type Role = 'web' | 'ingest' | 'jobs';
 
 export type Config = z.infer<typeof configSchema> & { demo: boolean; dataDir: string };
 
@@ -132,14 +152,18 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment. `demoDefault` is what `npm start` passes so that a first start shows a
- * living district, while a bare server binary stays empty unless asked.
+ * living district, while a bare server binary stays empty unless asked; `role` is `--role=`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, opts: { demoDefault?: boolean } = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  opts: { demoDefault?: boolean; role?: string } = {},
+): Config {
   const relevant: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {
     const v = env[key];
     if (v !== undefined && v !== '') relevant[key] = v;
   }
+  if (opts.role !== undefined) relevant.ROLE = opts.role;
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -149,6 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demoDefault?: boolean
   const c = parsed.data;
   if (c.SECRET_KEY && c.SECRET_KEY_FILE) {
     throw new ConfigError('SECRET_KEY', 'set either SECRET_KEY or SECRET_KEY_FILE, not both');
+  }
+  if (!c.DATABASE_URL && c.ROLE.length < 3) {
+    // Embedded storage is one process: a role left out there would never run anywhere.
+    throw new ConfigError('ROLE', 'must be all on embedded storage; roles split a cluster on DATABASE_URL');
   }
   if (c.DATABASE_URL && !c.SECRET_KEY && !c.SECRET_KEY_FILE) {
     // Several processes share one database, so a key generated on one machine would strand the data.

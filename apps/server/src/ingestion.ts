@@ -34,20 +34,9 @@ export async function startIngestion(config: Config, services: Services, logger:
     close = () => broker.close();
     detach = services.downlink.attach(broker);
   }
-  // Commands still open past their time become timed out, whichever process issued them.
-  const expiry = setInterval(() => {
-    services.deviceCommands.expire().catch((e: unknown) => log.warn({ err: e }, 'command expiry failed'));
-  }, 5_000);
-  expiry.unref();
-  services.connectivity.start(10_000);
-  services.retention.start(3_600_000);
-  void services.retention.run().catch((e: unknown) => logger.warn({ err: e }, 'retention run failed'));
   return {
     mqttPort,
     close: async () => {
-      clearInterval(expiry);
-      services.connectivity.stop();
-      services.retention.stop();
       detach();
       await close();
       await services.commandSignal.close();

@@ -6,12 +6,21 @@ import { openRuntime } from './runtime.js';
 import { ensureDemo, demoBanner } from './demo/demo-loader.js';
 import { startIngestion } from './ingestion.js';
 import { startDemoSimulator } from './demo/demo-simulator.js';
+import { platformJobs } from './jobs.js';
+import { JobScheduler } from './platform/jobs/job-scheduler.js';
 
-/** `npm start` passes --demo-default so a first start shows a living district. */
+/**
+ * `npm start` passes --demo-default so a first start shows a living district. `--role=` (or ROLE)
+ * picks what this process runs: web (HTTP), ingest (MQTT), jobs (periodic jobs), or all of them.
+ */
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env, { demoDefault: process.argv.includes('--demo-default') });
+    const roleFlag = process.argv.find((a) => a.startsWith('--role='));
+    config = loadConfig(process.env, {
+      demoDefault: process.argv.includes('--demo-default'),
+      ...(roleFlag ? { role: roleFlag.slice('--role='.length) } : {}),
+    });
   } catch (e) {
     if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
     throw e;
@@ -27,10 +36,11 @@ async function main(): Promise<void> {
       `cannot open the database (${config.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR'}): ${(e as Error).message}`,
     );
   }
+  const roles = new Set(config.ROLE);
   const demo = config.demo ? await ensureDemo(services, config.DEMO_PASSWORD) : null;
-  const app = await buildApp(config, services);
+  const app = roles.has('web') ? await buildApp(config, services) : null;
   try {
-    await app.listen({ port: config.PORT, host: config.HOST });
+    await app?.listen({ port: config.PORT, host: config.HOST });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     await services.database.close();
@@ -40,46 +50,45 @@ async function main(): Promise<void> {
       fail(1, `PORT ${config.PORT} needs privileges on ${config.HOST}; choose a port above 1023.`);
     throw e;
   }
-  const doors = await startIngestion(config, services, logger);
+  const doors = roles.has('ingest') ? await startIngestion(config, services, logger) : null;
+  const scheduler = new JobScheduler(services.database.db, logger.child({ area: 'jobs' }));
+  if (roles.has('jobs')) {
+    for (const job of platformJobs(config, services)) scheduler.register(job);
+    await scheduler.start();
+  }
   const loopback = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const simulator =
-    demo && config.DEMO_SIMULATOR && doors.mqttPort !== null
+    demo && config.DEMO_SIMULATOR && doors && doors.mqttPort !== null
       ? await startDemoSimulator(services, loopback, doors.mqttPort, logger.child({ area: 'demo' }))
       : null;
-  const address = app.server.address();
+  const address = app?.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const url = `http://${host}:${port}/`;
+  const url = app ? `http://${host}:${port}/` : null;
   logger.info(
-    { url, engine: services.database.engine, where: services.database.where },
-    'Civitas is listening',
+    {
+      url,
+      roles: config.ROLE,
+      holder: scheduler.holder,
+      engine: services.database.engine,
+      where: services.database.where,
+    },
+    url ? 'Civitas is listening' : 'Civitas is running',
   );
   process.stdout.write(
-    `\nCivitas is running at ${url}\n  storage: ${services.database.engine} (${services.database.where})\n` +
-      (config.MQTT_URL
-        ? `  MQTT: subscribed at ${config.MQTT_URL.replace(/\/\/[^@/]*@/, '//***@')}\n`
-        : doors.mqttPort !== null
-          ? `  MQTT: embedded broker at mqtt://${host}:${doors.mqttPort} (devices sign in with their token as username)\n`
-          : '') +
+    `\n${url ? `Civitas is running at ${url}` : `Civitas is running (${config.ROLE.join(', ')})`}\n` +
+      `  storage: ${services.database.engine} (${services.database.where})\n` +
+      (config.ROLE.length < 3 ? `  role: ${config.ROLE.join(', ')}\n` : '') +
+      (!doors
+        ? ''
+        : config.MQTT_URL
+          ? `  MQTT: subscribed at ${config.MQTT_URL.replace(/\/\/[^@/]*@/, '//***@')}\n`
+          : doors.mqttPort !== null
+            ? `  MQTT: embedded broker at mqtt://${host}:${doors.mqttPort} (devices sign in with their token as username)\n`
+            : '') +
       (simulator ? `  demo simulator: publishing for the demo devices\n` : ''),
   );
   if (demo) process.stdout.write(demoBanner(demo, config.DEMO_PASSWORD));
-
-  // Expired and idle sessions are deleted hourly; authentication already ignores them.
-  const sweep = setInterval(() => {
-    const idleBefore = new Date(Date.now() - config.SESSION_IDLE_MINUTES * 60_000);
-    services.identityRepo
-      .deleteExpiredSessions(idleBefore)
-      .catch((e: unknown) => logger.warn({ err: e }, 'session sweep failed'));
-  }, 3_600_000);
-  sweep.unref();
-
-  // Case deadlines: reminders before, escalation up the tree after (modules/cases/case-deadlines.job.ts).
-  services.caseDeadlines.start(config.CASE_DEADLINE_INTERVAL_SECONDS * 1000);
-  // Stored files no attachment row points at, older than an hour (platform/files/orphan-file-sweep.ts).
-  services.fileSweep.start(config.FILE_SWEEP_INTERVAL_MINUTES * 60_000);
-  // Signed checkpoints of the audit chain's head, outside the database (platform/audit, ADR 0022).
-  services.auditCheckpoints.start(config.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -87,12 +96,11 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     simulator?.abort();
-    services.caseDeadlines.stop();
-    services.fileSweep.stop();
-    await doors.close();
-    await app.close();
+    await scheduler.stop();
+    await doors?.close();
+    await app?.close();
     await services.writer.close();
-    await services.auditCheckpoints.stop();
+    await services.auditCheckpoints.final();
     await services.database.close();
     process.exit(0);
   };

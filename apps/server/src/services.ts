@@ -190,7 +190,7 @@ export function createServices(opts: {
     live: new LiveHub(bus),
     importJobs,
     deviceImports: new DeviceImportService(devices, importJobs, opts.logger.child({ area: 'import' })),
-    connectivity: new ConnectivityMonitor(db, bus, opts.logger.child({ area: 'telemetry' })),
+    connectivity: new ConnectivityMonitor(db, bus),
     retention: new RetentionJob(db, opts.logger.child({ area: 'jobs' })),
     cipher: opts.cipher,
     logger: opts.logger,

@@ -1,28 +1,44 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/database.js';
-import { loadMigrations, migrate, type Migration } from '../platform/db/migrate.js';
+import { migrate, type Migration } from '../platform/db/migrate.js';
+import { testPostgresUrl } from './database-template.js';
 
-/** The PostgreSQL server the postgres test project runs against. */
-export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { testPostgresUrl };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated template the integration projects clone (database-template.global-setup.ts). */
+    databaseTemplate: { engine: 'pglite'; file: string } | { engine: 'postgres'; name: string } | null;
+  }
+}
 
 /**
  * A fresh, migrated database for one test file on the engine the current vitest project names
- * (TEST_DB=pglite|postgres). On PostgreSQL each file gets its own database, dropped afterwards.
- * `migrations` stops at an earlier schema, for tests of a later migration's data changes.
+ * (TEST_DB=pglite|postgres). It is cloned from the template the project's global setup migrated
+ * once per run (a PostgreSQL TEMPLATE database, a dumped PGlite data directory), so no test pays
+ * for initdb and twenty migrations. On PostgreSQL each file gets its own database, dropped afterwards.
+ * Passing `migrations` migrates an empty database from scratch instead: tests of a migration's
+ * data changes stop at an earlier schema, and one test proves the full list applies from nothing.
  */
-export async function createTestDatabase(migrations: Migration[] = loadMigrations()): Promise<Database> {
+export async function createTestDatabase(migrations?: Migration[]): Promise<Database> {
+  const template = migrations ? null : inject('databaseTemplate');
   if (process.env.TEST_DB === 'postgres') {
     const name = `civitas_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: testPostgresUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(
+      template?.engine === 'postgres'
+        ? `CREATE DATABASE ${name} TEMPLATE ${template.name}`
+        : `CREATE DATABASE ${name}`,
+    );
     await admin.end();
     const url = new URL(testPostgresUrl);
     url.pathname = `/${name}`;
     const database = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 });
-    await migrate(database.db, migrations);
+    if (template?.engine !== 'postgres') await migrate(database.db, migrations);
     afterAll(async () => {
       await database.close();
       const c = new pg.Client({ connectionString: testPostgresUrl });
@@ -32,8 +48,15 @@ export async function createTestDatabase(migrations: Migration[] = loadMigration
     });
     return database;
   }
-  const database = await openDatabase({ engine: 'pglite', dataDir: null });
-  await migrate(database.db, migrations);
+  const database =
+    template?.engine === 'pglite'
+      ? await openDatabase({
+          engine: 'pglite',
+          dataDir: null,
+          loadDataDir: new Blob([fs.readFileSync(template.file)]),
+        })
+      : await openDatabase({ engine: 'pglite', dataDir: null });
+  if (template?.engine !== 'pglite') await migrate(database.db, migrations);
   afterAll(async () => {
     await database.close();
   });

@@ -14,9 +14,6 @@ import type { CaseDB } from './cases.tables.js';
  * re-checks each case under its row lock.
  */
 export class CaseDeadlineJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
@@ -61,20 +58,5 @@ export class CaseDeadlineJob {
     }
     if (reminded + escalated > 0) this.log.info({ reminded, escalated }, 'case deadlines applied');
     return { reminded, escalated };
-  }
-
-  start(everyMs: number): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = true;
-      this.run()
-        .catch((e: unknown) => this.log.warn({ err: e }, 'case deadline run failed'))
-        .finally(() => (this.running = false));
-    }, everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }

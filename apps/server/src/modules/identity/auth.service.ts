@@ -89,6 +89,11 @@ export class AuthService implements Authenticator {
     return { status: 'ok', sessionToken: token, actor };
   }
 
+  /** Deletes expired and idle sessions (a periodic job); authentication already ignores them. */
+  sweepSessions(): Promise<number> {
+    return this.repo.deleteExpiredSessions(new Date(Date.now() - this.settings.sessionIdleMinutes * 60_000));
+  }
+
   async logout(ctx: RequestContext, sessionToken: string | undefined): Promise<void> {
     if (!sessionToken) return;
     this.sessions.delete(sha256(sessionToken));

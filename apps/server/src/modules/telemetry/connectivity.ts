@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { DB } from '../../platform/db/schema.js';
 
@@ -8,12 +7,9 @@ import type { DB } from '../../platform/db/schema.js';
  * timeout, and says so on the bus. Activity is set by the writer as readings arrive.
  */
 export class ConnectivityMonitor {
-  private timer: NodeJS.Timeout | null = null;
-
   constructor(
     private readonly db: Kysely<DB>,
     private readonly bus: EventBus,
-    private readonly log: Logger,
   ) {}
 
   async sweep(now = new Date()): Promise<number> {
@@ -32,16 +28,5 @@ export class ConnectivityMonitor {
       });
     }
     return r.rows.length;
-  }
-
-  start(everyMs: number): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((e: unknown) => this.log.warn({ err: e }, 'connectivity sweep failed'));
-    }, everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }

@@ -12,8 +12,6 @@ const DAY = 86_400_000;
  * hourly rollups after the profile's rollup retention.
  */
 export class RetentionJob {
-  private timer: NodeJS.Timeout | null = null;
-
   constructor(
     private readonly db: Kysely<DB>,
     private readonly log: Logger,
@@ -72,16 +70,5 @@ export class RetentionJob {
     }
     if (dropped.length > 0 || deleted > 0) this.log.info({ dropped, deleted }, 'telemetry retention applied');
     return { droppedPartitions: dropped, deletedRows: deleted };
-  }
-
-  start(everyMs: number): void {
-    this.timer = setInterval(() => {
-      this.run().catch((e: unknown) => this.log.warn({ err: e }, 'retention run failed'));
-    }, everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 }

@@ -4,12 +4,12 @@ import type { AuditLog } from './audit-log.js';
 
 /**
  * Anchors the chain's head outside the database: at start (after making sure the chain is
- * keyed), every AUDIT_CHECKPOINT_INTERVAL_MINUTES when the head moved, and at shutdown. A
+ * keyed), every AUDIT_CHECKPOINT_INTERVAL_MINUTES when the head moved (the job scheduler runs it
+ * in one process of a cluster), and at each process's shutdown. A
  * database-only attacker who later cuts the tail back or rewrites history cannot change these
  * lines, and cannot sign new ones.
  */
 export class AuditCheckpointJob {
-  private timer: NodeJS.Timeout | null = null;
   private last: { seq: number; hash: string } | null = null;
   private running: Promise<Checkpoint | null> | null = null;
 
@@ -21,7 +21,7 @@ export class AuditCheckpointJob {
 
   /** Writes a checkpoint when the head moved since this process's last one; returns it or null. */
   run(): Promise<Checkpoint | null> {
-    // One run at a time: the timer and shutdown may meet.
+    // One run at a time: the scheduler and shutdown may meet.
     this.running ??= this.once().finally(() => (this.running = null));
     return this.running;
   }
@@ -46,18 +46,8 @@ export class AuditCheckpointJob {
     return cp;
   }
 
-  start(intervalMs: number): void {
-    const tick = () =>
-      void this.run().catch((e: unknown) => this.log.warn({ err: e }, 'audit checkpoint failed'));
-    tick();
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and writes a last checkpoint, so a clean shutdown leaves the head anchored. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /** Writes a last checkpoint, so a clean shutdown leaves the head this process wrote anchored. */
+  async final(): Promise<void> {
     await this.run().catch((e: unknown) => this.log.warn({ err: e }, 'final audit checkpoint failed'));
   }
 }

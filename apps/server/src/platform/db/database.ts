@@ -30,7 +30,12 @@ const typeParsers: Record<number, (v: string) => unknown> = {
 };
 
 export type DatabaseOptions =
-  | { engine: 'pglite'; dataDir: string | null }
+  | {
+      engine: 'pglite';
+      dataDir: string | null;
+      /** Start an in-memory database from a dumped data directory (the tests' migrated template). */
+      loadDataDir?: Blob;
+    }
   | {
       engine: 'postgres';
       url: string;
@@ -45,16 +50,19 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.engine === 'postgres')
     return openPostgres(opts.url, opts.poolSize, opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
-  return openPglite(opts.dataDir);
+  return openPglite(opts.dataDir, opts.loadDataDir);
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   let dir: string | undefined;
   if (dataDir) {
     dir = path.join(dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create({
+    ...(dir ? { dataDir: dir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client, typeParsers) });
   return {
     db,

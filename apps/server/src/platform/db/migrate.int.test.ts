@@ -4,8 +4,8 @@ import { createTestDatabase } from '../../test-support/test-database.js';
 import { loadMigrations, migrate, pendingMigrations } from './migrate.js';
 
 describe('migrations', () => {
-  it('apply once, leave nothing pending, and refuse an edited migration', async () => {
-    const { db } = await createTestDatabase();
+  it('apply from an empty database once, leave nothing pending, and refuse an edited migration', async () => {
+    const { db } = await createTestDatabase(loadMigrations());
     expect(await pendingMigrations(db)).toEqual([]);
     expect(await migrate(db)).toEqual([]);
     const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'x' } : m));

@@ -34,6 +34,19 @@ export interface RateCountersTable {
   hits: number;
 }
 
+export interface JobScheduleTable {
+  name: string;
+  every_ms: number;
+  holder: string | null;
+  lease_until: Date | null;
+  last_started_at: Date | null;
+  last_finished_at: Date | null;
+  last_outcome: 'ok' | 'failed' | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  runs: Generated<number>;
+}
+
 export interface SystemSettingsTable {
   key: string;
   value: string;
@@ -279,6 +292,7 @@ export interface DB {
   org_unit_cells: OrgUnitCellsTable;
   system_settings: SystemSettingsTable;
   rate_counters: RateCountersTable;
+  job_schedule: JobScheduleTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

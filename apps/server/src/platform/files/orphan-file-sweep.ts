@@ -30,7 +30,6 @@ export interface SweepResult {
  * idempotent, and a file is only ever removed when no row names it.
  */
 export class OrphanFileSweep {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<SweepResult> | null = null;
 
   constructor(
@@ -78,19 +77,5 @@ export class OrphanFileSweep {
       if (await this.store.delete(key)) removed++;
     }
     return removed;
-  }
-
-  /** Sweeps now (leftovers of a crash are most likely right after a restart) and then every `everyMs`. */
-  start(everyMs: number): void {
-    const pass = () =>
-      void this.run().catch((e: unknown) => this.log.warn({ err: e }, 'orphan file sweep failed'));
-    pass();
-    this.timer = setInterval(pass, everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }
