@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,8 +18,11 @@ import { childEnv, signIn, startServer, tempDir, type Running } from './support.
 /**
  * Two Civitas processes on one PostgreSQL database, each with its own embedded broker: a command
  * or attribute change made through process A reaches a device connected to process B's broker
- * (LISTEN/NOTIFY, ADR 0018), and its answer comes back to the caller at A.
+ * (LISTEN/NOTIFY, ADR 0018), and its answer comes back to the caller at A. With the bus on NATS
+ * (ADR 0024), a live view attached to B sees a reading a device published to A.
  */
+const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const busPrefix = `t${randomBytes(5).toString('hex')}`;
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const password = 'demo-pass-123';
 const dbName = `civitas_cluster_${randomBytes(5).toString('hex')}`;
@@ -41,6 +46,8 @@ beforeAll(async () => {
     DEMO: 'true',
     DEMO_SIMULATOR: 'false',
     DEMO_PASSWORD: password,
+    BUS_URL: natsUrl,
+    BUS_PREFIX: busPrefix,
   };
   // One after the other: the first start loads the demo district, the second finds it.
   a = await startServer(
@@ -61,6 +68,78 @@ afterAll(async () => {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.end();
+  const nc = await connect({ servers: natsUrl });
+  await (await jetstreamManager(nc)).streams.delete(`${busPrefix.toUpperCase()}_WORK`).catch(() => false);
+  await nc.close();
+});
+
+/** Reads server-sent events from `url` until `match` is seen; resolves with the time it took from `t0`. */
+async function seeOnLive(base: string, session: Session, match: (event: string, data: string) => boolean) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/v1/live`, {
+    headers: { cookie: session.cookie },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const opened = (async () => {
+    // The stream is open once the server's first line (retry:) arrives.
+    while (!buffer.includes('retry:'))
+      buffer += decoder.decode((await reader.read()).value, { stream: true });
+  })();
+  await opened;
+  return {
+    seen: (async () => {
+      for (;;) {
+        const frames = buffer.split('\n\n');
+        buffer = frames.pop()!;
+        for (const f of frames) {
+          const event = /^event: (.*)$/m.exec(f)?.[1];
+          const data = /^data: (.*)$/m.exec(f)?.[1];
+          if (event && data && match(event, data)) {
+            abort.abort();
+            return Date.now();
+          }
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the live stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    })(),
+    close: () => abort.abort(),
+  };
+}
+
+describe('live views across processes (NATS bus)', () => {
+  it('a reading published to A’s broker reaches a live view on B within a second', async () => {
+    const sb = await signIn(b.url, 'demo-community-1', password);
+    const marker = 417.25;
+    const live = await seeOnLive(
+      b.url,
+      sb,
+      (event, data) => event === 'telemetry.stored' && data.includes(String(marker)),
+    );
+    const t0 = Date.now();
+    await pub(mqttPortOf(a), [
+      '-u',
+      device.token,
+      '-t',
+      'v1/devices/me/telemetry',
+      '-q',
+      '1',
+      '-m',
+      `{"pm25":${marker}}`,
+    ]);
+    const t1 = await Promise.race([
+      live.seen,
+      new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error('not seen on B within 10 s')), 10_000),
+      ),
+    ]).finally(live.close);
+    expect(t1 - t0).toBeLessThan(1_000);
+  });
 });
 
 describe('commands across processes (PostgreSQL)', () => {

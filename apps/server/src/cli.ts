@@ -38,6 +38,7 @@ async function withServices<T>(
   } finally {
     // What a command appended to the audit chain is anchored outside the database (ADR 0022).
     if (opts.checkpoint) await services.auditCheckpoints.final();
+    await services.bus.close();
     await services.database.close();
   }
 }

@@ -117,6 +117,24 @@ export const configSchema = z.object({
   CASE_DEADLINE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** A case deadline reminder goes out when less than this share (percent) of its window is left. */
   CASE_REMINDER_LEAD_PERCENT: z.coerce.number().int().min(1).max(90).default(20),
+  /** NATS server(s) with JetStream carrying the event bus between processes, e.g. nats://127.0.0.1:4222. Unset: in-process. */
+  BUS_URL: z
+    .string()
+    .regex(
+      /^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/,
+      'must be nats://host:port, or a comma list of them',
+    )
+    .optional(),
+  /** Prefix of the bus's subjects and stream, so several installations can share one NATS. */
+  BUS_PREFIX: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_-]{0,31}$/,
+      'must be 1-32 lower-case letters, digits, - or _, starting with a letter',
+    )
+    .default('civitas'),
+  /** Seconds a work-queued event may go unacknowledged before another process is offered it. */
+  BUS_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** What this process does: all, or a comma list of web (HTTP), ingest (MQTT), jobs (periodic jobs). `--role=` overrides it. */
   ROLE: z
     .string()

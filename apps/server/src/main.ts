@@ -79,6 +79,9 @@ async function main(): Promise<void> {
     `\n${url ? `Civitas is running at ${url}` : `Civitas is running (${config.ROLE.join(', ')})`}\n` +
       `  storage: ${services.database.engine} (${services.database.where})\n` +
       (config.ROLE.length < 3 ? `  role: ${config.ROLE.join(', ')}\n` : '') +
+      (config.BUS_URL
+        ? `  bus: NATS (${config.BUS_PREFIX}) at ${config.BUS_URL.replace(/\/\/[^@/]*@/g, '//***@')}\n`
+        : '') +
       (!doors
         ? ''
         : config.MQTT_URL
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     await doors?.close();
     await app?.close();
     await services.writer.close();
+    await services.bus.close();
     await services.auditCheckpoints.final();
     await services.database.close();
     process.exit(0);

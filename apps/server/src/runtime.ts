@@ -5,6 +5,7 @@ import { KeyError, resolveMasterKey } from './platform/crypto/master-key.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { SettingsRepository } from './modules/system/settings.repository.js';
+import { NatsTransport } from './platform/bus/nats-transport.js';
 import { createServices, type Services } from './services.js';
 
 /**
@@ -56,5 +57,22 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Servi
   }
   const services = createServices({ config, database, cipher, logger });
   await services.devices.ensureBuiltinProfiles();
+  if (config.BUS_URL) {
+    try {
+      const transport = await NatsTransport.open(
+        {
+          url: config.BUS_URL,
+          prefix: config.BUS_PREFIX,
+          ackWaitMs: config.BUS_ACK_WAIT_SECONDS * 1000,
+          name: `civitas-${process.pid}`,
+        },
+        logger.child({ area: 'bus' }),
+      );
+      await services.bus.attach(transport);
+    } catch (e) {
+      await database.close();
+      throw new ConfigError('BUS_URL', `cannot reach the bus: ${(e as Error).message}`);
+    }
+  }
   return services;
 }

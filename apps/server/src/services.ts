@@ -102,7 +102,7 @@ export function createServices(opts: {
     opts.cipher,
     opts.logger.child({ area: 'import' }),
   );
-  const bus = new EventBus();
+  const bus = new EventBus(opts.logger.child({ area: 'bus' }));
   const profilesRepo = new ProfilesRepository(db);
   const devicesRepo = new DevicesRepository(db);
   const devices = new DevicesService(db, devicesRepo, profilesRepo, orgs, audit, bus, opts.cipher);

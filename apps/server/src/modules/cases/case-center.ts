@@ -7,7 +7,7 @@ import { NotificationsRepository } from '../notifications/notifications.reposito
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { CaseActionsService } from './case-actions.service.js';
-import { subscribeAlarmIntake } from './case-alarm-intake.js';
+import { consumeAlarmIntake } from './case-alarm-intake.js';
 import { systemClock, type Clock } from './case-clock.js';
 import { CaseConfigRepository } from './case-config.repository.js';
 import { CaseConfigService } from './case-config.service.js';
@@ -39,7 +39,7 @@ export function createCaseCenter(deps: {
   const caseDeadlines = new CaseDeadlineJob(db, casesRepo, caseActions, effects, clock, log, {
     reminderLeadPercent: deps.reminderLeadPercent,
   });
-  subscribeAlarmIntake(deps.bus, cases, log);
+  consumeAlarmIntake(deps.bus, cases, log);
   return {
     notifications,
     casesRepo,

@@ -449,7 +449,7 @@ describe('the timeline', () => {
 
 describe('sensor alarms on the bus', () => {
   it('become cases without the publisher knowing the case center', async () => {
-    t.services.bus.publish('alarm.raised', {
+    await t.services.bus.enqueue('alarm.raised', {
       alarmId: 'alarm-bus-1',
       category: 'safety_hazard',
       title: 'Smoke detected in bike shed',

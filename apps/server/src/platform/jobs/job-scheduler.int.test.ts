@@ -154,7 +154,7 @@ describe('job scheduler', () => {
         everyMs: 60_000,
         runAtStart: true,
         run: (signal) =>
-          new Promise<void>((resolve, reject) => {
+          new Promise<void>((_resolve, reject) => {
             started2++;
             signal.addEventListener('abort', () => reject(signal.reason as Error));
           }),

@@ -1,0 +1,163 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import pino from 'pino';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { EventBus } from './event-bus.js';
+import { NatsTransport } from './nats-transport.js';
+
+const log = pino({ level: 'silent' });
+const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const alarm = (n: number) => ({
+  alarmId: `alarm-${n}`,
+  category: 'safety_hazard',
+  title: `alarm ${n}`,
+  lat: 31.2,
+  lng: 121.5,
+  raisedAt: '2026-12-02T08:00:00Z',
+});
+
+describe('event bus in one process', () => {
+  it('gives each broadcast event to every subscriber, and a failing one breaks nobody', () => {
+    const bus = new EventBus(log);
+    const got: string[] = [];
+    bus.subscribe('device.changed', () => {
+      throw new Error('broken subscriber');
+    });
+    bus.subscribe('device.changed', (e) => got.push(`a:${e.deviceId}`));
+    const off = bus.subscribe('device.changed', (e) => got.push(`b:${e.deviceId}`));
+    bus.publish('device.changed', { deviceId: 'd1' });
+    off();
+    bus.publish('device.changed', { deviceId: 'd2' });
+    expect(got).toEqual(['a:d1', 'b:d1', 'a:d2']);
+  });
+
+  it('gives each work event to every group once, and retries a failing handler', async () => {
+    const bus = new EventBus(log);
+    const handled: string[] = [];
+    let failures = 1;
+    await bus.consume('alarm.raised', 'cases', async (a) => {
+      if (failures-- > 0) throw new Error('database busy');
+      handled.push(`cases:${a.alarmId}`);
+    });
+    await bus.consume('alarm.raised', 'notify', async (a) => void handled.push(`notify:${a.alarmId}`));
+    expect(() => bus.consume('alarm.raised', 'cases', async () => undefined)).toThrow(/already consumes/);
+    await bus.enqueue('alarm.raised', alarm(1));
+    await vi.waitFor(() => expect(handled.sort()).toEqual(['cases:alarm-1', 'notify:alarm-1']), {
+      timeout: 5_000,
+    });
+  });
+});
+
+// Each bus below stands for one process: it has its own NATS connection, and all they share is
+// the server. Every test run uses its own prefix, so runs on one server never see each other.
+const reachable = await new Promise<boolean>((resolve) => {
+  const u = new URL(natsUrl);
+  const s = net.connect({ host: u.hostname, port: Number(u.port || 4222), timeout: 2000 }, () => {
+    s.destroy();
+    resolve(true);
+  });
+  s.on('error', () => resolve(false));
+  s.on('timeout', () => (s.destroy(), resolve(false)));
+});
+if (!reachable && process.env.CI)
+  throw new Error(`NATS at ${natsUrl} is unreachable; CI requires the bus tests`);
+
+describe.runIf(reachable)('event bus across processes (NATS JetStream)', () => {
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const open: EventBus[] = [];
+
+  async function processBus(ackWaitMs = 30_000): Promise<EventBus> {
+    const bus = new EventBus(log);
+    await bus.attach(await NatsTransport.open({ url: natsUrl, prefix, ackWaitMs, name: 'test' }, log));
+    open.push(bus);
+    return bus;
+  }
+
+  afterAll(async () => {
+    await Promise.all(open.map((b) => b.close()));
+    const nc = await connect({ servers: natsUrl });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(`${prefix.toUpperCase()}_WORK`).catch(() => undefined);
+    await nc.close();
+  });
+
+  it('delivers a broadcast event once to every process, the sender included', async () => {
+    const [a, b, c] = [await processBus(), await processBus(), await processBus()];
+    const seen: string[] = [];
+    for (const [name, bus] of [
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ] as const)
+      bus.subscribe('device.changed', (e) => seen.push(`${name}:${e.deviceId}`));
+    a.publish('device.changed', { deviceId: 'x1' });
+    await vi.waitFor(() => expect(seen.sort()).toEqual(['a:x1', 'b:x1', 'c:x1']), { timeout: 5_000 });
+    // Nothing arrives twice: the sender's own copy does not come back through the server.
+    c.publish('device.changed', { deviceId: 'x2' });
+    await vi.waitFor(
+      () => expect(seen.filter((s) => s.endsWith('x2')).sort()).toEqual(['a:x2', 'b:x2', 'c:x2']),
+      {
+        timeout: 5_000,
+      },
+    );
+    // A later event arriving everywhere shows nothing else was still on its way.
+    b.publish('device.changed', { deviceId: 'x3' });
+    await vi.waitFor(() => expect(seen.filter((s) => s.endsWith('x3'))).toHaveLength(3), { timeout: 5_000 });
+    expect(seen).toHaveLength(9);
+  });
+
+  it('shares work events among the processes of a group: each handled by exactly one', async () => {
+    const [p1, p2, publisher] = [await processBus(), await processBus(), await processBus()];
+    const handled = new Map<string, string[]>();
+    for (const [name, bus] of [
+      ['p1', p1],
+      ['p2', p2],
+    ] as const)
+      await bus.consume('alarm.raised', 'share', async (a) => {
+        handled.set(a.alarmId, [...(handled.get(a.alarmId) ?? []), name]);
+      });
+    for (let i = 0; i < 40; i++) await publisher.enqueue('alarm.raised', alarm(i));
+    await vi.waitFor(() => expect(handled.size).toBe(40), { timeout: 10_000 });
+    expect([...handled.values()].every((by) => by.length === 1)).toBe(true);
+  });
+
+  it('keeps work events published while every consumer of the group is down, and hands them over when one returns', async () => {
+    const first = await processBus();
+    await first.consume('alarm.raised', 'later', async () => undefined);
+    await first.close();
+    const publisher = await processBus();
+    for (let i = 100; i < 103; i++) await publisher.enqueue('alarm.raised', alarm(i));
+    const got: string[] = [];
+    const back = await processBus();
+    await back.consume('alarm.raised', 'later', async (a) => void got.push(a.alarmId));
+    await vi.waitFor(() => expect(got.sort()).toEqual(['alarm-100', 'alarm-101', 'alarm-102']), {
+      timeout: 10_000,
+    });
+  });
+
+  it('offers a work event again when the process handling it dies, with the same id, and it is handled once', async () => {
+    const committed = new Map<string, number>(); // what a handler's transaction would have written, by event id
+    let dying: EventBus | null = await processBus(1_000);
+    let took: string | null = null;
+    await dying.consume('alarm.raised', 'crash', async (_a, id) => {
+      took = id;
+      await new Promise(() => undefined); // the process dies before its handler commits
+    });
+    const publisher = await processBus();
+    const id = await publisher.enqueue('alarm.raised', alarm(200));
+    await vi.waitFor(() => expect(took).toBe(id), { timeout: 5_000 });
+    // SIGKILL, as the server sees it: the connection is gone and the event was never acknowledged.
+    await dying.close();
+    dying = null;
+    const survivor = await processBus(1_000);
+    const ids: string[] = [];
+    await survivor.consume('alarm.raised', 'crash', async (_a, eventId) => {
+      ids.push(eventId);
+      committed.set(eventId, (committed.get(eventId) ?? 0) + 1);
+    });
+    await vi.waitFor(() => expect(ids).toEqual([id]), { timeout: 15_000 });
+    expect(committed.get(id)).toBe(1);
+  }, 30_000);
+});
