@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import moduleBoundaries from './tools/lint/module-boundaries.mjs';
 
 // HTML sinks (ADR 0020): APIs that parse a string as HTML take only a literal or the output of
 // apps/web/src/components/escape-html.ts, so text a person wrote never becomes markup. Proved by
@@ -64,6 +65,36 @@ export default tseslint.config(
       'no-console': 'error',
       // Fastify handlers and Kysely drivers are async by contract even when a body needs no await.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Module boundaries (tools/lint/module-boundaries.mjs). Tests assemble whole apps and are exempt.
+    files: ['apps/server/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'apps/server/src/test-support/**'],
+    plugins: { civitas: { rules: { 'module-boundaries': moduleBoundaries } } },
+    rules: {
+      'civitas/module-boundaries': [
+        'error',
+        {
+          srcRoot: `${import.meta.dirname}/apps/server/src`,
+          // Crossings that predate the rule, each to be replaced by a call to the owning module's
+          // service (issue 9, module manifests). Nothing may be added here.
+          baseline: [
+            'modules/cases/case-center.ts -> modules/notifications/notifications.repository.ts',
+            'modules/governance/metrics.presenter.ts -> modules/cases/cases.tables.ts',
+            'modules/governance/metrics.service.ts -> modules/cases/cases.tables.ts',
+            'modules/identity/users.service.ts -> modules/orgs/orgs.repository.ts',
+            'modules/interop/ngsi-ld/ngsi-ld.routes.ts -> services.ts',
+            'modules/interop/ngsi-ld/temporal.ts -> modules/telemetry/telemetry.repository.ts',
+            'modules/open311/open311.presenter.ts -> modules/cases/cases.tables.ts',
+            'modules/open311/open311.tables.ts -> modules/cases/cases.tables.ts',
+            'modules/open311/open311.service.ts -> modules/cases/cases.tables.ts',
+            'modules/telemetry/device-directory.ts -> modules/devices/devices.repository.ts',
+            'modules/telemetry/device-directory.ts -> modules/devices/profiles.repository.ts',
+            'modules/telemetry/telemetry.service.ts -> modules/devices/devices.repository.ts',
+          ],
+        },
+      ],
     },
   },
   {

@@ -13,7 +13,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['apps/server/src/**/*.test.ts', 'packages/contracts/src/**/*.test.ts'],
+          include: [
+            'apps/server/src/**/*.test.ts',
+            'packages/contracts/src/**/*.test.ts',
+            'tools/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts'],
           env: { TZ: 'UTC' },
         },

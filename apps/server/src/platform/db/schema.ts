@@ -1,8 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
- * Kysely's view of the tables created by apps/server/migrations. Keep the two in step: the
- * schema test compares these column lists with information_schema on both engines.
+ * Kysely's view of the platform's tables created by apps/server/migrations (modules declare
+ * theirs in `*.tables.ts`). Keep the two in step: `schema-drift.int.test.ts` compares every
+ * declared table and column with what the migrations create, on both engines.
  */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -32,6 +33,12 @@ export interface RateCountersTable {
   key: string;
   window_start: Date;
   hits: number;
+}
+
+/** A one-row counter bumped on every change of its kind; caches compare it (ADR 0011, ADR 0016). */
+export interface EpochTable {
+  id: number;
+  n: number;
 }
 
 export interface JobScheduleTable {
@@ -293,6 +300,8 @@ export interface DB {
   system_settings: SystemSettingsTable;
   rate_counters: RateCountersTable;
   job_schedule: JobScheduleTable;
+  access_epoch: EpochTable;
+  registry_epoch: EpochTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;
