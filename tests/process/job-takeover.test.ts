@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, startWorker, tempDir, type Running } from './support.js';
+import { childEnv, scratchDatabase, startWorker, tempDir, type Running } from './support.js';
 
 /**
  * Two `--role=jobs` processes on one PostgreSQL database (ADR 0023): each job runs in one of them
  * at a time, and when the one running them is killed with SIGKILL the other takes its jobs over
  * within one interval.
  */
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `civitas_jobs_${randomBytes(5).toString('hex')}`;
 const INTERVAL_MS = 5_000; // CASE_DEADLINE_INTERVAL_SECONDS=5, the smallest it accepts
 const POLL_MS = INTERVAL_MS / 4; // how often a process asks whether a job is due
 let db: pg.Client;
+let scratch: { url: string; drop: () => Promise<void> };
 const procs: Running[] = [];
 
 interface JobRow {
@@ -42,31 +41,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  scratch = await scratchDatabase('civitas_jobs');
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: scratch.url,
     SECRET_KEY: randomBytes(32).toString('hex'),
     CASE_DEADLINE_INTERVAL_SECONDS: String(INTERVAL_MS / 1000),
   };
   // One after the other: the first migrates, the second finds the schema.
   procs.push(await startWorker(childEnv({ ...env, DATA_DIR: tempDir('jobsA') }), 'jobs'));
   procs.push(await startWorker(childEnv({ ...env, DATA_DIR: tempDir('jobsB') }), 'jobs'));
-  db = new pg.Client({ connectionString: url.toString() });
+  db = new pg.Client({ connectionString: scratch.url });
   await db.connect();
 }, 240_000);
 
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()));
   await db?.end();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch?.drop();
 });
 
 describe('periodic jobs across processes', () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -13,7 +12,7 @@ import {
   type Device,
   type Session,
 } from './mqtt-support.js';
-import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
+import { childEnv, scratchDatabase, signIn, startServer, tempDir, type Running } from './support.js';
 
 /**
  * Two Civitas processes on one PostgreSQL database, each with its own embedded broker: a command
@@ -23,9 +22,8 @@ import { childEnv, signIn, startServer, tempDir, type Running } from './support.
  */
 const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const busPrefix = `t${randomBytes(5).toString('hex')}`;
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const password = 'demo-pass-123';
-const dbName = `civitas_cluster_${randomBytes(5).toString('hex')}`;
+let scratch: { url: string; drop: () => Promise<void> };
 let a: Running;
 let b: Running;
 let s: Session;
@@ -33,14 +31,9 @@ let device: Device;
 const subs: Subscriber[] = [];
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  scratch = await scratchDatabase('civitas_cluster');
   const shared = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: scratch.url,
     SECRET_KEY: randomBytes(32).toString('hex'),
     PORT: '0',
     DEMO: 'true',
@@ -64,10 +57,7 @@ afterAll(async () => {
   await Promise.all(subs.map((x) => x.stop()));
   await a?.stop();
   await b?.stop();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch?.drop();
   const nc = await connect({ servers: natsUrl });
   await (await jetstreamManager(nc)).streams.delete(`${busPrefix.toUpperCase()}_WORK`).catch(() => false);
   await nc.close();

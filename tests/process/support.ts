@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const mainJs = path.join(root, 'apps/server/dist/main.js');
 export const cliJs = path.join(root, 'apps/server/dist/cli.js');
+/** The PostgreSQL server process tests create their databases on. */
+export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `civitas-${prefix}-`));
 
@@ -55,61 +59,18 @@ export interface Running {
   stop: () => Promise<number | null>;
 }
 
-/** Starts the server and resolves once it has printed its URL and /readyz answers 200. */
-export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        const url = m[1]!.replace(/\/$/, '');
-        void waitReady(url).then(() =>
-          resolve({
-            child,
-            url,
-            output: () => out,
-            stop: () =>
-              new Promise((r) => {
-                if (child.exitCode !== null) return r(child.exitCode);
-                child.once('exit', (code) => r(code));
-                child.kill('SIGTERM');
-              }),
-          }),
-        );
-      }
-    };
-    let settled = false;
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code}:\n${out}`));
-      }
-    });
-    const timer = setTimeout(() => {
-      settled = true;
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start in time:\n${out}`));
-    }, timeoutMs);
-  });
-}
-
 /**
- * Starts a process with `--role=` that serves no HTTP (ingest, jobs) and resolves once it says it
- * is running.
+ * Spawns `main.js` with `args` and resolves once its output matches `ready` (the match is passed
+ * on); rejects if it exits first or does not get there within `timeoutMs`.
  */
-export function startWorker(env: NodeJS.ProcessEnv, role: string, timeoutMs = 120_000): Promise<Running> {
+function spawnUntil(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  ready: RegExp,
+  timeoutMs: number,
+): Promise<{ running: Running; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [mainJs, `--role=${role}`], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [mainJs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let settled = false;
     const running: Running = {
@@ -125,10 +86,11 @@ export function startWorker(env: NodeJS.ProcessEnv, role: string, timeoutMs = 12
     };
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (!settled && /Civitas is running/.test(out)) {
+      const match = ready.exec(out);
+      if (match && !settled) {
         settled = true;
         clearTimeout(timer);
-        resolve(running);
+        resolve({ running, match });
       }
     };
     child.stdout.on('data', onData);
@@ -146,6 +108,41 @@ export function startWorker(env: NodeJS.ProcessEnv, role: string, timeoutMs = 12
       reject(new Error(`process did not start in time:\n${out}`));
     }, timeoutMs);
   });
+}
+
+/** Starts the server and resolves once it has printed its URL and /readyz answers 200. */
+export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Running> {
+  const { running, match } = await spawnUntil(env, [], /running at (http:\/\/\S+)/, timeoutMs);
+  const url = match[1]!.replace(/\/$/, '');
+  await waitReady(url);
+  return { ...running, url };
+}
+
+/** Starts a process with `--role=` that serves no HTTP (ingest, jobs); resolves once it says it runs. */
+export async function startWorker(
+  env: NodeJS.ProcessEnv,
+  role: string,
+  timeoutMs = 120_000,
+): Promise<Running> {
+  return (await spawnUntil(env, [`--role=${role}`], /Civitas is running/, timeoutMs)).running;
+}
+
+/** An empty PostgreSQL database for one test file, and how to drop it afterwards. */
+export async function scratchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: testPostgresUrl });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(testPostgresUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function waitReady(url: string): Promise<void> {

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Linter } from 'eslint';
+import { Linter, type Rule } from 'eslint';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ES module without types, loaded the way eslint.config.js loads it
-import rule from './module-boundaries.mjs';
+import boundaries from './module-boundaries.mjs';
+
+// A plain ES module, loaded the way eslint.config.js loads it.
+const rule = boundaries as unknown as Rule.RuleModule;
 
 const srcRoot = fileURLToPath(new URL('../../apps/server/src', import.meta.url));
 const linter = new Linter({ configType: 'flat' });

@@ -75,7 +75,12 @@ export async function buildApp(
     config.MQTT_MAX_PAYLOAD_BYTES,
     services.deviceAttributes,
   );
-  registerNgsiLdRoutes(app, services);
+  registerNgsiLdRoutes(app, {
+    db: services.database.db,
+    telemetry: services.telemetry,
+    directory: services.directory,
+    ingest: services.ingest,
+  });
   registerCaseConfigRoutes(app, services.caseConfig);
   registerCaseRoutes(app, services.cases, services.caseActions, services.caseContacts);
   registerCaseAttachmentRoutes(app, services.caseAttachments, { maxBytes: config.ATTACHMENT_MAX_BYTES });

@@ -37,6 +37,8 @@ import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
 import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
 import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 import { createCaseCenter } from './modules/cases/case-center.js';
+import { NotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { Clock } from './modules/cases/case-clock.js';
 import { createOpen311 } from './modules/open311/open311-module.js';
 import { CaseAssignees } from './modules/cases/case-assignees.js';
@@ -86,7 +88,7 @@ export function createServices(opts: {
     sessionMaxHours: config.SESSION_MAX_HOURS,
     requireAdminMfa: config.REQUIRE_ADMIN_MFA && !config.demo,
   });
-  const users = new UsersService(db, identityRepo, orgsRepo, audit);
+  const users = new UsersService(db, identityRepo, orgs, audit);
   const importJobs = new ImportJobsRepository(db);
   const buildingsRepo = new BuildingsRepository(db);
   const residentsRepo = new ResidentsRepository(db);
@@ -131,6 +133,7 @@ export function createServices(opts: {
   const caseCenter = createCaseCenter({
     db,
     orgs,
+    notifications: new NotificationsService(new NotificationsRepository(db)),
     audit,
     bus,
     logger: opts.logger,

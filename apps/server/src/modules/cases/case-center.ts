@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { DB } from '../../platform/db/schema.js';
-import { NotificationsRepository } from '../notifications/notifications.repository.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { CaseActionsService } from './case-actions.service.js';
 import { consumeAlarmIntake } from './case-alarm-intake.js';
@@ -21,6 +20,7 @@ import { withCaseTables } from './cases.tables.js';
 export function createCaseCenter(deps: {
   db: Kysely<DB>;
   orgs: OrgsService;
+  notifications: NotificationsService;
   audit: AuditLog;
   bus: EventBus;
   logger: Logger;
@@ -29,7 +29,7 @@ export function createCaseCenter(deps: {
 }) {
   const db = withCaseTables(deps.db);
   const clock = deps.clock ?? systemClock;
-  const notifications = new NotificationsService(new NotificationsRepository(deps.db));
+  const { notifications } = deps;
   const casesRepo = new CasesRepository(db);
   const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
   const effects = new CaseEffects(casesRepo, notifications, deps.audit, deps.bus);

@@ -6,7 +6,7 @@ import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { DB, UserRow } from '../../platform/db/schema.js';
 import { badRequest, conflict, notFound } from '../../platform/errors/errors.js';
-import type { OrgsRepository } from '../orgs/orgs.repository.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
 import type { IdentityRepository } from './identity.repository.js';
 import { hashPassword } from './password.js';
 
@@ -24,7 +24,7 @@ export class UsersService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: IdentityRepository,
-    private readonly orgs: OrgsRepository,
+    private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
   ) {}
 

@@ -22,6 +22,14 @@ export class TelemetryService {
   ) {}
 
   /**
+   * Raw readings of one metric, newest last, at most `limit`; for callers that already checked the
+   * actor may read the device (NGSI-LD temporal retrieval).
+   */
+  rawReadings(deviceId: string, metric: string, from: Date, to: Date, limit: number) {
+    return this.repo.raw(deviceId, metric, from, to, limit);
+  }
+
+  /**
    * `auto` picks the finest store that keeps a chart readable: raw up to 6 hours, 1-minute rollups
    * up to 7 days, hourly up to 90 days, then daily (folded from hourly).
    */

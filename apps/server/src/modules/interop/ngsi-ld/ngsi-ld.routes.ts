@@ -1,7 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../platform/http/http-server.js';
-import type { Services } from '../../../services.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../platform/db/schema.js';
+import type { DeviceDirectory } from '../../telemetry/device-directory.js';
+import type { IngestService } from '../../telemetry/ingest.service.js';
+import type { TelemetryService } from '../../telemetry/telemetry.service.js';
 import { render, renderFeature } from './entities.presenter.js';
 import {
   EntityQueries,
@@ -40,11 +44,14 @@ async function withinBudget<T>(req: FastifyRequest, work: () => Promise<T>): Pro
  * entities, batch upsert into the ingestion pipeline, and temporal retrieval from raw telemetry.
  * Its own plugin scope gives NGSI-LD clients NGSI-LD error bodies and the application/ld+json parser.
  */
-export function registerNgsiLdRoutes(app: App, services: Services): void {
-  const repo = new NgsiLdRepository(services.database.db);
+export function registerNgsiLdRoutes(
+  app: App,
+  deps: { db: Kysely<DB>; telemetry: TelemetryService; directory: DeviceDirectory; ingest: IngestService },
+): void {
+  const repo = new NgsiLdRepository(deps.db);
   const queries = new EntityQueries(repo);
-  const temporal = new TemporalEntities(queries, services.telemetryRepo, repo);
-  const upsert = new EntityUpsert(repo, services.directory, services.ingest);
+  const temporal = new TemporalEntities(queries, deps.telemetry, repo);
+  const upsert = new EntityUpsert(repo, deps.directory, deps.ingest);
 
   const plugin = async (scope: App) => {
     scope.setErrorHandler(ngsiLdErrorHandler);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../../../platform/auth/actor.js';
-import type { TelemetryRepository } from '../../telemetry/telemetry.repository.js';
+import type { TelemetryService } from '../../telemetry/telemetry.service.js';
 import { instance } from './entities.presenter.js';
 import type { EntityQueries } from './entities.query.js';
 import { parseRepresentation } from './entities.query.js';
@@ -65,7 +65,7 @@ function instant(name: string, v: string | undefined): Date {
 export class TemporalEntities {
   constructor(
     private readonly entities: EntityQueries,
-    private readonly telemetry: TelemetryRepository,
+    private readonly telemetry: Pick<TelemetryService, 'rawReadings'>,
     private readonly repo: NgsiLdRepository,
   ) {}
 
@@ -83,7 +83,7 @@ export class TemporalEntities {
       signal?.throwIfAborted();
       const rows =
         lastN === undefined
-          ? await this.telemetry.raw(entity.deviceId, m.key, window.from, window.to, MAX_INSTANCES)
+          ? await this.telemetry.rawReadings(entity.deviceId, m.key, window.from, window.to, MAX_INSTANCES)
           : await this.repo.lastRaw(
               entity.deviceId,
               m.key,
