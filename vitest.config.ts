@@ -1,21 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
-
-// The longest files start first, so the suite's wall time is bounded by its longest file rather
-// than by whichever files happen to be queued last: the browser suite (one server and one
-// browser for every screen), then the process tests, then the rest in Vitest's own order.
-const weight = (s: TestSpecification) =>
-  s.moduleId.endsWith('web.e2e.test.ts') ? 0 : s.project.name === 'process' ? 1 : 2;
-class LongestFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    return sorted
-      .map((s, i) => ({ s, i }))
-      .sort((a, b) => weight(a.s) - weight(b.s) || a.i - b.i)
-      .map((x) => x.s);
-  }
-}
 
 // Tests import contracts from source so a test run never depends on a stale build.
 const contractsSrc = fileURLToPath(new URL('./packages/contracts/src/', import.meta.url));
@@ -26,9 +10,10 @@ export default defineConfig({
   test: {
     // Vitest's default on a 2-core machine is one worker, so every file waited for the one before
     // it, although most of a file's time is spent waiting on PostgreSQL, a child process or the
-    // browser. Three workers keep both cores busy; the e2e project still runs one file at a time.
+    // browser. Three workers keep both cores busy. The browser suite runs alone after the rest
+    // (one file at a time, Vitest's sequential group): started first, beside the process tests,
+    // it was no faster and waits timed out at load 7.
     maxWorkers: 3,
-    sequence: { sequencer: LongestFirst },
     projects: [
       {
         resolve: { alias },
@@ -85,6 +70,7 @@ export default defineConfig({
           env: { TZ: 'UTC' },
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -5,7 +5,8 @@ import { childEnv, cliJs, run, tempDir } from './support.js';
 
 const dataDir = tempDir('cli');
 const env = childEnv({ DATA_DIR: dataDir });
-const cli = (...args: string[]) => run([cliJs, ...args], env);
+// A hang guard, not a speed check: loading the demo takes minutes on a machine at load 8.
+const cli = (...args: string[]) => run([cliJs, ...args], env, 240_000);
 
 beforeAll(async () => {
   const r = await cli('demo', 'load');

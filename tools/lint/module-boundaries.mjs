@@ -1,4 +1,4 @@
-// ESLint rule for the server's module boundaries (ADR 0023 amends the layout of ADR 0001):
+// ESLint rule for the server's module boundaries (ADR 0025, amending the layout of ADR 0001):
 // - platform/ imports no module: modules build on the platform, never the other way;
 // - a module imports no other module's repository or tables: it asks that module's service;
 // - nothing in a module imports the composition root (services, app, main, runtime, ingestion, jobs).

@@ -50,7 +50,7 @@ export function injectionSuite(env: E2eEnv): void {
   async function showsText(page: Page, fields: string[]) {
     for (const f of fields)
       await page.waitForFunction((text) => document.body.textContent?.includes(text) ?? false, shown(f), {
-        timeout: 15_000,
+        timeout: 45_000,
       });
   }
 
