@@ -137,8 +137,7 @@ describe.runIf(reachable)('event bus across processes (NATS JetStream)', () => {
     });
   });
 
-  it('offers a work event again when the process handling it dies, with the same id, and it is handled once', async () => {
-    const committed = new Map<string, number>(); // what a handler's transaction would have written, by event id
+  it('offers a work event again, with the same id, when the process handling it dies', async () => {
     let dying: EventBus | null = await processBus(1_000);
     let took: string | null = null;
     await dying.consume('alarm.raised', 'crash', async (_a, id) => {
@@ -155,9 +154,8 @@ describe.runIf(reachable)('event bus across processes (NATS JetStream)', () => {
     const ids: string[] = [];
     await survivor.consume('alarm.raised', 'crash', async (_a, eventId) => {
       ids.push(eventId);
-      committed.set(eventId, (committed.get(eventId) ?? 0) + 1);
     });
+    // Offered once more, to the survivor only: an idempotent handler keyed on the id acts once.
     await vi.waitFor(() => expect(ids).toEqual([id]), { timeout: 15_000 });
-    expect(committed.get(id)).toBe(1);
   }, 30_000);
 });
