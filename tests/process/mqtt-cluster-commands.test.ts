@@ -18,7 +18,9 @@ import { childEnv, scratchDatabase, signIn, startServer, tempDir, type Running }
  * Two Civitas processes on one PostgreSQL database, each with its own embedded broker: a command
  * or attribute change made through process A reaches a device connected to process B's broker
  * (LISTEN/NOTIFY, ADR 0018), and its answer comes back to the caller at A. With the bus on NATS
- * (ADR 0024), a live view attached to B sees a reading a device published to A.
+ * (ADR 0024), a live view attached to B sees a reading a device published to A; so does one on D
+ * for a reading published to C, two more processes that leave BUS_URL unset and so carry the bus
+ * on the database (LISTEN/NOTIFY and a work table).
  */
 const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const busPrefix = `t${randomBytes(5).toString('hex')}`;
@@ -26,6 +28,8 @@ const password = 'demo-pass-123';
 let scratch: { url: string; drop: () => Promise<void> };
 let a: Running;
 let b: Running;
+let c: Running;
+let d: Running;
 let s: Session;
 let device: Device;
 const subs: Subscriber[] = [];
@@ -49,6 +53,13 @@ beforeAll(async () => {
   b = await startServer(
     childEnv({ ...shared, DATA_DIR: tempDir('clusterB'), MQTT_PORT: String(await freePort()) }),
   );
+  const { BUS_URL: _nats, BUS_PREFIX: _prefix, ...onPostgres } = shared;
+  c = await startServer(
+    childEnv({ ...onPostgres, DATA_DIR: tempDir('clusterC'), MQTT_PORT: String(await freePort()) }),
+  );
+  d = await startServer(
+    childEnv({ ...onPostgres, DATA_DIR: tempDir('clusterD'), MQTT_PORT: String(await freePort()) }),
+  );
   s = await signIn(a.url, 'demo-community-1', password);
   device = await registerDevice(a.url, s, { prefix: 'CL' });
 }, 240_000);
@@ -57,6 +68,8 @@ afterAll(async () => {
   await Promise.all(subs.map((x) => x.stop()));
   await a?.stop();
   await b?.stop();
+  await c?.stop();
+  await d?.stop();
   await scratch?.drop();
   const nc = await connect({ servers: natsUrl });
   await (await jetstreamManager(nc)).streams.delete(`${busPrefix.toUpperCase()}_WORK`).catch(() => false);
@@ -102,17 +115,20 @@ async function seeOnLive(base: string, session: Session, match: (event: string, 
   };
 }
 
-describe('live views across processes (NATS bus)', () => {
-  it('a reading published to A’s broker reaches a live view on B within a second', async () => {
-    const sb = await signIn(b.url, 'demo-community-1', password);
-    const marker = 417.25;
+describe.each([
+  ['NATS', () => [a, b] as const, 417.25],
+  ['PostgreSQL LISTEN/NOTIFY', () => [c, d] as const, 418.5],
+])('live views across processes (bus on %s)', (_name, pair, marker) => {
+  it('a reading published to one process’s broker reaches a live view on the other within a second', async () => {
+    const [from, to] = pair();
+    const sb = await signIn(to.url, 'demo-community-1', password);
     const live = await seeOnLive(
-      b.url,
+      to.url,
       sb,
       (event, data) => event === 'telemetry.stored' && data.includes(String(marker)),
     );
     const t0 = Date.now();
-    await pub(mqttPortOf(a), [
+    await pub(mqttPortOf(from), [
       '-u',
       device.token,
       '-t',
@@ -124,9 +140,7 @@ describe('live views across processes (NATS bus)', () => {
     ]);
     const t1 = await Promise.race([
       live.seen,
-      new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error('not seen on B within 10 s')), 10_000),
-      ),
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error('not seen within 10 s')), 10_000)),
     ]).finally(live.close);
     expect(t1 - t0).toBeLessThan(1_000);
   });

@@ -32,7 +32,10 @@ async function withServices<T>(
   opts: { checkpoint: boolean } = { checkpoint: true },
 ): Promise<T> {
   const config = loadConfig(process.env);
-  const services = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  // A command enqueues work events; the server's jobs processes handle them.
+  const services = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), {
+    consumeWork: false,
+  });
   try {
     return await fn(services);
   } finally {

@@ -117,12 +117,16 @@ export const configSchema = z.object({
   CASE_DEADLINE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** A case deadline reminder goes out when less than this share (percent) of its window is left. */
   CASE_REMINDER_LEAD_PERCENT: z.coerce.number().int().min(1).max(90).default(20),
-  /** NATS server(s) with JetStream carrying the event bus between processes, e.g. nats://127.0.0.1:4222. Unset: in-process. */
+  /**
+   * What carries the event bus between processes: nats://host:port (NATS with JetStream, a comma
+   * list for a cluster), `postgres` (the database's LISTEN/NOTIFY and a work table) or `in-process`.
+   * Unset: `postgres` on DATABASE_URL, `in-process` on embedded storage.
+   */
   BUS_URL: z
     .string()
     .regex(
-      /^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/,
-      'must be nats://host:port, or a comma list of them',
+      /^((nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*|postgres|in-process)$/,
+      'must be nats://host:port (or a comma list of them), postgres, or in-process',
     )
     .optional(),
   /** Prefix of the bus's subjects and stream, so several installations can share one NATS. */
@@ -195,6 +199,9 @@ export function loadConfig(
   if (!c.DATABASE_URL && c.ROLE.length < 3) {
     // Embedded storage is one process: a role left out there would never run anywhere.
     throw new ConfigError('ROLE', 'must be all on embedded storage; roles split a cluster on DATABASE_URL');
+  }
+  if (c.BUS_URL === 'postgres' && !c.DATABASE_URL) {
+    throw new ConfigError('BUS_URL', 'postgres needs DATABASE_URL; embedded storage is one process');
   }
   if (c.DATABASE_URL && !c.SECRET_KEY && !c.SECRET_KEY_FILE) {
     // Several processes share one database, so a key generated on one machine would strand the data.

@@ -2,7 +2,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './platform/logging/logger.js';
-import { openRuntime } from './runtime.js';
+import { busTransport, openRuntime } from './runtime.js';
 import { ensureDemo, demoBanner } from './demo/demo-loader.js';
 import { startIngestion } from './ingestion.js';
 import { startDemoSimulator } from './demo/demo-simulator.js';
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   let services;
   try {
-    services = await openRuntime(config, logger);
+    // Work events (alarms becoming cases) are handled by the processes that run jobs.
+    services = await openRuntime(config, logger, { consumeWork: config.ROLE.includes('jobs') });
   } catch (e) {
     if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
     fail(
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     );
   }
   const roles = new Set(config.ROLE);
+  const bus = busTransport(config);
   const demo = config.demo ? await ensureDemo(services, config.DEMO_PASSWORD) : null;
   const app = roles.has('web') ? await buildApp(config, services) : null;
   try {
@@ -79,9 +81,11 @@ async function main(): Promise<void> {
     `\n${url ? `Civitas is running at ${url}` : `Civitas is running (${config.ROLE.join(', ')})`}\n` +
       `  storage: ${services.database.engine} (${services.database.where})\n` +
       (config.ROLE.length < 3 ? `  role: ${config.ROLE.join(', ')}\n` : '') +
-      (config.BUS_URL
-        ? `  bus: NATS (${config.BUS_PREFIX}) at ${config.BUS_URL.replace(/\/\/[^@/]*@/g, '//***@')}\n`
-        : '') +
+      (bus === 'in-process'
+        ? ''
+        : bus === 'postgres'
+          ? `  bus: PostgreSQL (LISTEN/NOTIFY)\n`
+          : `  bus: NATS (${config.BUS_PREFIX}) at ${bus.replace(/\/\/[^@/]*@/g, '//***@')}\n`) +
       (!doors
         ? ''
         : config.MQTT_URL

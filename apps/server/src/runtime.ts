@@ -6,13 +6,31 @@ import { openDatabase, type Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { SettingsRepository } from './modules/system/settings.repository.js';
 import { NatsTransport } from './platform/bus/nats-transport.js';
+import { PgTransport } from './platform/bus/pg-transport.js';
 import { createServices, type Services } from './services.js';
 
 /**
  * Opens everything a Civitas process needs, in order: key, database, schema, services. Shared by
  * the server and the CLI so both see the same configuration the same way.
  */
-export async function openRuntime(config: Config, logger: Logger): Promise<Services> {
+/**
+ * What carries the event bus (ADR 0024): NATS when BUS_URL names it; otherwise the database on
+ * PostgreSQL, where several processes may share it, and the process itself on embedded storage:
+ * `nats://…`, `postgres` or `in-process`.
+ */
+export function busTransport(config: Config): string {
+  if (config.BUS_URL) return config.BUS_URL;
+  return config.DATABASE_URL ? 'postgres' : 'in-process';
+}
+
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  opts: {
+    /** False: this process enqueues work events but leaves handling them to the `jobs` processes. */
+    consumeWork?: boolean;
+  } = {},
+): Promise<Services> {
   let key;
   try {
     key = resolveMasterKey({
@@ -57,19 +75,19 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Servi
   }
   const services = createServices({ config, database, cipher, logger });
   await services.devices.ensureBuiltinProfiles();
-  if (config.BUS_URL) {
+  const bus = busTransport(config);
+  if (bus !== 'in-process') {
     try {
-      const transport = await NatsTransport.open(
-        {
-          url: config.BUS_URL,
-          prefix: config.BUS_PREFIX,
-          ackWaitMs: config.BUS_ACK_WAIT_SECONDS * 1000,
-          name: `civitas-${process.pid}`,
-        },
-        logger.child({ area: 'bus' }),
-      );
-      await services.bus.attach(transport);
+      const name = `civitas-${process.pid}`;
+      const busLog = logger.child({ area: 'bus' });
+      const ackWaitMs = config.BUS_ACK_WAIT_SECONDS * 1000;
+      const transport =
+        bus === 'postgres'
+          ? await PgTransport.open(database.db, { url: config.DATABASE_URL!, ackWaitMs, name }, busLog)
+          : await NatsTransport.open({ url: bus, prefix: config.BUS_PREFIX, ackWaitMs, name }, busLog);
+      await services.bus.attach(transport, { consume: opts.consumeWork ?? true });
     } catch (e) {
+      await services.bus.close();
       await database.close();
       throw new ConfigError('BUS_URL', `cannot reach the bus: ${(e as Error).message}`);
     }

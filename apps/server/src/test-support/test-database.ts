@@ -23,7 +23,12 @@ declare module 'vitest' {
  * Passing `migrations` migrates an empty database from scratch instead: tests of a migration's
  * data changes stop at an earlier schema, and one test proves the full list applies from nothing.
  */
-export async function createTestDatabase(migrations?: Migration[]): Promise<Database> {
+export interface TestDatabase extends Database {
+  /** The connection URL on PostgreSQL (for a second connection, such as a LISTEN); null on PGlite. */
+  readonly url: string | null;
+}
+
+export async function createTestDatabase(migrations?: Migration[]): Promise<TestDatabase> {
   const template = migrations ? null : inject('databaseTemplate');
   if (process.env.TEST_DB === 'postgres') {
     const name = `civitas_t_${randomBytes(6).toString('hex')}`;
@@ -37,7 +42,10 @@ export async function createTestDatabase(migrations?: Migration[]): Promise<Data
     await admin.end();
     const url = new URL(testPostgresUrl);
     url.pathname = `/${name}`;
-    const database = await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 });
+    const database = Object.assign(
+      await openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 5 }),
+      { url: url.toString() },
+    );
     if (template?.engine !== 'postgres') await migrate(database.db, migrations);
     afterAll(async () => {
       await database.close();
@@ -48,7 +56,7 @@ export async function createTestDatabase(migrations?: Migration[]): Promise<Data
     });
     return database;
   }
-  const database =
+  const opened =
     template?.engine === 'pglite'
       ? await openDatabase({
           engine: 'pglite',
@@ -56,6 +64,7 @@ export async function createTestDatabase(migrations?: Migration[]): Promise<Data
           loadDataDir: new Blob([fs.readFileSync(template.file)]),
         })
       : await openDatabase({ engine: 'pglite', dataDir: null });
+  const database = Object.assign(opened, { url: null });
   if (template?.engine !== 'pglite') await migrate(database.db, migrations);
   afterAll(async () => {
     await database.close();

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import type { Logger } from 'pino';
+import { PgListener } from '../../platform/db/pg-listener.js';
 import type { DB } from '../../platform/db/schema.js';
 
 /**
@@ -50,21 +50,32 @@ const CHANNEL = 'civitas_device_commands';
 
 /**
  * Several processes on one PostgreSQL database: NOTIFY through the pool, LISTEN on a connection
- * of its own (a pooled connection cannot stay subscribed). Notifications are hints: waiters also
- * look at the row on a timer, so a lost notification (a reconnect) only delays an answer.
+ * of its own. Notifications are hints: waiters also look at the row on a timer, so a lost
+ * notification (a reconnect) only delays an answer.
  */
 export class PgCommandSignal implements CommandSignal {
   readonly shared = true;
   private readonly local = new LocalCommandSignal();
-  private client: pg.Client | null = null;
-  private closing = false;
-  private retry: NodeJS.Timeout | null = null;
+  private readonly listener: PgListener;
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly url: string,
-    private readonly log: Logger,
-  ) {}
+    url: string,
+    log: Logger,
+  ) {
+    this.listener = new PgListener(
+      url,
+      [CHANNEL],
+      (_channel, payload) => {
+        try {
+          void this.local.notify(JSON.parse(payload) as CommandSignalMessage);
+        } catch {
+          /* not ours */
+        }
+      },
+      log.child({ listener: 'device commands' }),
+    );
+  }
 
   async notify(message: CommandSignalMessage): Promise<void> {
     await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(message)})`.execute(this.db);
@@ -74,41 +85,6 @@ export class PgCommandSignal implements CommandSignal {
     return this.local.on(handler);
   }
 
-  async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (n) => {
-      if (n.channel !== CHANNEL || !n.payload) return;
-      try {
-        void this.local.notify(JSON.parse(n.payload) as CommandSignalMessage);
-      } catch {
-        /* not ours */
-      }
-    });
-    client.on('error', (e) => {
-      this.log.warn({ err: e }, 'device command listener lost its connection; reconnecting');
-      this.reconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.client = client;
-  }
-
-  private reconnect(): void {
-    const old = this.client;
-    this.client = null;
-    void old?.end().catch(() => undefined);
-    if (this.closing || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      this.start().catch(() => this.reconnect());
-    }, 2000);
-    this.retry.unref();
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    if (this.retry) clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
-    this.client = null;
-  }
+  start = () => this.listener.start();
+  close = () => this.listener.close();
 }

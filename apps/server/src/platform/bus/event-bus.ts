@@ -69,6 +69,7 @@ export class EventBus {
   private readonly emitter = new EventEmitter({ captureRejections: false });
   private readonly workers = new Map<string, Map<string, (payload: unknown, id: string) => Promise<void>>>();
   private transport: BusTransport | null = null;
+  private consuming = true;
 
   constructor(private readonly log?: Logger) {
     // Subscribers are modules plus one per live connection; the default cap of 10 is meaningless here.
@@ -81,11 +82,15 @@ export class EventBus {
 
   /**
    * Carries events across processes from now on. Consumers registered before are handed to the
-   * transport, so modules need not know when (or whether) it was attached.
+   * transport, so modules need not know when (or whether) it was attached. With `consume: false`
+   * this process only publishes and enqueues: its work consumers stay idle and the processes that
+   * do consume (the `jobs` role, ADR 0023) handle its work events; a CLI command attaches so.
    */
-  async attach(transport: BusTransport): Promise<void> {
+  async attach(transport: BusTransport, opts: { consume?: boolean } = {}): Promise<void> {
     await transport.onBroadcast((topic, payload) => this.emitter.emit(topic, payload));
     this.transport = transport;
+    this.consuming = opts.consume ?? true;
+    if (!this.consuming) return;
     for (const [topic, groups] of this.workers)
       for (const [group, handler] of groups) await transport.consume(topic as Topic, group, handler);
   }
@@ -143,7 +148,9 @@ export class EventBus {
     const untyped = handler as (payload: unknown, id: string) => Promise<void>;
     groups.set(group, untyped);
     this.workers.set(topic, groups);
-    return this.transport ? this.transport.consume(topic, group, untyped) : Promise.resolve();
+    return this.transport && this.consuming
+      ? this.transport.consume(topic, group, untyped)
+      : Promise.resolve();
   }
 
   // In-process there is nothing to redeliver from: a failed handler is retried a few times.

@@ -54,6 +54,32 @@ export interface JobScheduleTable {
   runs: Generated<number>;
 }
 
+/** migrations/0023: the event bus's work queue and oversized broadcasts (platform/bus/pg-transport.ts). */
+export interface BusGroupsTable {
+  topic: string;
+  consumer_group: string;
+  registered_at: Generated<Date>;
+}
+
+export interface BusWorkTable {
+  id: Generated<number>;
+  event_id: string;
+  topic: string;
+  consumer_group: string;
+  payload: unknown;
+  enqueued_at: Generated<Date>;
+  available_at: Generated<Date>;
+  deliveries: Generated<number>;
+  holder: string | null;
+  lease_until: Date | null;
+}
+
+export interface BusBroadcastOverflowTable {
+  id: Generated<number>;
+  payload: string;
+  created_at: Generated<Date>;
+}
+
 export interface SystemSettingsTable {
   key: string;
   value: string;
@@ -300,6 +326,9 @@ export interface DB {
   system_settings: SystemSettingsTable;
   rate_counters: RateCountersTable;
   job_schedule: JobScheduleTable;
+  bus_groups: BusGroupsTable;
+  bus_work: BusWorkTable;
+  bus_broadcast_overflow: BusBroadcastOverflowTable;
   access_epoch: EpochTable;
   registry_epoch: EpochTable;
   users: UsersTable;
