@@ -10,6 +10,7 @@ import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
+import { Cache } from '../../platform/cache/cache.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { CaseConfigRepository, RuleWithUnits } from './case-config.repository.js';
 import { handlerRoleFor, ruleTargetAllowed } from './case-policy.js';
@@ -26,7 +27,6 @@ type Ctx = RequestContext & { actor: Actor };
 export const CASE_CONFIG_TTL_MS = 5_000;
 
 interface ConfigSnapshot {
-  at: number;
   categories: CategoryRow[];
   rules: RuleWithUnits[];
 }
@@ -45,32 +45,24 @@ export interface RouteDecision {
  * and the routing decision itself (FixMyStreet's lesson: area plus category decide the recipient).
  */
 export class CaseConfigService {
-  private snapshot: Promise<ConfigSnapshot> | null = null;
+  private readonly snapshot: Cache<0, ConfigSnapshot>;
 
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CaseConfigRepository,
     private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
-    private readonly ttlMs: number = CASE_CONFIG_TTL_MS,
-  ) {}
+    ttlMs: number = CASE_CONFIG_TTL_MS,
+  ) {
+    this.snapshot = new Cache({ ttlMs, maxEntries: 1 });
+  }
 
   /** Categories and rules as read at most `ttlMs` ago (or since this process last changed them). */
-  private async config(): Promise<ConfigSnapshot> {
-    const current = this.snapshot;
-    if (current) {
-      const snap = await current;
-      if (Date.now() - snap.at < this.ttlMs) return snap;
-      if (this.snapshot !== current) return this.config();
-    }
-    const loading = Promise.all([this.repo.categories(), this.repo.allRules()]).then(
-      ([categories, rules]) => ({ at: Date.now(), categories, rules }),
-    );
-    this.snapshot = loading;
-    loading.catch(() => {
-      if (this.snapshot === loading) this.snapshot = null;
+  private config(): Promise<ConfigSnapshot> {
+    return this.snapshot.load(0, async () => {
+      const [categories, rules] = await Promise.all([this.repo.categories(), this.repo.allRules()]);
+      return { categories, rules };
     });
-    return loading;
   }
 
   /** A change to categories or rules: afterwards the next read goes to the database. */
@@ -78,7 +70,7 @@ export class CaseConfigService {
     try {
       return await this.db.transaction().execute(fn);
     } finally {
-      this.snapshot = null;
+      this.snapshot.clear();
     }
   }
 

@@ -4,7 +4,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import { badRequest, forbidden, notFound } from '../../platform/errors/errors.js';
-import { maskName, maskPhone } from '../registry/masking.js';
+import { maskName, maskPhone } from '../../platform/privacy/masking.js';
 import { handleGrant, readGrant } from './case-policy.js';
 import type { CaseContactRepository } from './case-contact.repository.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type InferResult, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
+import { Cache } from '../../platform/cache/cache.js';
 import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate, CategoryRow } from './cases.tables.js';
@@ -58,9 +59,14 @@ type CaseScopeTables = CaseDB & { c: CasesTable };
 
 /** The only SQL of the case center's cases, timeline, followers and attachments. */
 export class CasesRepository {
-  private readonly counts = new Map<string, { n: number; at: number; writes: number }>();
-  private readonly scopes = new Map<string, { epoch: number; units: string[] }>();
-  private readonly staff = new Map<string, { epoch: number; rows: { id: string; display_name: string }[] }>();
+  /** Inbox counts, stamped with this process's writes; other processes' writes show within the TTL. */
+  private readonly counts = new Cache<string, number>({ ttlMs: COUNT_TTL_MS, maxEntries: 10_000 });
+  /** Unit ids under scope paths and staff per unit, stamped with the access epoch (migration 0008). */
+  private readonly scopes = new Cache<string, string[]>({ ttlMs: Infinity, maxEntries: 1_000 });
+  private readonly staff = new Cache<string, { id: string; display_name: string }[]>({
+    ttlMs: Infinity,
+    maxEntries: 10_000,
+  });
   /** Cases this process has written: a cached count older than the last write is not reused. */
   private writes = 0;
 
@@ -325,15 +331,11 @@ export class CasesRepository {
       compiled.sql,
       compiled.parameters.map((v) => (v instanceof Date ? Math.floor(v.getTime() / 60_000) : v)),
     ]);
-    const cached = this.counts.get(key);
-    const counting =
-      cached && cached.at > Date.now() - COUNT_TTL_MS && cached.writes === this.writes
-        ? Promise.resolve(cached.n)
-        : countQuery.executeTakeFirstOrThrow().then((r) => {
-            if (this.counts.size > 10_000) this.counts.clear();
-            this.counts.set(key, { n: r.n, at: Date.now(), writes: this.writes });
-            return r.n;
-          });
+    const counting = this.counts.load(
+      key,
+      async () => (await countQuery.executeTakeFirstOrThrow()).n,
+      this.writes,
+    );
     const page = async () => {
       const ids = (
         await q
@@ -353,21 +355,15 @@ export class CasesRepository {
 
   /** Ids of the units under `paths`, reused while the caller's access epoch is current (migration 0008). */
   private async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
-    const key = paths.join('\n');
-    const hit = epoch === null ? undefined : this.scopes.get(key);
-    if (hit && hit.epoch === epoch) return hit.units;
-    const units = (
-      await this.db
-        .selectFrom('org_units')
-        .select('id')
-        .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
-        .execute()
-    ).map((u) => u.id);
-    if (epoch !== null) {
-      if (this.scopes.size >= 1_000) this.scopes.clear();
-      this.scopes.set(key, { epoch, units });
-    }
-    return units;
+    const read = async () =>
+      (
+        await this.db
+          .selectFrom('org_units')
+          .select('id')
+          .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
+          .execute()
+      ).map((u) => u.id);
+    return epoch === null ? read() : this.scopes.load(paths.join('\n'), read, epoch);
   }
 
   /** Open cases of one category in the given H3 cells (the caller filters by exact distance). */
@@ -518,9 +514,6 @@ export class CasesRepository {
     ex: CaseExecutor = this.db,
     epoch: number | null = null,
   ): Promise<{ id: string; display_name: string }[]> {
-    const key = `${unitId}|${roles.join(',')}|${department ?? ''}`;
-    const hit = epoch === null ? undefined : this.staff.get(key);
-    if (hit && hit.epoch === epoch) return hit.rows;
     let q = ex
       .selectFrom('role_grants as g')
       .modifyFront(prepared)
@@ -534,12 +527,9 @@ export class CasesRepository {
       q = q.where((eb) =>
         eb.or([eb('g.role', '!=', 'department_staff'), eb('g.department', '=', department)]),
       );
-    const rows = await q.orderBy('usr.display_name').execute();
-    if (epoch !== null) {
-      if (this.staff.size >= 10_000) this.staff.clear();
-      this.staff.set(key, { epoch, rows });
-    }
-    return rows;
+    const read = () => q.orderBy('usr.display_name').execute();
+    const key = `${unitId}|${roles.join(',')}|${department ?? ''}`;
+    return epoch === null ? read() : this.staff.load(key, read, epoch);
   }
 
   /** A user's grants with unit paths, to check that an assignee may handle the case. */

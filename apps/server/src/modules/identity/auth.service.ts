@@ -10,7 +10,8 @@ import type { Authenticator } from '../../platform/http/access.js';
 import { toGrant, type IdentityRepository } from './identity.repository.js';
 import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
-import { AccessEpochProbe, SessionCache } from './session-cache.js';
+import { Cache } from '../../platform/cache/cache.js';
+import { AccessEpochProbe, type CachedSession } from './session-cache.js';
 
 export interface AuthSettings {
   sessionIdleMinutes: number;
@@ -28,7 +29,8 @@ export type LoginOutcome = { status: 'ok'; sessionToken: string; actor: Actor } 
 export class AuthService implements Authenticator {
   // Signed-in actors, reused only while the access epoch is unchanged: any change to a user,
   // grant, session or org unit, committed by any process, moves the epoch (ADR 0011).
-  private readonly sessions = new SessionCache();
+  // An entry holds no authority of its own: it is served only under the epoch it was read in.
+  private readonly sessions = new Cache<string, CachedSession>({ ttlMs: Infinity, maxEntries: 10_000 });
   private readonly epoch: AccessEpochProbe;
 
   constructor(
@@ -114,15 +116,14 @@ export class AuthService implements Authenticator {
   private async fromSession(token: string): Promise<Actor | null> {
     const id = sha256(token);
     const idleMs = this.settings.sessionIdleMinutes * 60_000;
-    const hit = this.sessions.get(id);
+    // The epoch is read after this request arrived, so a disable, logout or grant change
+    // committed before it, by this process or another, is never answered from memory.
+    const hit = this.sessions.get(id, await this.epoch.current());
     if (hit) {
-      // The epoch is read after this request arrived, so a disable, logout or grant change
-      // committed before it, by this process or another, is never answered from memory.
-      const epoch = await this.epoch.current();
       const now = Date.now();
       // An entry that looks idle is not trusted to end the session: another process may have
       // seen the user since, so the database decides below.
-      if (hit.epoch === epoch && hit.expiresAt > now && hit.lastSeenAt >= now - idleMs) {
+      if (hit.expiresAt > now && hit.lastSeenAt >= now - idleMs) {
         if (now - hit.lastSeenAt > TOUCH_EVERY_MS) {
           await this.repo.touchSession(id);
           hit.lastSeenAt = now;
@@ -151,7 +152,11 @@ export class AuthService implements Authenticator {
       s.csrf_token,
       s.access_epoch,
     );
-    this.sessions.set(id, { actor, epoch: s.access_epoch, expiresAt: s.expires_at.getTime(), lastSeenAt });
+    this.sessions.set(
+      id,
+      { actor, epoch: s.access_epoch, expiresAt: s.expires_at.getTime(), lastSeenAt },
+      s.access_epoch,
+    );
     return actor;
   }
 

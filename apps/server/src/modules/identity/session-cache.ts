@@ -43,31 +43,3 @@ export interface CachedSession {
   expiresAt: number;
   lastSeenAt: number;
 }
-
-/**
- * Signed-in actors by session-id hash. An entry is only ever used while its epoch is the current
- * one (AuthService checks), so it holds no authority of its own; the bound only caps memory.
- */
-export class SessionCache {
-  private readonly entries = new Map<string, CachedSession>();
-
-  constructor(private readonly maxEntries = 10_000) {}
-
-  get(id: string): CachedSession | undefined {
-    return this.entries.get(id);
-  }
-
-  set(id: string, entry: CachedSession): void {
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  delete(id: string): void {
-    this.entries.delete(id);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}

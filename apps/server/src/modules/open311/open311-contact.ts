@@ -1,5 +1,5 @@
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import { maskName, maskPhone } from '../registry/masking.js';
+import { maskEmail, maskName, maskPhone } from '../../platform/privacy/masking.js';
 import type { Submission } from './open311-form.js';
 import type { SubmitterContact } from './open311.schema.js';
 
@@ -28,13 +28,6 @@ export function openContact(cipher: FieldCipher, caseId: string, sealed: string 
   if (!sealed)
     return { email: null, phone: null, firstName: null, lastName: null, deviceId: null, accountId: null };
   return JSON.parse(cipher.decrypt(sealed, aad(caseId))) as SubmitterContact;
-}
-
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  return `${[...local][0] ?? ''}***@${domain}`;
 }
 
 export function contactMasks(s: Submission) {

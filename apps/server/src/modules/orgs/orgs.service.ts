@@ -12,6 +12,7 @@ import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
+import { Cache } from '../../platform/cache/cache.js';
 import { cellOf, cellsCovering, contains } from './org-geometry.js';
 import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
 import { presentOrgUnit } from './orgs.presenter.js';
@@ -27,14 +28,16 @@ const MAX_CACHED_CELLS = 20_000;
 
 /** The administrative tree: creation, edits, moves, and "which units contain this point". */
 export class OrgsService {
-  private readonly cells = new Map<string, { at: number; units: Promise<OrgUnitRow[]> }>();
+  private readonly cells: Cache<string, OrgUnitRow[]>;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: OrgsRepository,
     private readonly audit: AuditLog,
-    private readonly cellTtlMs: number = ORG_CELL_TTL_MS,
-  ) {}
+    cellTtlMs: number = ORG_CELL_TTL_MS,
+  ) {
+    this.cells = new Cache({ ttlMs: cellTtlMs, maxEntries: MAX_CACHED_CELLS });
+  }
 
   /** Loads a unit the actor may read, or 404 (a unit outside one's tree is not shown to exist). */
   async get(actor: Actor, id: string): Promise<OrgUnitRow> {
@@ -96,13 +99,7 @@ export class OrgsService {
   }
 
   private unitsInCell(cell: string): Promise<OrgUnitRow[]> {
-    const hit = this.cells.get(cell);
-    if (hit && Date.now() - hit.at < this.cellTtlMs) return hit.units;
-    const units = this.repo.unitsInCell(cell);
-    if (this.cells.size >= MAX_CACHED_CELLS) this.cells.clear();
-    this.cells.set(cell, { at: Date.now(), units });
-    units.catch(() => this.cells.delete(cell));
-    return units;
+    return this.cells.load(cell, () => this.repo.unitsInCell(cell));
   }
 
   /** The deepest unit containing the point, optionally restricted to one type (e.g. 'grid'). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { idNumberCheckChar } from './id-number.js';
-import { maskIdNumber, maskPhone } from './masking.js';
+import { maskIdNumber, maskPhone } from '../../platform/privacy/masking.js';
 import { presentResident } from './registry.presenter.js';
 import type { ResidentListRow } from './residents.repository.js';
 

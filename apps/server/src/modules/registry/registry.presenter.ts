@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import type { BuildingWithGrid } from './buildings.repository.js';
 import type { ResidentPage } from './resident-page-cache.js';
-import { maskBirthDate } from './masking.js';
+import { maskBirthDate } from '../../platform/privacy/masking.js';
 import type { ResidentListRow } from './residents.repository.js';
 
 /** Every masked view of a resident (list, detail, search, page cache) is this one presentation. */

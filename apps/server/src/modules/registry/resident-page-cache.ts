@@ -1,3 +1,5 @@
+import { Cache } from '../../platform/cache/cache.js';
+
 /** One list page as sent: the items array already written as JSON, and the ids the audit row lists. */
 export interface ResidentPage {
   ids: string[];
@@ -24,23 +26,26 @@ const MAX_SEEN = 500;
  * was asked for twice within the cache's size).
  */
 export class ResidentPageCache {
-  private readonly pages = new Map<string, ResidentPage>();
+  private readonly pages = new Cache<string, ResidentPage>({
+    ttlMs: Infinity,
+    maxEntries: Number.MAX_SAFE_INTEGER,
+    weigh: (p) => p.itemsJson.length,
+    maxWeight: MAX_CHARS,
+  });
   private readonly seen = new Set<string>();
   private epoch = -1;
-  private chars = 0;
 
   get(key: string, epoch: number): ResidentPage | undefined {
-    if (epoch !== this.epoch) return undefined;
-    return this.pages.get(key);
+    return this.pages.get(key, epoch);
   }
 
   /** Offers a page built from rows read after `epoch` was read; kept if asked for before. */
   offer(key: string, epoch: number, page: ResidentPage): void {
     // A request that read an older epoch may finish after one that read a newer one: its page
-    // may predate a change the newer epoch includes, so it is not kept.
+    // may predate a change the newer epoch includes, so it is not kept (the cache refuses it).
     if (epoch < this.epoch) return;
     if (epoch > this.epoch) {
-      this.clear();
+      this.seen.clear();
       this.epoch = epoch;
     }
     if (!this.seen.has(key)) {
@@ -48,19 +53,12 @@ export class ResidentPageCache {
       this.seen.add(key);
       return;
     }
-    if (this.chars + page.itemsJson.length > MAX_CHARS) this.clearPages();
-    this.chars += page.itemsJson.length - (this.pages.get(key)?.itemsJson.length ?? 0);
-    this.pages.set(key, page);
+    this.pages.set(key, page, epoch);
   }
 
   clear(): void {
-    this.clearPages();
-    this.seen.clear();
-  }
-
-  private clearPages(): void {
     this.pages.clear();
-    this.chars = 0;
+    this.seen.clear();
   }
 
   get size(): number {

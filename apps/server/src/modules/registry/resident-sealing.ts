@@ -1,7 +1,13 @@
 import type { ResidentFlags } from '@civitas/contracts/registry';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { NewResident } from '../../platform/db/schema.js';
-import { maskIdNumber, maskName, maskPhone, normalizeIdNumber, normalizePhone } from './masking.js';
+import {
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  normalizeIdNumber,
+  normalizePhone,
+} from '../../platform/privacy/masking.js';
 
 /** A resident as validated at the edge, before encryption. */
 export interface ResidentFields {

@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { Cache } from '../../platform/cache/cache.js';
 import { PREPARED_MARK, prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { DB, NewResident } from '../../platform/db/schema.js';
 
@@ -24,7 +25,11 @@ const flagColumn = {
 } as const;
 
 export class ResidentsRepository {
-  private readonly counts = new Map<string, { n: number; at: number; epoch: number }>();
+  private readonly counts = new Cache<string, number>({
+    ttlMs: Infinity,
+    lagMs: COUNT_TTL_MS,
+    maxEntries: 10_000,
+  });
   // Units under a set of paths, tagged with the access epoch they were read under. Every change
   // to org_units moves the epoch (migration 0008), so an entry is only used while the tree is
   // exactly as it was; the caller's epoch was read after its request arrived.
@@ -103,20 +108,22 @@ export class ResidentsRepository {
   async count(f: ResidentFilter, epoch: number): Promise<number> {
     if (f.units.length === 0) return 0;
     const key = JSON.stringify([f.units, f.flag, f.buildingId]);
-    const cached = this.counts.get(key);
-    if (cached && (cached.epoch === epoch || cached.at > Date.now() - COUNT_TTL_MS)) return cached.n;
-    const r = await this.db
-      .selectFrom(
-        this.filtered(f)
-          .select(sql<number>`1`.as('x'))
-          .limit(COUNT_CAP + 1)
-          .as('c'),
-      )
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow();
-    if (this.counts.size > 10_000) this.counts.clear();
-    this.counts.set(key, { n: r.n, at: Date.now(), epoch });
-    return r.n;
+    return this.counts.load(
+      key,
+      async () =>
+        (
+          await this.db
+            .selectFrom(
+              this.filtered(f)
+                .select(sql<number>`1`.as('x'))
+                .limit(COUNT_CAP + 1)
+                .as('c'),
+            )
+            .select(sql<number>`count(*)::int`.as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      epoch,
+    );
   }
 
   private readonly epochQuery = CompiledQuery.raw(

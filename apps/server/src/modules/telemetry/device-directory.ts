@@ -1,5 +1,6 @@
 import type { ProfileMetric } from '@civitas/contracts/devices';
 import type { EventBus } from '../../platform/bus/event-bus.js';
+import { Cache } from '../../platform/cache/cache.js';
 import type { DevicesRepository, IngestDeviceRow } from '../devices/devices.repository.js';
 import { credentialHash } from '../devices/device-credentials.js';
 import type { ProfilesRepository } from '../devices/profiles.repository.js';
@@ -27,15 +28,15 @@ export interface IngestProfile {
 const TTL_MS = 30_000;
 
 /**
- * Credential and profile lookups for the hot path, cached briefly. A change made through this
- * process (rotation, revocation, edit) clears the cache at once via the bus; another process
- * sees it within TTL_MS.
+ * Credential and profile lookups for the hot path, cached briefly. A device change (rotation,
+ * revocation, edit) is announced on the bus (`device.changed`, broadcast to every process when the
+ * bus crosses processes) and clears the cache at once; TTL_MS bounds it when a process missed the
+ * announcement (it was disconnected from the bus).
  */
 export class DeviceDirectory {
-  private readonly byKey = new Map<string, { device: IngestDevice | null; at: number }>();
-  private readonly groups = new Map<string, { id: string | null; at: number }>();
-  private profiles = new Map<string, IngestProfile>();
-  private profilesAt = 0;
+  private readonly byKey = new Cache<string, IngestDevice | null>({ ttlMs: TTL_MS, maxEntries: 50_000 });
+  private readonly groups = new Cache<string, string | null>({ ttlMs: TTL_MS, maxEntries: 10_000 });
+  private readonly profiles = new Cache<'all', Map<string, IngestProfile>>({ ttlMs: TTL_MS, maxEntries: 1 });
 
   constructor(
     private readonly devices: DevicesRepository,
@@ -68,28 +69,22 @@ export class DeviceDirectory {
   }
 
   /** The group id of a valid (unrevoked) API key, or null. */
-  async group(apikey: string): Promise<string | null> {
+  group(apikey: string): Promise<string | null> {
     const hash = credentialHash(apikey);
-    const hit = this.groups.get(hash);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.id;
-    const g = await this.devices.groupByHash(hash);
-    const id = g && !g.revoked_at ? g.id : null;
-    if (this.groups.size > 10_000) this.groups.clear();
-    this.groups.set(hash, { id, at: Date.now() });
-    return id;
+    return this.groups.load(hash, async () => {
+      const g = await this.devices.groupByHash(hash);
+      return g && !g.revoked_at ? g.id : null;
+    });
   }
 
-  private async cached(
+  private cached(
     key: string,
     load: () => Promise<IngestDeviceRow | undefined>,
   ): Promise<IngestDevice | null> {
-    const hit = this.byKey.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.device;
-    const row = await load();
-    const device = row ? await this.toDevice(row) : null;
-    if (this.byKey.size > 50_000) this.byKey.clear();
-    this.byKey.set(key, { device, at: Date.now() });
-    return device;
+    return this.byKey.load(key, async () => {
+      const row = await load();
+      return row ? await this.toDevice(row) : null;
+    });
   }
 
   private async toDevice(row: IngestDeviceRow): Promise<IngestDevice | null> {
@@ -106,26 +101,30 @@ export class DeviceDirectory {
   }
 
   async profile(id: string): Promise<IngestProfile | undefined> {
-    if (!this.profiles.has(id) || Date.now() - this.profilesAt > TTL_MS) {
-      const all = await this.profileRepo.all();
-      this.profiles = new Map(
-        all.map((p) => {
-          const metrics = p.metrics as ProfileMetric[];
-          return [
-            p.id,
-            {
-              id: p.id,
-              code: p.code,
-              metrics: new Map(metrics.map((m) => [m.key, m])),
-              objectIds: new Map(metrics.filter((m) => m.objectId).map((m) => [m.objectId!, m.key])),
-              events: new Set(p.events),
-              rawRetentionDays: p.raw_retention_days,
-            },
-          ];
-        }),
-      );
-      this.profilesAt = Date.now();
-    }
-    return this.profiles.get(id);
+    const profiles = await this.profiles.load('all', () => this.loadProfiles());
+    if (profiles.has(id)) return profiles.get(id);
+    // A profile created since the last read.
+    this.profiles.delete('all');
+    return (await this.profiles.load('all', () => this.loadProfiles())).get(id);
+  }
+
+  private async loadProfiles(): Promise<Map<string, IngestProfile>> {
+    const all = await this.profileRepo.all();
+    return new Map(
+      all.map((p) => {
+        const metrics = p.metrics as ProfileMetric[];
+        return [
+          p.id,
+          {
+            id: p.id,
+            code: p.code,
+            metrics: new Map(metrics.map((m) => [m.key, m])),
+            objectIds: new Map(metrics.filter((m) => m.objectId).map((m) => [m.objectId!, m.key])),
+            events: new Set(p.events),
+            rawRetentionDays: p.raw_retention_days,
+          },
+        ];
+      }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskIdNumber, maskName, maskPhone, normalizePhone } from './masking.js';
+import { maskEmail, maskIdNumber, maskName, maskPhone, normalizePhone } from './masking.js';
 
 describe('masking', () => {
   it('keeps only what identifies nobody on its own', () => {
@@ -28,5 +28,12 @@ describe('masking', () => {
   it('normalizes phone spellings to one form', () => {
     expect(normalizePhone('+86 138-0013-8000')).toBe('13800138000');
     expect(normalizePhone('138 0013 8000')).toBe('13800138000');
+  });
+});
+
+describe('email mask', () => {
+  it('keeps the first character of the local part and the domain', () => {
+    expect(maskEmail('wang.fang@example.org')).toBe('w***@example.org');
+    expect(maskEmail('李@例子.中国')).toBe('李***@例子.中国');
   });
 });

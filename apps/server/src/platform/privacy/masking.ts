@@ -18,6 +18,14 @@ export function maskPhone(phone: string): string {
   return `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`;
 }
 
+/** The first character of the local part and the whole domain: a***@example.org. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  return `${[...local][0] ?? ''}***@${domain}`;
+}
+
 /** GB 11643: characters 4-6 are the county, 7-14 the birth date; neither shows. */
 export function maskIdNumber(id: string): string {
   return `${id.slice(0, 3)}${'*'.repeat(Math.max(0, id.length - 7))}${id.slice(-4)}`;
