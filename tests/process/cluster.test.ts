@@ -64,6 +64,7 @@ const redelivered: Record<Name, number> = { a: 0, b: 0, c: 0 };
 /** Called on each delivery line, synchronously, while the test wants to act on one. */
 let onDelivery: ((clientId: string) => void) | null = null;
 const dir = tempDir('cluster');
+const dataDir = tempDir('cluster-data');
 
 const node = (n: Name) => nodes.get(n)!;
 /** Which process a client id of the shared group belongs to: `<tag>-b`, `<tag>-b-3`, … */
@@ -110,7 +111,8 @@ beforeAll(async () => {
     const env = childEnv({
       ...shared,
       PORT: String(port),
-      DATA_DIR: tempDir(`cluster-${name}`),
+      // One DATA_DIR for all, as shared storage would be: attachments are files under it.
+      DATA_DIR: dataDir,
       // A stable client id per process: its persistent sessions outlive a crash (see the kill test).
       MQTT_CLIENT_ID: `${tag}-${name}`,
     });
@@ -158,6 +160,8 @@ afterAll(async () => {
   await Promise.all([...nodes.values()].map((n) => n.proc.stop()));
   await broker?.stop();
   await scratch?.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
   if (!available) return;
   const nc = await connect({ servers: natsUrl });
   await (await jetstreamManager(nc)).streams.delete(`${tag.toUpperCase()}_WORK`).catch(() => false);
@@ -259,6 +263,29 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       served.add(read.backend!);
     }
     expect([...served].sort()).toEqual(['a', 'b', 'c']);
+
+    // An attachment uploaded through one process is read through every other.
+    const pdf = Buffer.from(`%PDF-1.4\n% cluster ${tag}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n`);
+    const form = new FormData();
+    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'note.pdf');
+    const up = await fetch(`${lbUrl}/api/v1/cases/${caseId}/attachments`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      body: form,
+    });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const { id: fileId } = (await up.json()) as { id: string };
+    const readers = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${lbUrl}/api/v1/cases/${caseId}/attachments/${fileId}`, {
+        headers: { cookie: s.cookie },
+      });
+      const backend = res.headers.get('x-civitas-backend');
+      expect(res.status, `read through ${backend}`).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+      readers.add(backend!);
+    }
+    expect([...readers].sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('a live view on process a sees, within a second, readings that b and c ingested', async () => {
@@ -460,5 +487,5 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       const total = off.rows.reduce((sum: number, r: { rollup: number }) => sum + r.rollup, 0);
       expect(total).toBe(acked.size);
     }
-  });
+  }, 240_000);
 });
