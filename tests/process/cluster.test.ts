@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -9,7 +10,9 @@ import { freePort, registerDevice, until, type Device, type Session } from './mq
 import {
   childEnv,
   HAPROXY_PATH,
+  haproxyConfig,
   MOSQUITTO_PATH,
+  root,
   scratchDatabase,
   signIn,
   startHaproxy,
@@ -374,8 +377,11 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
     }, 10);
     const stored = async () =>
       Number(
-        (await db.query<{ n: string }>('SELECT count(*) AS n FROM telemetry WHERE device_id = ANY($1)', [ids]))
-          .rows[0]!.n,
+        (
+          await db.query<{ n: string }>('SELECT count(*) AS n FROM telemetry WHERE device_id = ANY($1)', [
+            ids,
+          ])
+        ).rows[0]!.n,
       );
 
     try {
@@ -439,9 +445,19 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       );
       // A little more ingest with all three up, then stop publishing.
       const more = count + RATE;
-      await until('one more second of publishing', async () => count, (c) => c >= more, 10_000);
+      await until(
+        'one more second of publishing',
+        async () => count,
+        (c) => c >= more,
+        10_000,
+      );
       clearInterval(ticker);
-      await until('every PUBACK', async () => pending.size, (n) => n === 0, 20_000);
+      await until(
+        'every PUBACK',
+        async () => pending.size,
+        (n) => n === 0,
+        20_000,
+      );
       expect(failures).toBe(0);
       expect(acked.size).toBe(sent.size);
 
@@ -488,4 +504,13 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       expect(total).toBe(acked.size);
     }
   }, 240_000);
+});
+
+describe('docs/deployment.md', () => {
+  it('gives the HAProxy configuration this test runs', () => {
+    const doc = fs.readFileSync(path.join(root, 'docs/deployment.md'), 'utf8');
+    const block = /```haproxy\n([\s\S]*?)```/.exec(doc)?.[1];
+    const servers = names.map((name, i) => ({ name, port: 8081 + i }));
+    expect(block).toBe(haproxyConfig(8080, servers));
+  });
 });
