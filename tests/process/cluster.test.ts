@@ -462,7 +462,7 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       expect(acked.size).toBe(sent.size);
 
       const drainStart = Date.now();
-      await until('every acknowledged reading stored', stored, (n) => n >= acked.size, 60_000);
+      await until('every acknowledged reading stored', stored, (n) => n >= acked.size, 120_000);
       console.info(
         `cluster: ${acked.size} readings acknowledged at ${RATE}/s (${ackedAtKill} before the kill); ` +
           `${waitingWhileDown} waiting at the broker or in flight while ${victim} was down; ` +

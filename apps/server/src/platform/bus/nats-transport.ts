@@ -84,10 +84,8 @@ export class NatsTransport implements BusTransport {
       duplicate_window: nanos(120_000),
     };
     try {
-      const { config: current } = await this.jsm.streams.info(this.streamName);
-      // Keep the replica count an operator gave the stream on a NATS cluster (docs/deployment.md):
-      // an update that leaves it out asks for the default, one replica.
-      await this.jsm.streams.update(this.streamName, { ...config, num_replicas: current.num_replicas });
+      await this.jsm.streams.info(this.streamName);
+      await this.jsm.streams.update(this.streamName, config);
     } catch {
       await this.jsm.streams.add(config);
     }
