@@ -55,7 +55,8 @@ beforeAll(async () => {
   }
   busUrl = ports.map((p) => `nats://127.0.0.1:${p}`).join(',');
   nc = await connect({ servers: busUrl.split(',') });
-  jsm = await jetstreamManager(nc);
+  // Not checking the API here: JetStream answers only once the nodes have elected a leader.
+  jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 15_000 });
   // JetStream answers once the three nodes have elected a meta leader.
   await until(
     'JetStream on the cluster',

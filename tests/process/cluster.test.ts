@@ -18,6 +18,7 @@ import {
   startHaproxy,
   startMosquitto,
   startServer,
+  startWorker,
   tempDir,
   type Daemon,
   type Running,
@@ -104,7 +105,7 @@ beforeAll(async () => {
     BUS_URL: natsUrl,
     BUS_PREFIX: tag,
     MQTT_URL: `mqtt://127.0.0.1:${mqttPort}`,
-    MQTT_SUBSCRIBER_CONNECTIONS: '4',
+    MQTT_SUBSCRIBER_CONNECTIONS: '8',
     CASE_DEADLINE_INTERVAL_SECONDS: String(JOB_INTERVAL_MS / 1000),
     TRUST_PROXY: 'true',
   };
@@ -504,6 +505,17 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
       expect(total).toBe(acked.size);
     }
   }, 240_000);
+
+  it('a process without MQTT_CLIENT_ID warns that a crash would strand its readings', async () => {
+    const { MQTT_CLIENT_ID: _stable, ...env } = node('a').env;
+    const warned = await startWorker({ ...env, LOG_LEVEL: 'warn' }, 'ingest');
+    try {
+      expect(warned.output()).toMatch(/MQTT_CLIENT_ID is not set/);
+      expect(node('a').proc.output()).not.toMatch(/MQTT_CLIENT_ID is not set/);
+    } finally {
+      await warned.stop();
+    }
+  });
 });
 
 describe('docs/deployment.md', () => {
