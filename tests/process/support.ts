@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,4 +172,139 @@ export async function signIn(url: string, username: string, password: string) {
     .map((c) => c.split(';')[0])
     .join('; ');
   return { cookie, csrf: body.me.csrfToken };
+}
+
+/** Whether something accepts TCP connections on a loopback port right now. */
+export const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => (sock.destroy(), resolve(true)));
+    sock.on('error', () => resolve(false));
+  });
+
+/** A daemon a test started (broker, load balancer): its output so far, and how to stop it. */
+export interface Daemon {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Spawns `bin` and resolves once it accepts connections on `port` (polled, bounded); rejects if
+ * it exits first. Each output line is passed to `onLine` as it arrives; `output()` keeps only the
+ * last 64 KB, so a chatty daemon does not fill the test's memory.
+ */
+export async function startDaemon(
+  bin: string,
+  args: string[],
+  port: number,
+  onLine: (line: string) => void = () => undefined,
+  timeoutMs = 20_000,
+): Promise<Daemon> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let partial = '';
+  const take = (d: Buffer) => {
+    const text = partial + d.toString();
+    const lines = text.split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) onLine(line);
+    out = (out + d.toString()).slice(-65_536);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const daemon: Daemon = {
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(killer);
+      }
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portOpen(port))) {
+    if (child.exitCode !== null) throw new Error(`${bin} exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) {
+      await daemon.stop();
+      throw new Error(`${bin} did not listen on ${port} within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return daemon;
+}
+
+export const MOSQUITTO_PATH = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
+export const HAPROXY_PATH = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
+
+/**
+ * Debian's Mosquitto 2 on a loopback port with a generated config, apart from the machine's own
+ * broker. Anonymous: device isolation behind Mosquitto is the ACL test's subject, not this one.
+ * `log_type debug` writes a line per PUBLISH sent, naming the receiving client id.
+ */
+export function startMosquitto(dir: string, port: number, onLine?: (line: string) => void) {
+  const conf = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      // Messages queued for a member of a shared group while its process is down (see
+      // docs/deployment.md): Debian's default of 1000 per session would drop the rest, acknowledged.
+      'max_queued_messages 100000',
+      'set_tcp_nodelay true',
+      // stderr: unbuffered, so each line arrives as it is written.
+      'log_dest stderr',
+      ...['error', 'warning', 'notice', 'information', 'debug'].map((t) => `log_type ${t}`),
+      '',
+    ].join('\n'),
+  );
+  fs.chmodSync(conf, 0o644);
+  return startDaemon(MOSQUITTO_PATH, ['-c', conf], port, onLine);
+}
+
+/**
+ * HAProxy in front of `servers`, with the configuration docs/deployment.md gives: round robin,
+ * health checks on /readyz, a request that cannot connect retried on another server, timeouts
+ * longer than the live stream's 15-second keep-alive. Each answer names its server in
+ * `X-Civitas-Backend`, so a test can see where a request landed.
+ */
+export function startHaproxy(dir: string, port: number, servers: { name: string; port: number }[]) {
+  const conf = path.join(dir, 'haproxy.cfg');
+  fs.writeFileSync(conf, haproxyConfig(port, servers));
+  return startDaemon(HAPROXY_PATH, ['-db', '-f', conf], port);
+}
+
+export function haproxyConfig(port: number, servers: { name: string; port: number }[]): string {
+  return `global
+  maxconn 2000
+
+defaults
+  mode http
+  option httplog
+  option forwardfor
+  option redispatch
+  retries 3
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout http-request 10s
+  timeout tunnel 1h
+
+frontend civitas
+  bind 127.0.0.1:${port}
+  default_backend civitas
+
+backend civitas
+  balance roundrobin
+  option httpchk GET /readyz
+  http-check expect status 200
+  default-server check inter 500ms fall 2 rise 2
+  http-response set-header X-Civitas-Backend %[srv_name]
+${servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port}`).join('\n')}
+`;
 }

@@ -17,6 +17,12 @@ export async function startIngestion(config: Config, services: Services, logger:
   // Commands issued through another process reach a device connected to this one (ADR 0018).
   await services.commandSignal.start();
   if (config.MQTT_URL) {
+    // Mosquitto keeps a dead member's messages in its sessions until the same client id returns
+    // (docs/deployment.md); the default id changes with the pid, so a crash would strand them.
+    if (!config.MQTT_CLIENT_ID && config.MQTT_SHARED_GROUP)
+      log.warn(
+        'MQTT_CLIENT_ID is not set: this process takes a new client id at every start, so after a crash the readings the broker holds for its old sessions are not delivered; give each process a stable MQTT_CLIENT_ID (docs/deployment.md)',
+      );
     const sub = new ExternalSubscriber(services.router, log, services.deviceSecrets);
     await sub.start({
       url: config.MQTT_URL,
