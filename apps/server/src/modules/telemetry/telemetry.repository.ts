@@ -32,6 +32,15 @@ export const partitionName = (day: Date) => `telemetry_p${day.toISOString().slic
 const dayStart = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS);
 
 /**
+ * The values of a map in the order of their keys. Upserts lock their rows in the order of their
+ * input, and several transactions write at once (writer lanes, several processes; ADR 0028): taking
+ * row locks in one global order means two of them can wait for each other but never deadlock.
+ */
+function inKeyOrder<T>(m: Map<string, T>): T[] {
+  return [...m.keys()].sort().map((k) => m.get(k)!);
+}
+
+/**
  * SQL of the telemetry store. Batches use unnest() over arrays: one statement and six parameters
  * per batch whatever its size, on both engines.
  */
@@ -123,7 +132,7 @@ export class TelemetryRepository {
           });
       }
       if (agg.size === 0) continue;
-      const v = [...agg.values()];
+      const v = inKeyOrder(agg);
       await sql`
         INSERT INTO ${sql.table(table)} (device_id, metric, bucket, min, max, sum, count)
         SELECT * FROM unnest(${v.map((x) => x.d)}::uuid[], ${v.map((x) => x.m)}::text[], ${v.map((x) => x.b)}::timestamptz[],
@@ -145,7 +154,7 @@ export class TelemetryRepository {
       if (!cur || cur.ts < r.ts) latest.set(k, r);
     }
     if (latest.size === 0) return;
-    const v = [...latest.values()];
+    const v = inKeyOrder(latest);
     await sql`
       INSERT INTO device_state (device_id, metric, ts, num, txt, outlier)
       SELECT * FROM unnest(${v.map((x) => x.deviceId)}::uuid[], ${v.map((x) => x.metric)}::text[], ${v.map((x) => x.ts)}::timestamptz[],
@@ -169,7 +178,10 @@ export class TelemetryRepository {
    * Applies per-device counters: last seen, reading and outlier totals, rejections by reason.
    * Returns the devices that just turned active (from never seen or inactive).
    */
-  async applyCounters(trx: Transaction<DB>, counters: DeviceCounters[]): Promise<string[]> {
+  async applyCounters(trx: Transaction<DB>, unordered: DeviceCounters[]): Promise<string[]> {
+    const counters = [...unordered].sort((a, b) =>
+      a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0,
+    );
     const seen = counters.filter((c) => c.lastSeen).map((c) => c.deviceId);
     const becameActive =
       seen.length === 0
