@@ -630,6 +630,7 @@ async function bench() {
       const allow = external ? () => total.published - storedMsgs < backlog : () => true;
       const loop = publisherLoop(clients, { mode: 'max', allow, total });
       await sleep(WARMUP * 1000);
+      const waits = db ? sampleWaits(db) : null;
       const before = {
         rows: await stored(),
         at: performance.now(),
@@ -640,6 +641,7 @@ async function bench() {
       const after = { rows: await stored(), at: performance.now(), pub: loop.stats.published };
       const cpu = cpuSince(before.cpu, pids, db?.dbName);
       const load = os.loadavg()[0];
+      const waited = waits ? await waits.stop() : null;
       await loop.stop();
       const seconds = (after.at - before.at) / 1000;
       const pointsPerSecond = (after.rows - before.rows) / seconds;
@@ -650,6 +652,7 @@ async function bench() {
           (cpu.db === null ? '' : `, PostgreSQL ${fmt(cpu.db)} %`) +
           `, bench ${fmt(cpu.bench)} %, errors ${loop.stats.errors}; load average ${load.toFixed(2)}`,
       );
+      if (waited) log(`  PostgreSQL sessions of this database, mean over the window: ${waitText(waited)}`);
       // Behind Mosquitto, let the backlog drain before measuring latency at half the rate.
       const drainUntil = performance.now() + 120_000;
       while (external && total.published - storedMsgs >= 1 && performance.now() < drainUntil)
@@ -697,12 +700,55 @@ async function bench() {
         hwmMiB: mem.hwmMiB,
         cpu,
         load,
+        waited,
         refused,
         processes,
         target: TARGETS[key],
       };
     });
   }
+
+  /**
+   * Samples what this database's server sessions are doing every 100 ms until stopped: running,
+   * waiting for a row lock held by another transaction, waiting for the WAL flush, or idle inside
+   * a transaction (waiting for the server's next statement). Means per sample.
+   */
+  function sampleWaits(db) {
+    const sums = { active: 0, lock: 0, wal: 0, idleInTx: 0, n: 0 };
+    let on = true;
+    const q = `select count(*) filter (where state = 'active' and wait_event_type is null)::int as active,
+        count(*) filter (where wait_event_type = 'Lock')::int as lock,
+        count(*) filter (where wait_event in ('WALSync', 'WALWrite', 'WALInsert') or wait_event_type = 'IO')::int as wal,
+        count(*) filter (where state = 'idle in transaction')::int as idle_in_tx
+      from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`;
+    const poller = (async () => {
+      while (on) {
+        const r = (await db.client.query(q, [db.dbName])).rows[0];
+        sums.active += r.active;
+        sums.lock += r.lock;
+        sums.wal += r.wal;
+        sums.idleInTx += r.idle_in_tx;
+        sums.n++;
+        await sleep(100);
+      }
+    })();
+    return {
+      stop: async () => {
+        on = false;
+        await poller;
+        const n = Math.max(1, sums.n);
+        return {
+          active: sums.active / n,
+          lock: sums.lock / n,
+          wal: sums.wal / n,
+          idleInTx: sums.idleInTx / n,
+        };
+      },
+    };
+  }
+  const waitText = (w) =>
+    `${fmt(w.active, 1)} running, ${fmt(w.lock, 1)} waiting for a row lock, ${fmt(w.wal, 1)} for the WAL flush or I/O, ` +
+    `${fmt(w.idleInTx, 1)} idle in a transaction`;
 
   /** Removes a persistent session at Mosquitto (clean start, session expiry 0). */
   function forgetSession(clientId) {
@@ -1059,7 +1105,8 @@ async function bench() {
         (r) =>
           `- ${r.title}: published ${fmt(r.publishedPerSecond)} points/s at max; half rate offered ` +
           `${fmt(r.halfRate)}, stored ${fmt(r.halfPoints)} points/s; ${r.lat.n} probes, ${r.lat.lost} never seen; ` +
-          `refused messages ${r.refused}.`,
+          `refused messages ${r.refused}.` +
+          (r.waited ? ` PostgreSQL sessions at max, mean: ${waitText(r.waited)}.` : ''),
       ),
     '',
     soakResult

@@ -119,7 +119,7 @@ export function createServices(opts: {
     logger: opts.logger,
   });
   const telemetryRepo = new TelemetryRepository(db);
-  const writer = new TelemetryWriter(db, telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
+  const writer = new TelemetryWriter(telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
     maxBuffered: config.TELEMETRY_BUFFER,
     batchSize: config.TELEMETRY_BATCH,
     lanes: writeLanesFor(opts.database.engine, config.TELEMETRY_WRITE_LANES, config.DATABASE_POOL_SIZE),

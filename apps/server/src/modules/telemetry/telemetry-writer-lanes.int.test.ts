@@ -1,11 +1,10 @@
 import pino from 'pino';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../platform/bus/event-bus.js';
 import type { Database } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/schema.js';
 import { createTestDatabase } from '../../test-support/test-database.js';
-import { TelemetryRepository, type DeviceCounters } from './telemetry.repository.js';
+import { TelemetryRepository } from './telemetry.repository.js';
 import { TelemetryWriter } from './telemetry-writer.js';
 import { batch, devices, stored } from '../../test-support/telemetry-writer-fixtures.js';
 
@@ -13,28 +12,25 @@ const silent = pino({ level: 'silent' });
 const onPostgres = process.env.TEST_DB === 'postgres';
 
 /**
- * The real repository, with a gate in front of the last statement of every write transaction:
- * while the gate is shut, each transaction has inserted its readings and waits, uncommitted.
+ * Holds every telemetry write back until `release` is called. On PostgreSQL another session
+ * takes a SHARE lock on the hourly rollup table, which each write statement must wait for; on
+ * PGlite a transaction holds its single connection. Either way a write statement cannot commit.
  */
-class GatedRepository extends TelemetryRepository {
-  waiting = 0;
-  private opened: Promise<void> = Promise.resolve();
-  private release: () => void = () => undefined;
-
-  shut(): void {
-    this.opened = new Promise((resolve) => (this.release = resolve));
-  }
-
-  open(): void {
-    this.release();
-  }
-
-  override async applyCounters(trx: Transaction<DB>, counters: DeviceCounters[]): Promise<string[]> {
-    this.waiting++;
-    await this.opened;
-    this.waiting--;
-    return super.applyCounters(trx, counters);
-  }
+async function holdWrites(database: Database): Promise<() => Promise<void>> {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held: () => void = () => undefined;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const done = database.db.transaction().execute(async (trx) => {
+    if (onPostgres) await sql`LOCK TABLE telemetry_1h IN SHARE MODE`.execute(trx);
+    held();
+    await gate;
+  });
+  await holding;
+  return async () => {
+    release();
+    await done;
+  };
 }
 
 /** Polls `check` until it holds, failing after `ms`. */
@@ -76,29 +72,28 @@ describe('telemetry writer lanes', () => {
   it('acknowledges a message only after the commit that holds it', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 12);
-    const repo = new GatedRepository(database.db);
     const lanes = onPostgres ? 3 : 1;
-    const writer = new TelemetryWriter(database.db, repo, new EventBus(), silent, {
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
       maxBuffered: 10_000,
       batchSize: 1000,
       lanes,
     });
     const chosen = onePerLane(writer, ids);
     const base = Date.now() - 600_000;
-    // Partitions exist before the gate shuts, so nothing but the gate holds a transaction back.
+    // Partitions exist before writes are held, so nothing but the hold stops a commit.
     await writer.write(batch(chosen[0]!, base - 60_000, 1));
-    repo.shut();
+    const release = await holdWrites(database);
     const acked: string[] = [];
     const writes = chosen.map((id) => writer.write(batch(id, base, 5)).then(() => acked.push(id)));
-    await until(() => repo.waiting === lanes);
-    // Every transaction has inserted its rows and waits: nothing is committed, nothing acknowledged.
+    await until(() => writer.commitsInFlight === lanes);
+    // Every lane's statement has been sent and cannot commit: nothing may be acknowledged.
     await new Promise((r) => setTimeout(r, 200));
     expect(acked).toEqual([]);
     if (onPostgres) {
-      // Seen from outside, the rows are not there yet: they are uncommitted.
+      // Seen from outside, the rows are not there.
       for (const id of chosen.slice(1)) expect(await stored(database, id)).toBe(0);
     }
-    repo.open();
+    await release();
     await Promise.all(writes);
     expect(acked.sort()).toEqual([...chosen].sort());
     for (const id of chosen.slice(1)) expect(await stored(database, id)).toBe(5);
@@ -107,13 +102,11 @@ describe('telemetry writer lanes', () => {
   it('counts a redelivered reading once, in rollups and counters, also within one batch', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 6);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 1000, lanes: onPostgres ? 2 : 1 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 1000,
+      lanes: onPostgres ? 2 : 1,
+    });
     const base = Math.floor((Date.now() - 7_200_000) / 3_600_000) * 3_600_000;
     for (const id of ids) await writer.write(batch(id, base, 10));
     // The same messages again: once after their commit (a redelivery after a lost PUBACK), and
@@ -138,8 +131,7 @@ describe('telemetry writer lanes', () => {
   it.runIf(onPostgres)('keeps several commits in flight at once, each on its own connection', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 16);
-    const repo = new GatedRepository(database.db);
-    const writer = new TelemetryWriter(database.db, repo, new EventBus(), silent, {
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
       maxBuffered: 10_000,
       batchSize: 1000,
       lanes: 3,
@@ -147,30 +139,33 @@ describe('telemetry writer lanes', () => {
     const chosen = onePerLane(writer, ids);
     const base = Date.now() - 600_000;
     await writer.write(batch(chosen[0]!, base - 60_000, 1));
-    repo.shut();
+    const release = await holdWrites(database);
     const writes = chosen.map((id) => writer.write(batch(id, base, 20)));
-    await until(() => repo.waiting === 3);
+    // The server agrees: three sessions of this database wait at once, each with a write of its own.
+    const waiting = async () =>
+      (
+        await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO telemetry %'`.execute(
+          database.db,
+        )
+      ).rows[0]!.n;
+    await until(async () => (await waiting()) === 3);
+    expect(writer.commitsInFlight).toBe(3);
     expect(writer.stats.peakConcurrentCommits).toBe(3);
-    // The server agrees: three sessions of this database sit inside a transaction at once.
-    const { rows } = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND state = 'idle in transaction'`.execute(database.db);
-    expect(rows[0]!.n).toBe(3);
-    repo.open();
+    await release();
     await Promise.all(writes);
-    for (const id of chosen) expect(await stored(database, id)).toBeGreaterThanOrEqual(20);
+    for (const id of chosen.slice(1)) expect(await stored(database, id)).toBe(20);
   });
 
   it('keeps each device in order: its latest value wins whatever lane finishes first', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 8);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 50, lanes: onPostgres ? 4 : 1 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 50,
+      lanes: onPostgres ? 4 : 1,
+    });
     const base = Date.now() - 3_000_000;
     await Promise.all(
       ids.flatMap((id) =>

@@ -17,13 +17,10 @@ describe('telemetry writer', () => {
   it('isolates a message the database refuses and keeps the rest of the batch', async () => {
     const database = await createTestDatabase();
     const [a, b] = await devices(database, 2);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 1000 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 1000,
+    });
     const base = Date.now() - 600_000;
     // A NUL character is refused by PostgreSQL (SQLSTATE 22021): a poison message.
     await Promise.all([
@@ -46,13 +43,10 @@ describe('telemetry writer batching', () => {
   it('commits the messages that arrive together in one transaction', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 5);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 1000 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 1000,
+    });
     const base = Date.now() - 900_000;
     // Fifty messages in one turn of the event loop, as a socket read delivers them: the writer
     // yields before taking a batch, so the first message does not go alone.
@@ -69,13 +63,10 @@ describe('telemetry writer batching', () => {
   it('keeps the buffer within its bound and writes everything', async () => {
     const database = await createTestDatabase();
     const [dev] = await devices(database, 1);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 100, batchSize: 40 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 100,
+      batchSize: 40,
+    });
     const base = Date.now() - 900_000;
     const writes = Array.from({ length: 50 }, (_, k) => writer.write(batch(dev!, base + k * 60_000, 8)));
     await Promise.all(writes);
@@ -141,13 +132,10 @@ describe.runIf(process.env.TEST_DB === 'postgres')('database outage', () => {
     const viaProxy = new URL(direct.toString());
     viaProxy.port = String(port);
     const database = await openDatabase({ engine: 'postgres', url: viaProxy.toString(), poolSize: 2 });
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 300, batchSize: 100 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 300,
+      batchSize: 100,
+    });
     const base = Date.now() - 3_600_000;
     await writer.write(batch(dev!, base, 100));
     await cut();

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { Engine } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/schema.js';
 import type {
   DeviceCounters,
   DeviceEventRow,
@@ -80,7 +78,6 @@ export class TelemetryWriter {
   };
 
   constructor(
-    private readonly db: Kysely<DB>,
     private readonly repo: TelemetryRepository,
     private readonly bus: EventBus,
     private readonly log: Logger,
@@ -92,6 +89,11 @@ export class TelemetryWriter {
 
   get bufferedReadings(): number {
     return this.buffered;
+  }
+
+  /** Group commits sent to the database and not yet settled. */
+  get commitsInFlight(): number {
+    return this.committing;
   }
 
   get laneCount(): number {
@@ -225,39 +227,23 @@ export class TelemetryWriter {
       const c: DeviceCounters = counters.get(b.deviceId) ?? {
         deviceId: b.deviceId,
         lastSeen: null,
-        readings: 0,
-        outliers: 0,
         rejections: new Map<string, number>(),
         lastError: null,
       };
       for (const [reason, n] of b.rejections) c.rejections.set(reason, (c.rejections.get(reason) ?? 0) + n);
       if (b.lastError) c.lastError = b.lastError;
+      for (const r of [...b.readings, ...b.events]) if (!c.lastSeen || c.lastSeen < r.ts) c.lastSeen = r.ts;
       counters.set(b.deviceId, c);
     }
+    // Reading counts, rollups and state come from the rows really inserted (writeBatch), so a
+    // redelivered reading is counted once. The promise settles after the statement's commit.
     this.committing++;
     this.stats.peakConcurrentCommits = Math.max(this.stats.peakConcurrentCommits, this.committing);
-    const { inserted, newEvents, becameActive } = await this.db
-      .transaction()
-      .execute(async (trx) => {
-        const ins = await this.repo.insertReadings(trx, readings);
-        await this.repo.upsertRollups(trx, ins);
-        await this.repo.upsertState(trx, ins);
-        const ev = await this.repo.insertEvents(trx, events);
-        // Counts come from what was really inserted, so a redelivery does not inflate them.
-        for (const r of ins) {
-          const c = counters.get(r.deviceId)!;
-          c.readings++;
-          if (r.outlier) c.outliers++;
-        }
-        for (const p of group) {
-          const c = counters.get(p.batch.deviceId)!;
-          for (const r of [...p.batch.readings, ...p.batch.events])
-            if (!c.lastSeen || c.lastSeen < r.ts) c.lastSeen = r.ts;
-        }
-        const active = await this.repo.applyCounters(trx, [...counters.values()]);
-        return { inserted: ins, newEvents: ev, becameActive: active };
-      })
-      .finally(() => this.committing--);
+    const {
+      inserted,
+      events: newEvents,
+      becameActive,
+    } = await this.repo.writeBatch(readings, events, [...counters.values()]).finally(() => this.committing--);
     this.stats.batches++;
     this.stats.written += inserted.length;
     this.stats.duplicates += readings.length - inserted.length;
