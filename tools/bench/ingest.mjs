@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import pg from 'pg';
+import { copyPeer, measureFdatasync } from './ingest-peers.mjs';
 import { fmt, ms, writeMarkedSection } from './report.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,14 +69,16 @@ async function bench() {
       'no-docs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'subscriber-connections': { type: 'string', default: '32' },
+      'write-lanes': { type: 'string' },
+      'cluster-processes': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
   });
   if (opt.help) {
     console.log(
       'usage: npm run bench:ingest -- [--duration 20] [--warmup 5] [--probe 15] [--clients 100] [--window 8]\n' +
-        '         [--backlog 800] [--only peer,pglite,postgres,mosquitto] [--soak [--soak-seconds 300]]\n' +
-        '         [--subscriber-connections 32] [--no-docs] [--cpu-prof]',
+        '         [--backlog 800] [--only peer,copy,pglite,postgres,mosquitto,cluster] [--soak [--soak-seconds 300]]\n' +
+        '         [--subscriber-connections 32] [--write-lanes N] [--cluster-processes 3] [--no-docs] [--cpu-prof]',
     );
     return;
   }
@@ -95,8 +98,17 @@ async function bench() {
   const BACKLOG = num('backlog', 10, 100_000);
   const SOAK_SECONDS = num('soak-seconds', 30, 3600);
   const SUBSCRIBER_CONNECTIONS = num('subscriber-connections', 1, 64);
-  const ONLY = new Set((opt.only ?? 'peer,pglite,postgres,mosquitto').split(','));
-  const writeDocs = !opt['no-docs'] && !opt['cpu-prof'] && ONLY.size === 4;
+  // Unset: the server's default (half of DATABASE_POOL_SIZE, at most 4; ADR 0028).
+  const WRITE_LANES = opt['write-lanes'] === undefined ? null : num('write-lanes', 1, 32);
+  const CLUSTER = num('cluster-processes', 2, 8);
+  const SCENARIOS = ['peer', 'copy', 'pglite', 'postgres', 'mosquitto', 'cluster'];
+  const ONLY = new Set((opt.only ?? SCENARIOS.join(',')).split(','));
+  for (const k of ONLY)
+    if (!SCENARIOS.includes(k)) {
+      console.error(`--only: unknown scenario ${k} (one of ${SCENARIOS.join(', ')})`);
+      process.exit(2);
+    }
+  const writeDocs = !opt['no-docs'] && !opt['cpu-prof'] && ONLY.size === SCENARIOS.length;
 
   const MOSQUITTO = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
   const adminUrl = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -109,7 +121,13 @@ async function bench() {
   // An air-quality station reports all eight of its metrics in each message.
   const METRICS = ['pm25', 'pm10', 'no2', 'o3', 'co', 'so2', 'temperature', 'relativeHumidity'];
   const POINTS = METRICS.length;
-  const TARGETS = { postgres: 20_000, pglite: 10_000, mosquitto: 20_000, p99: 1000 };
+  // Issue 9 §6: absolute floors, and shares of the Mosquitto peer measured in the same run.
+  const TARGETS = {
+    postgres: { min: 20_000, peerShare: 0.8 },
+    pglite: { min: 10_000 },
+    mosquitto: { min: 20_000, peerShare: 0.35 },
+    p99: 500,
+  };
   const RATE_LIMIT = 1000;
 
   const log = (line) => process.stdout.write(`${line}\n`);
@@ -246,9 +264,10 @@ async function bench() {
     }
     return pids;
   };
+  // `pid` is one server process or a list of them (the cluster scenario).
   const cpuSnapshot = (pid, dbName) => ({
     at: performance.now(),
-    app: ticksOf(pid),
+    app: [pid].flat().reduce((n, p) => n + ticksOf(p), 0),
     db: new Map(backendsOf(dbName).map((p) => [p, ticksOf(p)])),
     self: process.cpuUsage(),
   });
@@ -513,7 +532,7 @@ async function bench() {
    * maximum for warm-up + duration counting durably stored rows, then at half that rate with the
    * latency probe; then read the server's peak memory.
    */
-  async function civitas({ key, title, storage, external }) {
+  async function civitas({ key, title, storage, external, processes = 1 }) {
     return scoped(async () => {
       log(`\n${title}`);
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civitas-bench-ingest-'));
@@ -524,26 +543,55 @@ async function bench() {
         db = await freshDatabase(admin, key);
         Object.assign(env, { DATABASE_URL: db.url, SECRET_KEY: randomBytes(32).toString('hex') });
       }
-      const clientId = `civitas-bench-${runId}-${key}`;
+      if (WRITE_LANES !== null) env.TELEMETRY_WRITE_LANES = String(WRITE_LANES);
+      const clientIdOf = (p) => `civitas-bench-${runId}-${key}${p === 0 ? '' : `-p${p + 1}`}`;
+      const externalEnv = (p) => ({
+        MQTT_URL: MOSQUITTO,
+        MQTT_CLIENT_ID: clientIdOf(p),
+        MQTT_SUBSCRIBER_CONNECTIONS: String(SUBSCRIBER_CONNECTIONS),
+      });
       if (external) {
-        Object.assign(env, {
-          MQTT_URL: MOSQUITTO,
-          MQTT_CLIENT_ID: clientId,
-          MQTT_SUBSCRIBER_CONNECTIONS: String(SUBSCRIBER_CONNECTIONS),
-        });
-        // The server's sessions are persistent (one hour): remove them at Mosquitto afterwards.
+        Object.assign(env, externalEnv(0));
+        // The servers' sessions are persistent (one hour): remove them at Mosquitto afterwards.
         // The first connection uses the client id as given, the others append -2, -3, …
         undo.push(() =>
           Promise.all(
-            Array.from({ length: SUBSCRIBER_CONNECTIONS }, (_, i) =>
-              forgetSession(i === 0 ? clientId : `${clientId}-${i + 1}`),
-            ),
+            Array.from({ length: processes }, (_, p) =>
+              Array.from({ length: SUBSCRIBER_CONNECTIONS }, (_, i) =>
+                forgetSession(i === 0 ? clientIdOf(p) : `${clientIdOf(p)}-${i + 1}`),
+              ),
+            ).flat(),
           ),
         );
       }
       const srv = await startServer(key, env, dataDir);
       const { api, devices, probe } = await provision(srv.baseUrl, CLIENTS);
       log(`  registered ${devices.length} + 1 probe air-quality devices (${POINTS} metrics each)`);
+      // The cluster: more processes on the same database, role ingest only, each in the same
+      // shared-subscription group at Mosquitto, so the broker splits the stream between them.
+      const pids = [srv.pid];
+      for (let p = 1; p < processes; p++) {
+        const worker = startChild(
+          `${key}-${p + 1}`,
+          [path.join(dist, 'main.js')],
+          {
+            ...process.env,
+            HOST: '127.0.0.1',
+            DEMO: 'false',
+            LOG_LEVEL: 'warn',
+            ROLE: 'ingest',
+            DATA_DIR: dataDir,
+            DEVICE_RATE_LIMIT: String(RATE_LIMIT),
+            ...env,
+            ...externalEnv(p),
+          },
+          /Civitas is running \(ingest\)/,
+          240_000,
+        );
+        await worker.ready;
+        pids.push(worker.child.pid);
+        log(`  ${key}-${p + 1}: ingest-only process ready (pid ${worker.child.pid})`);
+      }
       const brokerUrl = external ? MOSQUITTO : `mqtt://127.0.0.1:${srv.mqttPort}`;
       const topicOf = (d) => (external ? `v1/devices/${d.token}/telemetry` : 'v1/devices/me/telemetry');
       const clients = await connectPublishers(
@@ -570,7 +618,7 @@ async function bench() {
         const poller = (async () => {
           while (on) {
             storedMsgs = Number((await db.client.query(sumSql)).rows[0].n) / POINTS;
-            await sleep(100);
+            await sleep(50);
           }
         })();
         undo.push(async () => {
@@ -578,18 +626,22 @@ async function bench() {
           await poller;
         });
       }
-      const allow = external ? () => total.published - storedMsgs < BACKLOG : () => true;
+      const backlog = BACKLOG * processes;
+      const allow = external ? () => total.published - storedMsgs < backlog : () => true;
       const loop = publisherLoop(clients, { mode: 'max', allow, total });
       await sleep(WARMUP * 1000);
+      const waits = db ? sampleWaits(db) : null;
       const before = {
         rows: await stored(),
         at: performance.now(),
-        cpu: cpuSnapshot(srv.pid, db?.dbName),
+        cpu: cpuSnapshot(pids, db?.dbName),
         pub: loop.stats.published,
       };
       await sleep(DURATION * 1000);
       const after = { rows: await stored(), at: performance.now(), pub: loop.stats.published };
-      const cpu = cpuSince(before.cpu, srv.pid, db?.dbName);
+      const cpu = cpuSince(before.cpu, pids, db?.dbName);
+      const load = os.loadavg()[0];
+      const waited = waits ? await waits.stop() : null;
       await loop.stop();
       const seconds = (after.at - before.at) / 1000;
       const pointsPerSecond = (after.rows - before.rows) / seconds;
@@ -598,8 +650,9 @@ async function bench() {
         `  max: ${fmt(pointsPerSecond)} data points/s stored (${fmt(pointsPerSecond / POINTS)} msg/s; ` +
           `published ${fmt(publishedPerSecond)} points/s), CPU: server ${fmt(cpu.app)} %` +
           (cpu.db === null ? '' : `, PostgreSQL ${fmt(cpu.db)} %`) +
-          `, bench ${fmt(cpu.bench)} %, errors ${loop.stats.errors}`,
+          `, bench ${fmt(cpu.bench)} %, errors ${loop.stats.errors}; load average ${load.toFixed(2)}`,
       );
+      if (waited) log(`  PostgreSQL sessions of this database, mean over the window: ${waitText(waited)}`);
       // Behind Mosquitto, let the backlog drain before measuring latency at half the rate.
       const drainUntil = performance.now() + 120_000;
       while (external && total.published - storedMsgs >= 1 && performance.now() < drainUntil)
@@ -634,7 +687,7 @@ async function bench() {
       // Refusals (rate limit, malformed...) would show as device errors: there must be none.
       const list = await api.get('/api/v1/devices?q=BENCH-&limit=1000');
       const refused = list.items.reduce((n, d) => n + d.errorCount, 0);
-      const mem = procStatus(srv.pid);
+      const mem = { hwmMiB: Math.max(...pids.map((p) => procStatus(p).hwmMiB)) };
       log(`  server peak RSS (VmHWM) ${fmt(mem.hwmMiB)} MiB, refused messages ${refused}`);
       return {
         key,
@@ -646,11 +699,56 @@ async function bench() {
         lat,
         hwmMiB: mem.hwmMiB,
         cpu,
+        load,
+        waited,
         refused,
+        processes,
         target: TARGETS[key],
       };
     });
   }
+
+  /**
+   * Samples what this database's server sessions are doing every 100 ms until stopped: running,
+   * waiting for a row lock held by another transaction, waiting for the WAL flush, or idle inside
+   * a transaction (waiting for the server's next statement). Means per sample.
+   */
+  function sampleWaits(db) {
+    const sums = { active: 0, lock: 0, wal: 0, idleInTx: 0, n: 0 };
+    let on = true;
+    const q = `select count(*) filter (where state = 'active' and wait_event_type is null)::int as active,
+        count(*) filter (where wait_event_type = 'Lock')::int as lock,
+        count(*) filter (where wait_event in ('WALSync', 'WALWrite', 'WALInsert') or wait_event_type = 'IO')::int as wal,
+        count(*) filter (where state = 'idle in transaction')::int as idle_in_tx
+      from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`;
+    const poller = (async () => {
+      while (on) {
+        const r = (await db.client.query(q, [db.dbName])).rows[0];
+        sums.active += r.active;
+        sums.lock += r.lock;
+        sums.wal += r.wal;
+        sums.idleInTx += r.idle_in_tx;
+        sums.n++;
+        await sleep(100);
+      }
+    })();
+    return {
+      stop: async () => {
+        on = false;
+        await poller;
+        const n = Math.max(1, sums.n);
+        return {
+          active: sums.active / n,
+          lock: sums.lock / n,
+          wal: sums.wal / n,
+          idleInTx: sums.idleInTx / n,
+        };
+      },
+    };
+  }
+  const waitText = (w) =>
+    `${fmt(w.active, 1)} running, ${fmt(w.lock, 1)} waiting for a row lock, ${fmt(w.wal, 1)} for the WAL flush or I/O, ` +
+    `${fmt(w.idleInTx, 1)} idle in a transaction`;
 
   /** Removes a persistent session at Mosquitto (clean start, session expiry 0). */
   function forgetSession(clientId) {
@@ -711,7 +809,10 @@ async function bench() {
       await loop.stop();
       const seconds = (after.at - before.at) / 1000;
       const pointsPerSecond = (after.points - before.points) / seconds;
-      log(`  max: ${fmt(pointsPerSecond)} data points/s delivered (${fmt(pointsPerSecond / POINTS)} msg/s)`);
+      const load = os.loadavg()[0];
+      log(
+        `  max: ${fmt(pointsPerSecond)} data points/s delivered (${fmt(pointsPerSecond / POINTS)} msg/s); load average ${load.toFixed(2)}`,
+      );
       await sleep(1000);
       const halfRate = pointsPerSecond / POINTS / 2;
       const half = publisherLoop(clients, { mode: 'paced', rate: halfRate, allow, total });
@@ -736,6 +837,7 @@ async function bench() {
         key: 'peer',
         title: 'Peer: Mosquitto, mqtt.js publishers → 1 subscriber',
         pointsPerSecond,
+        load,
         lat,
         halfRate: halfRate * POINTS,
       };
@@ -798,6 +900,48 @@ async function bench() {
   }
 
   // -------------------------------------------------------------------------------------------
+  // The COPY peer: the same rows straight into PostgreSQL, as many connections as writer lanes.
+  async function copyScenario() {
+    return scoped(async () => {
+      const connections = WRITE_LANES ?? 4;
+      log(`\nPeer: PostgreSQL COPY, ${connections} connections, batches of 5,000 rows, one commit each`);
+      const db = await freshDatabase(admin, 'copy');
+      let before = null;
+      let cpu = null;
+      const r = await copyPeer({
+        onMeasure: {
+          start: () => (before = cpuSnapshot([], db.dbName)),
+          end: () => (cpu = cpuSince(before, [], db.dbName)),
+        },
+        connect: async () => {
+          const c = new pg.Client({ connectionString: db.url });
+          await c.connect();
+          return c;
+        },
+        seconds: DURATION,
+        warmup: Math.min(WARMUP, 3),
+        connections,
+        rowsPerCopy: 5000,
+        metrics: METRICS,
+        devices: CLIENTS,
+      });
+      const load = os.loadavg()[0];
+      log(
+        `  ${fmt(r.rowsPerSecond)} rows/s committed (${fmt(r.total)} rows in all), PostgreSQL ${fmt(cpu.db)} % of a core, ` +
+          `bench ${fmt(cpu.bench)} %; load average ${load.toFixed(2)}`,
+      );
+      return {
+        key: 'copy',
+        title: `Peer: PostgreSQL \`COPY\` of the same rows, ${connections} connections`,
+        pointsPerSecond: r.rowsPerSecond,
+        cpu,
+        load,
+        lat: { p50: NaN, p99: NaN },
+      };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
   if (!fs.existsSync(path.join(dist, 'simulator/provision.js')))
     throw new Error('apps/server/dist is missing or stale: run `npm run build` first');
   const host = machine();
@@ -815,8 +959,15 @@ async function bench() {
   const mosquittoVersion = await mosquittoVersionOf();
   const results = [];
   let soakResult = null;
+  let fsyncResult = null;
   try {
+    fsyncResult = await measureFdatasync(admin);
+    log(
+      `\nfdatasync: ${fmt(fsyncResult.rate)} per second (8 KiB write + fdatasync, in ${fsyncResult.where}); ` +
+        `PostgreSQL wal_sync_method ${fsyncResult.walSync}`,
+    );
     if (ONLY.has('peer')) results.push(await peer());
+    if (ONLY.has('copy')) results.push(await copyScenario());
     if (ONLY.has('pglite'))
       results.push(
         await civitas({ key: 'pglite', title: 'Civitas, embedded broker, PGlite', storage: 'pglite' }),
@@ -838,6 +989,16 @@ async function bench() {
           external: true,
         }),
       );
+    if (ONLY.has('cluster'))
+      results.push(
+        await civitas({
+          key: 'cluster',
+          title: `Civitas behind Mosquitto, ${CLUSTER} processes, PostgreSQL`,
+          storage: 'postgres',
+          external: true,
+          processes: CLUSTER,
+        }),
+      );
     if (opt.soak) soakResult = await soak();
   } finally {
     await cleanup();
@@ -847,20 +1008,41 @@ async function bench() {
   // -------------------------------------------------------------------------------------------
   // Report.
   const peerResult = results.find((r) => r.key === 'peer');
-  const ratio = (v, p) =>
-    peerResult && Number.isFinite(v) && p ? `${fmt((100 * v) / p, v < p / 100 ? 2 : 1)} %` : '–';
+  const copyResult = results.find((r) => r.key === 'copy');
+  const share = (v, p) => (Number.isFinite(v) && p ? `${fmt((100 * v) / p, v < p / 100 ? 2 : 1)} %` : '–');
+  const isPeer = (r) => r.key === 'peer' || r.key === 'copy';
+  /** The target's text and whether this run met it (null: no target, the figure is recorded). */
+  const verdict = (r) => {
+    const t = r.target;
+    if (!t) return { text: isPeer(r) ? '–' : 'recorded', met: null };
+    const parts = [`≥ ${fmt(t.min)}`];
+    let met = r.pointsPerSecond >= t.min;
+    if (t.peerShare) {
+      parts.push(`≥ ${fmt(100 * t.peerShare)} % of Mosquitto peer`);
+      met &&= peerResult ? r.pointsPerSecond >= t.peerShare * peerResult.pointsPerSecond : false;
+    }
+    return { text: parts.join(' and '), met };
+  };
   const lines = [
-    '| Scenario | Stored data points/s | vs. peer | Target | Met | p50 ms | p99 ms | p99 vs. peer | p99 < 1 s | Peak RSS MiB | CPU % of a core: server + PostgreSQL |',
-    '| --- | --: | --: | --: | --- | --: | --: | --: | --- | --: | --: |',
+    '| Scenario | Data points/s | vs. Mosquitto peer | vs. COPY peer | Target | Met | p50 ms | p99 ms | p99 < 500 ms | Peak RSS MiB | CPU % of a core: server + PostgreSQL | Load (1 min) |',
+    '| --- | --: | --: | --: | --- | --- | --: | --: | --- | --: | --: | --: |',
   ];
   for (const r of results) {
-    const isPeer = r.key === 'peer';
+    const v = verdict(r);
+    const cpuText =
+      r.key === 'peer'
+        ? '–'
+        : r.key === 'copy'
+          ? `– + ${fmt(r.cpu.db)}`
+          : r.cpu.db === null
+            ? fmt(r.cpu.app)
+            : `${fmt(r.cpu.app)} + ${fmt(r.cpu.db)}`;
     lines.push(
-      `| ${r.title} | ${fmt(r.pointsPerSecond)} | ${isPeer ? '100 %' : ratio(r.pointsPerSecond, peerResult?.pointsPerSecond)} | ` +
-        `${r.target ? `≥ ${fmt(r.target)}` : '–'} | ${r.target ? (r.pointsPerSecond >= r.target ? 'yes' : '**no**') : '–'} | ` +
-        `${ms(r.lat.p50)} | ${ms(r.lat.p99)} | ${isPeer ? '1×' : peerResult ? `${fmt(r.lat.p99 / peerResult.lat.p99, 0)}×` : '–'} | ` +
-        `${isPeer ? '–' : r.lat.p99 < TARGETS.p99 ? 'yes' : '**no**'} | ${isPeer ? '–' : fmt(r.hwmMiB)} | ` +
-        `${isPeer ? '–' : r.cpu.db === null ? fmt(r.cpu.app) : `${fmt(r.cpu.app)} + ${fmt(r.cpu.db)}`} |`,
+      `| ${r.title} | ${fmt(r.pointsPerSecond)} | ${r.key === 'peer' ? '100 %' : share(r.pointsPerSecond, peerResult?.pointsPerSecond)} | ` +
+        `${r.key === 'copy' ? '100 %' : share(r.pointsPerSecond, copyResult?.pointsPerSecond)} | ${v.text} | ` +
+        `${v.met === null ? '–' : v.met ? 'yes' : '**no**'} | ${r.key === 'copy' ? '–' : ms(r.lat.p50)} | ` +
+        `${r.key === 'copy' ? '–' : ms(r.lat.p99)} | ${isPeer(r) ? '–' : r.lat.p99 < TARGETS.p99 ? 'yes' : '**no**'} | ` +
+        `${isPeer(r) ? '–' : fmt(r.hwmMiB)} | ${cpuText} | ${r.load.toFixed(2)} |`,
     );
   }
   const when = `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -869,30 +1051,43 @@ async function bench() {
     '## MQTT ingestion (`npm run bench:ingest`)',
     '',
     '`npm run build && npm run bench:ingest` (options: `--duration 20 --warmup 5 --probe 15 --clients 100',
-    '--window 8 --backlog 800 --subscriber-connections 32`, `--only peer,pglite,postgres,mosquitto`,',
-    '`--soak [--soak-seconds 300]`, `--no-docs`, `--cpu-prof` (keeps server CPU profiles in the temp folder,',
-    'implies `--no-docs`)). It needs',
+    '--window 8 --backlog 800 --subscriber-connections 32 --write-lanes N --cluster-processes 3`,',
+    '`--only peer,copy,pglite,postgres,mosquitto,cluster`, `--soak [--soak-seconds 300]`, `--no-docs`,',
+    '`--cpu-prof` (keeps server CPU profiles in the temp folder, implies `--no-docs`)). It needs',
     'Mosquitto on 127.0.0.1:1883 with anonymous access (`BENCH_MOSQUITTO_URL`) and PostgreSQL on',
     '127.0.0.1 (`BENCH_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`, where it creates',
-    'and drops one fresh database per PostgreSQL scenario). Only a run of all four scenarios updates this section.',
+    'and drops one fresh database per PostgreSQL scenario). Only a run of all six scenarios updates this section.',
     '',
     `Run of ${when}, command \`npm run bench:ingest${args ? ` -- ${args}` : ''}\`: per scenario ${WARMUP} s warm-up, ` +
       `${DURATION} s at the maximum rate, then ${PROBE} s at half that rate with the latency probe.`,
     '',
     `- Machine: ${host.cores} cores (\`nproc\`), ${host.model}, ${host.memGiB} GiB RAM, ${host.kernel}. Server,`,
     '  PostgreSQL, Mosquitto and the benchmark (publishers, subscriber, probe) share these cores;',
-    `  1-minute load average ${load0.toFixed(2)} when measuring began, ${load1.toFixed(2)} at the end.`,
+    `  1-minute load average ${load0.toFixed(2)} when measuring began, ${load1.toFixed(2)} at the end, and at the`,
+    '  end of each maximum-rate window in the table (other sessions may share the machine).',
+    `- Disk: ${fmt(fsyncResult?.rate)} fdatasync per second (8 KiB write at offset 0 + \`fdatasync\`, in a loop for`,
+    `  3 s, in ${fsyncResult?.where ?? '–'}); PostgreSQL's \`wal_sync_method\` ${fsyncResult?.walSync ?? '–'}. A commit`,
+    '  costs at least one such flush; PostgreSQL shares one flush between commits that arrive together.',
     `- Node ${host.node}; ${pgVersion} on 127.0.0.1, stock configuration; ${mosquittoVersion} on 127.0.0.1:1883`,
     '  (system service, stock settings: `max_inflight_messages` 20, `max_queued_messages` 1000).',
     `- Load: ${CLIENTS} mqtt.js publishers, one per registered air-quality station, each message ThingsBoard`,
     `  telemetry \`{"ts":…,"values":{…}}\` with the station's ${POINTS} metrics (${POINTS} data points), QoS 1, at most`,
     `  ${WINDOW} unacknowledged messages per publisher. Behind Mosquitto, which acknowledges at once, and for the`,
-    `  peer, publishers also pause while more than ${BACKLOG} messages are published but not yet consumed.`,
+    `  peer, publishers also pause while more than ${BACKLOG} messages (× processes in the cluster) are published`,
+    '  but not yet consumed.',
+    "- COPY peer: the same rows (eight metrics per message of each station, the `telemetry` table's columns and",
+    '  primary key, not partitioned) streamed with `COPY … FROM STDIN` in batches of 5,000 rows, one commit',
+    '  each, on as many connections as Civitas has writer lanes; no rollups, state or counters. It is what',
+    '  PostgreSQL itself takes on this machine, a ceiling rather than a like-for-like peer.',
     `- Server: \`node apps/server/dist/main.js\`, \`DEMO=true\` (demo district loaded, \`DEMO_SIMULATOR=false\`),`,
     `  \`LOG_LEVEL=warn\`, writer defaults (\`TELEMETRY_BATCH\` 5000, \`TELEMETRY_BUFFER\` 100000), and`,
     `  \`DEVICE_RATE_LIMIT=${RATE_LIMIT}\` (default 50 msg/s per device) so the per-device limiter never refuses`,
     '  a benchmark message; the "refused" counts below confirm none was. Behind Mosquitto the server',
-    `  opens ${SUBSCRIBER_CONNECTIONS} subscriber connection${SUBSCRIBER_CONNECTIONS === 1 ? '' : 's'} in the shared group (\`MQTT_SUBSCRIBER_CONNECTIONS\`).`,
+    `  opens ${SUBSCRIBER_CONNECTIONS} subscriber connection${SUBSCRIBER_CONNECTIONS === 1 ? '' : 's'} in the shared group (\`MQTT_SUBSCRIBER_CONNECTIONS\`). Writer lanes:`,
+    `  ${WRITE_LANES === null ? 'the default (`TELEMETRY_WRITE_LANES` unset: 4 with the default pool of 10; PGlite 1)' : `\`TELEMETRY_WRITE_LANES=${WRITE_LANES}\``}.`,
+    `- Cluster: ${CLUSTER} processes on one database, the first with every role (HTTP, the probe's reads, jobs),`,
+    `  the others \`ROLE=ingest\`, each with its own \`MQTT_CLIENT_ID\` and ${SUBSCRIBER_CONNECTIONS} connections in the`,
+    '  same shared group, so Mosquitto splits the stream between them; CPU and RSS cover all of them.',
     '',
     ...lines,
     '',
@@ -905,12 +1100,13 @@ async function bench() {
     '- Peak RSS: `VmHWM` of the server process at the end of its scenario. CPU: user + system time',
     '  of the server process and of its PostgreSQL backends during the maximum-rate window.',
     ...results
-      .filter((r) => r.key !== 'peer')
+      .filter((r) => !isPeer(r))
       .map(
         (r) =>
           `- ${r.title}: published ${fmt(r.publishedPerSecond)} points/s at max; half rate offered ` +
           `${fmt(r.halfRate)}, stored ${fmt(r.halfPoints)} points/s; ${r.lat.n} probes, ${r.lat.lost} never seen; ` +
-          `refused messages ${r.refused}.`,
+          `refused messages ${r.refused}.` +
+          (r.waited ? ` PostgreSQL sessions at max, mean: ${waitText(r.waited)}.` : ''),
       ),
     '',
     soakResult

@@ -109,6 +109,11 @@ export const configSchema = z.object({
   TELEMETRY_BUFFER: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   /** Readings written per transaction at most. */
   TELEMETRY_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  /**
+   * Group commits of telemetry in flight at once, each on its own PostgreSQL connection (ADR 0028).
+   * Unset: half of DATABASE_POOL_SIZE, at most 4. PGlite always uses 1.
+   */
+  TELEMETRY_WRITE_LANES: z.coerce.number().int().min(1).max(32).optional(),
   /** Readings stamped further ahead than this many seconds are refused. */
   TELEMETRY_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Run a small device simulator in demo mode so the dashboard is alive. */

@@ -33,7 +33,7 @@ import { MqttRouter } from './modules/telemetry/mqtt-router.js';
 import { RetentionJob } from './modules/telemetry/retention.js';
 import { TelemetryRepository } from './modules/telemetry/telemetry.repository.js';
 import { TelemetryService } from './modules/telemetry/telemetry.service.js';
-import { TelemetryWriter } from './modules/telemetry/telemetry-writer.js';
+import { TelemetryWriter, writeLanesFor } from './modules/telemetry/telemetry-writer.js';
 import { DeviceMapRepository } from './modules/telemetry/device-map.repository.js';
 import { DeviceMapService } from './modules/telemetry/device-map.service.js';
 import { createCaseCenter } from './modules/cases/case-center.js';
@@ -119,9 +119,10 @@ export function createServices(opts: {
     logger: opts.logger,
   });
   const telemetryRepo = new TelemetryRepository(db);
-  const writer = new TelemetryWriter(db, telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
+  const writer = new TelemetryWriter(telemetryRepo, bus, opts.logger.child({ area: 'telemetry' }), {
     maxBuffered: config.TELEMETRY_BUFFER,
     batchSize: config.TELEMETRY_BATCH,
+    lanes: writeLanesFor(opts.database.engine, config.TELEMETRY_WRITE_LANES, config.DATABASE_POOL_SIZE),
   });
   const directory = new DeviceDirectory(devicesRepo, profilesRepo, bus);
   const ingest = new IngestService(writer, {

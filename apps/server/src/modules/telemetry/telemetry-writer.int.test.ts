@@ -4,92 +4,23 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../platform/bus/event-bus.js';
-import { openDatabase, type Database } from '../../platform/db/database.js';
+import { openDatabase } from '../../platform/db/database.js';
 import { migrate } from '../../platform/db/migrate.js';
 import { createTestDatabase, testPostgresUrl } from '../../test-support/test-database.js';
-import { seedFixture } from '../../test-support/fixtures.js';
-import { createServices } from '../../services.js';
-import { loadConfig } from '../../config.js';
-import { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import { TelemetryRepository } from './telemetry.repository.js';
-import { TelemetryWriter, type WriteBatch } from './telemetry-writer.js';
+import { TelemetryWriter } from './telemetry-writer.js';
+import { batch, devices, stored } from '../../test-support/telemetry-writer-fixtures.js';
 
 const silent = pino({ level: 'silent' });
-
-/** Registers `n` air-quality devices directly, for writer tests that bypass HTTP. */
-async function devices(database: Database, n: number): Promise<string[]> {
-  const services = createServices({
-    config: loadConfig({ LOG_LEVEL: 'silent' }),
-    database,
-    cipher: new FieldCipher(randomBytes(32)),
-    logger: silent,
-  });
-  await services.devices.ensureBuiltinProfiles();
-  const units = await seedFixture(services);
-  const profile = await services.profilesRepo.findByCode('air-quality');
-  const ids: string[] = [];
-  await database.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < n; i++) {
-      ids.push(
-        await services.devicesRepo.insert(trx, {
-          code: `W-${i}`,
-          name: `w${i}`,
-          profile_id: profile!.id,
-          org_unit_id: units.get('G1')!.id,
-          lat: 22.55,
-          lng: 113.82,
-          h3: 'x',
-          install_date: null,
-          status: 'active',
-          token_hash: null,
-          token_prefix: null,
-          api_key_group_id: null,
-        }),
-      );
-    }
-  });
-  return ids;
-}
-
-const batch = (deviceId: string, from: number, n: number, txt: string | null = null): WriteBatch => ({
-  deviceId,
-  code: 'W',
-  orgUnitPath: '/',
-  readings: Array.from({ length: n }, (_, i) => ({
-    deviceId,
-    metric: 'pm25',
-    ts: new Date(from + i * 1000),
-    num: txt === null ? i : null,
-    txt,
-    outlier: false,
-  })),
-  events: [],
-  rejections: new Map(),
-  lastError: null,
-});
-
-const stored = async (database: Database, deviceId: string) =>
-  Number(
-    (
-      await database.db
-        .selectFrom('telemetry')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('device_id', '=', deviceId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
 
 describe('telemetry writer', () => {
   it('isolates a message the database refuses and keeps the rest of the batch', async () => {
     const database = await createTestDatabase();
     const [a, b] = await devices(database, 2);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 1000 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 1000,
+    });
     const base = Date.now() - 600_000;
     // A NUL character is refused by PostgreSQL (SQLSTATE 22021): a poison message.
     await Promise.all([
@@ -112,13 +43,10 @@ describe('telemetry writer batching', () => {
   it('commits the messages that arrive together in one transaction', async () => {
     const database = await createTestDatabase();
     const ids = await devices(database, 5);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 10_000, batchSize: 1000 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 10_000,
+      batchSize: 1000,
+    });
     const base = Date.now() - 900_000;
     // Fifty messages in one turn of the event loop, as a socket read delivers them: the writer
     // yields before taking a batch, so the first message does not go alone.
@@ -135,13 +63,10 @@ describe('telemetry writer batching', () => {
   it('keeps the buffer within its bound and writes everything', async () => {
     const database = await createTestDatabase();
     const [dev] = await devices(database, 1);
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 100, batchSize: 40 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 100,
+      batchSize: 40,
+    });
     const base = Date.now() - 900_000;
     const writes = Array.from({ length: 50 }, (_, k) => writer.write(batch(dev!, base + k * 60_000, 8)));
     await Promise.all(writes);
@@ -207,13 +132,10 @@ describe.runIf(process.env.TEST_DB === 'postgres')('database outage', () => {
     const viaProxy = new URL(direct.toString());
     viaProxy.port = String(port);
     const database = await openDatabase({ engine: 'postgres', url: viaProxy.toString(), poolSize: 2 });
-    const writer = new TelemetryWriter(
-      database.db,
-      new TelemetryRepository(database.db),
-      new EventBus(),
-      silent,
-      { maxBuffered: 300, batchSize: 100 },
-    );
+    const writer = new TelemetryWriter(new TelemetryRepository(database.db), new EventBus(), silent, {
+      maxBuffered: 300,
+      batchSize: 100,
+    });
     const base = Date.now() - 3_600_000;
     await writer.write(batch(dev!, base, 100));
     await cut();

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../platform/bus/event-bus.js';
-import type { DB } from '../../platform/db/schema.js';
+import type { Engine } from '../../platform/db/database.js';
 import type {
   DeviceCounters,
   DeviceEventRow,
@@ -26,45 +25,88 @@ interface Pending {
   done: () => void;
 }
 
+/** One writer lane: its own queue and at most one transaction (so one pooled connection) at a time. */
+interface Lane {
+  queue: Pending[];
+  flushing: boolean;
+}
+
 export interface WriterOptions {
-  /** Readings held in memory at most; beyond it `write` waits (backpressure). */
+  /** Readings held in memory at most, over all lanes; beyond it `write` waits (backpressure). */
   maxBuffered: number;
   /** Readings per transaction at most. */
   batchSize: number;
+  /**
+   * Group commits in flight at once, each on its own connection (ADR 0028). A device always
+   * writes through the same lane, so its messages commit in the order they arrived and two lanes
+   * never touch the same device's rows. PGlite has one connection: one lane. Default 1.
+   */
+  lanes?: number;
 }
 
 /**
- * The single writer of telemetry. Callers await `write`, which resolves once the data is
- * committed: the MQTT adapters acknowledge (PUBACK) only then. Writes are group-committed: while
- * one transaction runs, the next batch accumulates. The buffer is bounded; when it is full,
- * `write` waits, which holds back PUBACKs and so slows publishers at the broker. When the
- * database is unreachable, the batch is retried with backoff until it succeeds; nothing is dropped.
+ * The writer of telemetry. Callers await `write`, which resolves once the data is committed: the
+ * MQTT adapters acknowledge (PUBACK) only then. Writes are group-committed: while a transaction
+ * runs, the next batch accumulates. With several lanes, several such transactions run at once on
+ * separate connections, so throughput is bound by the database's CPU rather than by one
+ * commit's latency (its fsync above all): a message waits only for the commit that holds it,
+ * never for another lane's. The buffer is bounded; when it is full, `write` waits, which holds back
+ * PUBACKs and so slows publishers at the broker. When the database is unreachable, the batch is
+ * retried with backoff until it succeeds; nothing is dropped.
  *
- * Before taking each batch the loop yields to the event loop (one I/O poll), so that messages
+ * Before taking each batch a lane yields to the event loop (one I/O poll), so that messages
  * already waiting in sockets join the batch. Without it, on PGlite, whose queries run on this
  * thread, no socket is read while a commit runs, the next commit starts with the handful of
  * messages that arrived in between, and the fixed cost per commit caps throughput (ADR 0013).
  */
 export class TelemetryWriter {
-  private queue: Pending[] = [];
+  private readonly lanes: Lane[];
   private buffered = 0;
   private spaceWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
-  private flushing = false;
   private closed = false;
   private failures = 0;
-  readonly stats = { written: 0, duplicates: 0, batches: 0, retries: 0, peakBuffered: 0 };
+  private committing = 0;
+  readonly stats = {
+    written: 0,
+    duplicates: 0,
+    batches: 0,
+    retries: 0,
+    peakBuffered: 0,
+    /** Most transactions that were open at the same moment. */
+    peakConcurrentCommits: 0,
+  };
 
   constructor(
-    private readonly db: Kysely<DB>,
     private readonly repo: TelemetryRepository,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly opts: WriterOptions,
-  ) {}
+  ) {
+    const n = Math.max(1, Math.floor(opts.lanes ?? 1));
+    this.lanes = Array.from({ length: n }, () => ({ queue: [], flushing: false }));
+  }
 
   get bufferedReadings(): number {
     return this.buffered;
+  }
+
+  /** Group commits sent to the database and not yet settled. */
+  get commitsInFlight(): number {
+    return this.committing;
+  }
+
+  get laneCount(): number {
+    return this.lanes.length;
+  }
+
+  /** The lane a device writes through: fixed per device, spread evenly over random ids. */
+  laneOf(deviceId: string): number {
+    if (this.lanes.length === 1) return 0;
+    // FNV-1a over the id's characters; UUIDs are random enough that any mix spreads them.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < deviceId.length; i++) h = Math.imul(h ^ deviceId.charCodeAt(i), 0x01000193);
+    return (h >>> 0) % this.lanes.length;
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -75,15 +117,16 @@ export class TelemetryWriter {
     if (this.closed) throw new Error('telemetry writer is closed');
     this.buffered += size;
     this.stats.peakBuffered = Math.max(this.stats.peakBuffered, this.buffered);
+    const lane = this.lanes[this.laneOf(batch.deviceId)]!;
     return new Promise<void>((resolve) => {
-      this.queue.push({ batch, size, done: resolve });
-      if (!this.flushing) void this.flushLoop();
+      lane.queue.push({ batch, size, done: resolve });
+      if (!lane.flushing) void this.flushLoop(lane);
     });
   }
 
   /** Waits until everything queued so far is written. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing)
+    while (this.lanes.some((l) => l.queue.length > 0 || l.flushing))
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -92,24 +135,25 @@ export class TelemetryWriter {
     this.closed = true;
   }
 
-  private take(): Pending[] {
+  private take(lane: Lane): Pending[] {
     const out: Pending[] = [];
     let n = 0;
-    while (this.queue.length > 0 && (out.length === 0 || n + this.queue[0]!.size <= this.opts.batchSize)) {
-      const p = this.queue.shift()!;
+    while (lane.queue.length > 0 && (out.length === 0 || n + lane.queue[0]!.size <= this.opts.batchSize)) {
+      const p = lane.queue.shift()!;
       n += p.size;
       out.push(p);
     }
     return out;
   }
 
-  private async flushLoop(): Promise<void> {
-    this.flushing = true;
+  private async flushLoop(lane: Lane): Promise<void> {
+    lane.flushing = true;
     try {
-      while (this.queue.length > 0) {
+      while (lane.queue.length > 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const group = this.take();
+        const group = this.take(lane);
         await this.commitWithRetry(group);
+        // Acknowledgement strictly after the commit that holds the message (ADR 0009).
         for (const p of group) {
           this.buffered -= p.size;
           p.done();
@@ -118,8 +162,9 @@ export class TelemetryWriter {
         for (const w of waiters) w();
       }
     } finally {
-      this.flushing = false;
-      for (const w of this.idleWaiters.splice(0)) w();
+      lane.flushing = false;
+      if (this.lanes.every((l) => !l.flushing && l.queue.length === 0))
+        for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
@@ -182,34 +227,23 @@ export class TelemetryWriter {
       const c: DeviceCounters = counters.get(b.deviceId) ?? {
         deviceId: b.deviceId,
         lastSeen: null,
-        readings: 0,
-        outliers: 0,
         rejections: new Map<string, number>(),
         lastError: null,
       };
       for (const [reason, n] of b.rejections) c.rejections.set(reason, (c.rejections.get(reason) ?? 0) + n);
       if (b.lastError) c.lastError = b.lastError;
+      for (const r of [...b.readings, ...b.events]) if (!c.lastSeen || c.lastSeen < r.ts) c.lastSeen = r.ts;
       counters.set(b.deviceId, c);
     }
-    const { inserted, newEvents, becameActive } = await this.db.transaction().execute(async (trx) => {
-      const ins = await this.repo.insertReadings(trx, readings);
-      await this.repo.upsertRollups(trx, ins);
-      await this.repo.upsertState(trx, ins);
-      const ev = await this.repo.insertEvents(trx, events);
-      // Counts come from what was really inserted, so a redelivery does not inflate them.
-      for (const r of ins) {
-        const c = counters.get(r.deviceId)!;
-        c.readings++;
-        if (r.outlier) c.outliers++;
-      }
-      for (const p of group) {
-        const c = counters.get(p.batch.deviceId)!;
-        for (const r of [...p.batch.readings, ...p.batch.events])
-          if (!c.lastSeen || c.lastSeen < r.ts) c.lastSeen = r.ts;
-      }
-      const active = await this.repo.applyCounters(trx, [...counters.values()]);
-      return { inserted: ins, newEvents: ev, becameActive: active };
-    });
+    // Reading counts, rollups and state come from the rows really inserted (writeBatch), so a
+    // redelivered reading is counted once. The promise settles after the statement's commit.
+    this.committing++;
+    this.stats.peakConcurrentCommits = Math.max(this.stats.peakConcurrentCommits, this.committing);
+    const {
+      inserted,
+      events: newEvents,
+      becameActive,
+    } = await this.repo.writeBatch(readings, events, [...counters.values()]).finally(() => this.committing--);
     this.stats.batches++;
     this.stats.written += inserted.length;
     this.stats.duplicates += readings.length - inserted.length;
@@ -266,4 +300,14 @@ export function isTransient(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && /^(22|23|42)/.test(code)) return false;
   return true;
+}
+
+/**
+ * Writer lanes for an engine: PGlite has a single connection, so one. On PostgreSQL the setting,
+ * or half the pool (the rest serves HTTP and jobs) and at most 4: on a machine of a few cores, more
+ * transactions in flight than that only queue for the same CPUs (docs/benchmarks.md).
+ */
+export function writeLanesFor(engine: Engine, configured: number | undefined, poolSize: number): number {
+  if (engine === 'pglite') return 1;
+  return configured ?? Math.max(1, Math.min(4, Math.floor(poolSize / 2)));
 }
