@@ -68,9 +68,14 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           env: { TZ: 'UTC' },
+          // Loads the demo district once into a snapshot each web-*.e2e.test.ts file's server starts from.
+          globalSetup: ['tests/e2e/support/demo-snapshot.global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // After the other projects (their group runs first), the web files side by side, each
+          // with its own server and browser.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 3,
         },
       },
     ],
