@@ -68,9 +68,18 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           env: { TZ: 'UTC' },
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
+          // Loads the demo district once into a snapshot each web-*.e2e.test.ts file's server starts from.
+          globalSetup: ['tests/e2e/support/demo-snapshot.global-setup.ts'],
+          // Hang guards, not measures of speed: at load 25-30 one role's pages with axe took over
+          // 120 s. Playwright's own waits get the same treatment (support/browser.ts), and so do
+          // expect.poll's, whose default of one second measured speed.
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          expect: { poll: { timeout: 60_000 } },
+          // After the other projects (their group runs first), the web files side by side, each
+          // with its own server and browser.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 3,
         },
       },
     ],

@@ -28,7 +28,7 @@ export function importSuite(env: E2eEnv): void {
     const progress = page.getByRole('progressbar', { name: 'Import progress' });
     await progress.waitFor();
 
-    await page.locator('[data-testid="import-status"][data-status="done"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="import-status"][data-status="done"]').waitFor({ timeout: 300_000 });
     const bar = await progress.evaluate((el) => ({
       value: (el as HTMLProgressElement).value,
       max: (el as HTMLProgressElement).max,

@@ -49,9 +49,7 @@ export function injectionSuite(env: E2eEnv): void {
   /** Waits until the page shows every field's payload as text. */
   async function showsText(page: Page, fields: string[]) {
     for (const f of fields)
-      await page.waitForFunction((text) => document.body.textContent?.includes(text) ?? false, shown(f), {
-        timeout: 45_000,
-      });
+      await page.waitForFunction((text) => document.body.textContent?.includes(text) ?? false, shown(f));
   }
 
   /** Nothing came from a payload: no element carries its attribute and nothing fetched its URL. */
@@ -79,10 +77,18 @@ export function injectionSuite(env: E2eEnv): void {
       .toBe(true);
     const seen = new Set<string>();
     for (let i = 0; i < (await markers.count()); i++) {
-      await markers.nth(i).hover({ force: true });
-      const tip = page.locator('.leaflet-tooltip').last();
-      await tip.waitFor();
-      const text = (await tip.textContent()) ?? '';
+      // A re-render (live updates) can close the tooltip between showing and reading it: hover
+      // until one is read, in one step in the page.
+      let text = '';
+      await expect
+        .poll(async () => {
+          await markers.nth(i).hover({ force: true });
+          text = await page.evaluate(
+            () => [...document.querySelectorAll('.leaflet-tooltip')].at(-1)?.textContent ?? '',
+          );
+          return text !== '';
+        })
+        .toBe(true);
       for (const f of fields) if (text.includes(shown(f))) seen.add(f);
       await inert(page, `${mapTestId} tooltip ${i}`);
     }

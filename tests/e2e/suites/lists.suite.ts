@@ -20,7 +20,7 @@ export function listsSuite(env: E2eEnv): void {
     ]);
     // The answer arrives before React re-renders the table: wait for the rows to show it.
     await expect
-      .poll(async () => new Set(await rows.locator('td:nth-child(4)').allTextContents()), { timeout: 15_000 })
+      .poll(async () => new Set(await rows.locator('td:nth-child(4)').allTextContents()), { timeout: 60_000 })
       .toEqual(new Set([grid.code]));
 
     await page.getByLabel('Flag').selectOption('elderlyLivingAlone');
@@ -35,7 +35,7 @@ export function listsSuite(env: E2eEnv): void {
           const count = await rows.count();
           return count > 0 && (await rows.locator('.badge-elderlyLivingAlone').count()) === count;
         },
-        { timeout: 15_000 },
+        { timeout: 60_000 },
       )
       .toBe(true);
 
@@ -132,7 +132,7 @@ export function listsSuite(env: E2eEnv): void {
       ]);
       const rows = page.getByTestId('audit-table').locator('tbody tr.alert-row');
       await expect
-        .poll(() => rows.allTextContents(), { timeout: 15_000 })
+        .poll(() => rows.allTextContents(), { timeout: 60_000 })
         .toContainEqual(expect.stringContaining(text));
       await expect(page.getByTestId('audit-table').locator('tbody tr:not(.alert-row)').count()).resolves.toBe(
         0,

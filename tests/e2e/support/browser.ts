@@ -9,6 +9,9 @@ import { repoRoot } from './server';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const screenshotDir = path.join(repoRoot, 'test-artifacts/screenshots');
 
+/** Longest a single Playwright wait may take before it counts as a hang. */
+export const E2E_WAIT_TIMEOUT_MS = 180_000;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -38,6 +41,9 @@ export async function newContext(
     locale,
     viewport: { width: 1280, height: 900 },
   });
+  // Playwright waits 30 s by default, which measures speed on a loaded machine: a hang guard
+  // instead, well inside the test timeout (vitest.config.ts).
+  context.setDefaultTimeout(E2E_WAIT_TIMEOUT_MS);
   await context.route('**/*', (route) =>
     route.request().url().startsWith(baseUrl) ? route.continue() : route.abort('blockedbyclient'),
   );

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiSession } from './api-session';
 import { launchBrowser, loginViaUi, newContext, type StorageState } from './browser';
-import { startServer, type RunningServer } from './server';
+import { SERVER_START_TIMEOUT_MS, startServer, type RunningServer } from './server';
 
 export interface E2eEnv {
   readonly server: RunningServer;
@@ -17,7 +17,11 @@ export interface E2eEnv {
   forget: (username: string) => void;
 }
 
-/** One server and one browser for the whole e2e run: the demo load is the slow part. */
+/**
+ * One server and one browser for an e2e file. The server starts from the demo snapshot the
+ * project's global setup made (demo-snapshot.global-setup.ts), so each file has a district of
+ * its own at the cost of a copy, and files can run side by side.
+ */
 export function setupE2e(): E2eEnv {
   let server: RunningServer | null = null;
   let browser: Browser | null = null;
@@ -28,9 +32,9 @@ export function setupE2e(): E2eEnv {
   const browserStates = new Map<string, StorageState>();
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ snapshot: inject('e2eDemoSnapshot') });
     browser = await launchBrowser();
-  });
+  }, SERVER_START_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,10 +9,23 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const webIndex = path.join(repoRoot, 'apps/web/dist/index.html');
 
+/** Every demo login shares it (DEMO_PASSWORD); the snapshot is loaded with the same one. */
+export const DEMO_PASSWORD = 'e2e-demo-password-2026';
+
+/**
+ * Hang guard for a server start: a start from the snapshot takes seconds; a first start loads the
+ * demo district, which takes tens of seconds on an idle two-core machine and several times that
+ * at load 8.
+ */
+export const SERVER_START_TIMEOUT_MS = 300_000;
+
 export interface RunningServer {
   baseUrl: string;
   password: string;
-  stop: () => Promise<void>;
+  /** The server's DATA_DIR. */
+  dataDir: string;
+  /** Stops the server (SIGTERM, so it closes its database cleanly) and removes its data dir. */
+  stop: (opts?: { keepDataDir?: boolean }) => Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -43,14 +56,20 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
   throw new Error(`server not ready after ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts the built server the way an operator would: fresh data dir, demo data, embedded everything. */
-export async function startServer(timeoutMs = 150_000): Promise<RunningServer> {
+/**
+ * Starts the built server the way an operator would: demo data, embedded everything. With
+ * `snapshot`, the data dir starts as a copy of that stopped server's DATA_DIR (database, key,
+ * files), so the demo district is already there; without it the server loads the district itself.
+ */
+export async function startServer(
+  opts: { snapshot?: string; timeoutMs?: number } = {},
+): Promise<RunningServer> {
   for (const file of [serverMain, webIndex]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'civitas-e2e-'));
+  if (opts.snapshot) cpSync(opts.snapshot, dataDir, { recursive: true });
   const port = await freePort();
-  const password = 'e2e-demo-password-2026';
   const child = spawn(process.execPath, [serverMain], {
     cwd: repoRoot,
     env: {
@@ -59,7 +78,7 @@ export async function startServer(timeoutMs = 150_000): Promise<RunningServer> {
       PORT: String(port),
       HOST: '127.0.0.1',
       DEMO: 'true',
-      DEMO_PASSWORD: password,
+      DEMO_PASSWORD,
       MQTT_PORT: '0',
       LOG_LEVEL: 'warn',
     },
@@ -72,21 +91,26 @@ export async function startServer(timeoutMs = 150_000): Promise<RunningServer> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
+  const stop = async ({ keepDataDir = false } = {}) => {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
+    // A data dir is only worth keeping if the server closed its database itself.
+    else if (child.exitCode !== 0)
+      throw new Error(
+        `server did not shut down cleanly (exit ${child.exitCode ?? child.signalCode}):\n${log}`,
+      );
   };
   try {
-    await waitUntilReady(baseUrl, child, () => log, timeoutMs);
+    await waitUntilReady(baseUrl, child, () => log, opts.timeoutMs ?? SERVER_START_TIMEOUT_MS);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { baseUrl, password, stop };
+  return { baseUrl, password: DEMO_PASSWORD, dataDir, stop };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import pg from 'pg';
@@ -20,26 +21,76 @@ export function migrationsFingerprint(): string {
   return h.digest('hex').slice(0, 16);
 }
 
+const templateDir = path.join(os.tmpdir(), 'civitas-test-templates');
+
+/** Writes to a private name and renames, so a concurrent run never reads half a file. */
+function writeAtomically(file: string, data: Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(partial, data);
+  fs.renameSync(partial, file);
+}
+
+/** The PGlite build in use: an empty cluster depends on nothing else. */
+function pgliteVersion(): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (pkg.name === '@electric-sql/pglite') return pkg.version;
+  }
+  throw new Error('cannot find the version of @electric-sql/pglite');
+}
+
+/**
+ * A freshly initialised, empty PGlite cluster, dumped to a tar file under the system's temporary
+ * directory and kept there for later runs of the same PGlite version. `PGlite.create()` without
+ * a data directory runs initdb, which costs several seconds on an idle two-core machine and
+ * minutes at load 20 (measured: 142 s against 25 s to load this dump, docs/benchmarks.md), so
+ * databases that must start empty (migration tests) load this instead: the same files initdb
+ * writes.
+ */
+export async function pgliteEmptyTemplate(): Promise<string> {
+  const file = path.join(templateDir, `pglite-empty-${pgliteVersion()}.tar`);
+  if (fs.existsSync(file)) return file;
+  const client = await PGlite.create();
+  const dump = await client.dumpDataDir('none');
+  await client.close();
+  writeAtomically(file, new Uint8Array(await dump.arrayBuffer()));
+  return file;
+}
+
 /**
  * A PGlite data directory with every migration applied, dumped to a tar file under the system's
- * temporary directory and kept there for later runs of the same migrations. Written to a
- * private name and renamed, so a concurrent run never reads half a file.
+ * temporary directory and kept there for later runs of the same migrations.
  */
 export async function pgliteTemplate(): Promise<string> {
-  const dir = path.join(os.tmpdir(), 'civitas-test-templates');
-  const file = path.join(dir, `pglite-${migrationsFingerprint()}.tar`);
+  const file = path.join(templateDir, `pglite-${pgliteVersion()}-${migrationsFingerprint()}.tar`);
   if (fs.existsSync(file)) return file;
-  fs.mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create();
+  const client = await PGlite.create({ loadDataDir: pgliteDump(await pgliteEmptyTemplate()) });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client, {}) });
   await migrate(db);
   const dump = await client.dumpDataDir('none');
   await db.destroy();
   await client.close();
-  const partial = `${file}.${randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-  fs.renameSync(partial, file);
+  writeAtomically(file, new Uint8Array(await dump.arrayBuffer()));
   return file;
+}
+
+/** A dumped data directory, as PGlite's `loadDataDir` takes it. */
+export function pgliteDump(file: string): Blob {
+  return new Blob([fs.readFileSync(file)]);
+}
+
+/**
+ * Unpacks a dumped PGlite data directory into `pgdata` (which must not hold a cluster yet), so a
+ * server started on its DATA_DIR finds that database and skips initdb.
+ */
+export async function unpackPgliteTemplate(file: string, pgdata: string): Promise<void> {
+  fs.mkdirSync(pgdata, { recursive: true });
+  const client = await PGlite.create({ dataDir: pgdata, loadDataDir: pgliteDump(file) });
+  await client.close();
 }
 
 /**
