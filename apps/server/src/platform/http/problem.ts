@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@civitas/contracts/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../errors/errors.js';
@@ -22,7 +23,7 @@ export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   extra: { errors?: FieldError[]; body?: Record<string, unknown> } = {},
 ): FastifyReply {
@@ -86,6 +87,14 @@ export function handleError(
   }
   if (status === 429)
     return sendProblem(reply, request, 429, 'rate_limited', 'Too many requests; slow down.');
-  const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
-  return sendProblem(reply, request, status, code, fe.message);
+  return sendProblem(reply, request, status, frameworkCode(fe, status), fe.message);
+}
+
+/** Fastify's own refusals (body parsing, content type) mapped onto the platform's stable codes. */
+function frameworkCode(error: FastifyError, status: number): ErrorCode {
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (error.code?.startsWith('FST_ERR_CTP_') || error instanceof SyntaxError) return 'malformed_body';
+  return 'bad_request';
 }
