@@ -88,7 +88,7 @@ export const caseEndpoints = {
     summary: 'Staff: the case inbox of your units. Residents: the cases you reported or follow.',
     query: caseListQuery,
     responses: { 200: casePage },
-    errors: [],
+    errors: ['unknown_category', 'unit_not_found', 'not_found'],
   }),
   nearby: defineEndpoint({
     method: 'GET',

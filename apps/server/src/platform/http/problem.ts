@@ -3,6 +3,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../errors/errors.js';
 import { redactedPath } from '../logging/redact-url.js';
+import { z } from 'zod';
+import { ContractBreach } from './contract.js';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -27,6 +29,8 @@ export function sendProblem(
   detail: string,
   extra: { errors?: FieldError[]; body?: Record<string, unknown> } = {},
 ): FastifyReply {
+  const breach = request.server.contractCheck?.problemBreach(request, code);
+  if (breach) return sendProblem(reply, request, 500, 'internal_error', `Contract breach: ${breach}`);
   return reply
     .status(status)
     .type('application/problem+json')
@@ -69,15 +73,15 @@ export function handleError(
       { errors },
     );
   }
-  if (isResponseSerializationError(error)) {
+  if (isResponseSerializationError(error) || error instanceof ContractBreach) {
     request.log.error({ err: error }, 'response did not match its schema');
-    return sendProblem(
-      reply,
-      request,
-      500,
-      'internal_error',
-      'The server failed to produce a valid response.',
-    );
+    const check = request.server.contractCheck;
+    // In strict mode (tests) the answer names the breach; clients never see schema details.
+    const cause = isResponseSerializationError(error) ? z.prettifyError(error.cause) : error.message;
+    const detail = check
+      ? `Contract breach: ${check.record(request, `response body does not match its schema: ${cause}`)}`
+      : 'The server failed to produce a valid response.';
+    return sendProblem(reply, request, 500, 'internal_error', detail);
   }
   const fe = error as FastifyError;
   const status = fe.statusCode ?? 500;
