@@ -79,6 +79,7 @@ export const caseEndpoints = {
       'contact_not_allowed',
       'source_ref_reused',
       'unit_not_found',
+      'location_outside_units',
     ],
   }),
   list: defineEndpoint({

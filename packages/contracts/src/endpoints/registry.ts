@@ -43,7 +43,7 @@ export const residentEndpoints = {
     tags,
     query: residentListQuery,
     responses: { 200: residentPage },
-    errors: ['identifier_in_query'],
+    errors: ['identifier_in_query', 'not_found'],
   }),
   get: defineEndpoint({
     method: 'GET',
@@ -106,7 +106,7 @@ export const residentEndpoints = {
       '`identifier_search_limited` with Retry-After and `retryAfterSeconds`.',
     body: residentSearchRequest,
     responses: { 200: residentSearchResponse },
-    errors: ['identifier_search_limited'],
+    errors: ['identifier_search_limited', 'not_found'],
   }),
   duplicates: defineEndpoint({
     method: 'GET',
