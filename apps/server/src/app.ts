@@ -29,7 +29,7 @@ import { version } from './version.js';
 export async function buildApp(
   config: Config,
   services: Services,
-  opts: { webRoot?: string | null } = {},
+  opts: { webRoot?: string | null; strictContract?: boolean } = {},
 ): Promise<App> {
   const app = await createHttpServer({
     logger: services.logger,
@@ -42,6 +42,7 @@ export async function buildApp(
     imageOrigins: tileOrigin(config.MAP_TILE_URL),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     uploadTimeoutMs: config.UPLOAD_TIMEOUT_MS,
+    strictContract: opts.strictContract ?? false,
   });
   registerSystemRoutes(
     app,

@@ -190,6 +190,7 @@ export const caseContactMasked = z
   .object({ name: z.string().nullable(), phone: z.string().nullable() })
   .nullable();
 export const caseContactField = z.enum(['name', 'phone']);
+export type CaseContactField = z.infer<typeof caseContactField>;
 export const caseContactRevealRequest = z.object({
   field: caseContactField,
   reason: z.string().trim().min(2).max(300).describe('why you need the plain value; kept in the audit log'),

@@ -140,6 +140,9 @@ export const metricState = z.object({
   value: z.union([z.number(), z.string(), z.boolean()]).nullable(),
   outlier: z.boolean(),
 });
+export type MetricState = z.infer<typeof metricState>;
+/** Any JSON value: command parameters and attribute values. */
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 export const deviceLatest = z.object({ deviceId: z.uuid(), code: z.string(), metrics: z.array(metricState) });
 
 export const seriesQuery = z.object({

@@ -37,7 +37,8 @@ export async function createTestApp(
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const app = await buildApp(config, services, { webRoot: null });
+  // Strict: any answer that breaks its endpoint's contract becomes a 500 naming the breach.
+  const app = await buildApp(config, services, { webRoot: null, strictContract: true });
   await app.ready();
   await services.devices.ensureBuiltinProfiles();
   const units = await seedFixture(services);

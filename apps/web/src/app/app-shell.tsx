@@ -14,7 +14,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   // The server withholds every permission from an administrator until a second factor is set up.
-  const mustEnrol = (me as { mfaEnrolmentRequired?: boolean }).mfaEnrolmentRequired === true;
+  const mustEnrol = me.mfaEnrolmentRequired;
 
   // After client-side navigation, move focus to the new content so screen readers announce it.
   useEffect(() => {

@@ -1,6 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { LoginRequest, LoginResponse, Me } from '@civitas/contracts/auth';
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from './api-client';
+import type { LoginRequest } from '@civitas/contracts/auth';
+import type { ResponseOf } from '@civitas/contracts/endpoint';
+import { endpoints } from '@civitas/contracts/endpoints';
+import type { MeWithMfa as Me } from '@civitas/contracts/endpoints/identity';
+import { ApiError, call, setCsrfToken, setUnauthorizedHandler } from './api-client';
+
+type LoginResponse = ResponseOf<typeof endpoints.auth.login>;
 
 type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; me: Me };
 
@@ -28,7 +33,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      signedIn(await api<Me>('/auth/me'));
+      signedIn(await call(endpoints.auth.me));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) signedOut();
       else throw error;
@@ -38,13 +43,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthorizedHandler(signedOut);
     // Any failure to read the session (401, network) leaves the user at the login form.
-    api<Me>('/auth/me').then(signedIn, () => signedOut());
+    call(endpoints.auth.me).then(signedIn, () => signedOut());
     return () => setUnauthorizedHandler(null);
   }, [signedIn, signedOut]);
 
   const login = useCallback(
     async (request: LoginRequest) => {
-      const response = await api<LoginResponse>('/auth/login', { method: 'POST', body: request });
+      const response = await call(endpoints.auth.login, { body: request });
       if (response.status === 'ok') signedIn(response.me);
       return response;
     },
@@ -53,7 +58,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
-      await api('/auth/logout', { method: 'POST' });
+      await call(endpoints.auth.logout);
     } finally {
       signedOut();
     }

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { OrgUnit } from '@civitas/contracts/org-units';
-import { api } from './api-client';
+import { endpoints } from '@civitas/contracts/endpoints';
+import { call } from './api-client';
 import { useAuth } from './auth-context';
 import { scopeUnits } from './unit-scope';
 
@@ -13,11 +14,6 @@ interface UnitContextValue {
   selectUnit: (id: string) => void;
 }
 
-interface UnitPage {
-  items: OrgUnit[];
-  total: number;
-}
-
 const UnitContext = createContext<UnitContextValue | null>(null);
 const PAGE = 500;
 const MAX_UNITS = 10_000;
@@ -25,7 +21,7 @@ const MAX_UNITS = 10_000;
 async function loadAllUnits(signal: AbortSignal): Promise<OrgUnit[]> {
   const all: OrgUnit[] = [];
   for (let offset = 0; offset < MAX_UNITS; offset += PAGE) {
-    const page = await api<UnitPage>('/org-units', { query: { limit: PAGE, offset }, signal });
+    const page = await call(endpoints.orgs.list, { query: { limit: PAGE, offset }, signal });
     all.push(...page.items);
     if (page.items.length < PAGE || all.length >= page.total) break;
   }

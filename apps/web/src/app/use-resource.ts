@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from './api-client';
+import type { Endpoint, ResponseOf } from '@civitas/contracts/endpoint';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, call, urlOf, type CallInput } from './api-client';
 
 interface Loaded<T> {
   key: string;
@@ -15,18 +16,31 @@ export interface Resource<T> {
 }
 
 /**
- * Loads one API path and keeps the answer keyed by that path, so a change of path or a reload
- * shows "loading" without setting state synchronously inside the effect.
+ * Loads one GET endpoint and keeps the answer keyed by its URL (and `refresh`, a value whose change
+ * asks again), so a change of URL or a reload shows "loading" without setting state synchronously
+ * inside the effect. `null` input: nothing to load yet.
  */
-export function useResource<T>(path: string | null): Resource<T> {
+export function useEndpoint<E extends Endpoint>(
+  endpoint: E,
+  input: CallInput<E> | null,
+  refresh?: string | number,
+): Resource<ResponseOf<E>> {
+  const url = input === null ? null : `${urlOf(endpoint, input)}#${refresh ?? ''}`;
   const [generation, setGeneration] = useState(0);
-  const key = path === null ? '' : `${generation}:${path}`;
-  const [loaded, setLoaded] = useState<Loaded<T>>({ key: '', data: null, error: null });
+  const key = url === null ? '' : `${generation}:${url}`;
+  const [loaded, setLoaded] = useState<Loaded<ResponseOf<E>>>({ key: '', data: null, error: null });
+  // The input as of this render; the effect runs when its URL changes, not when its object does.
+  const latest = useRef(input);
+  useEffect(() => {
+    latest.current = input;
+  });
 
   useEffect(() => {
-    if (path === null) return;
+    const given = latest.current;
+    if (url === null || given === null) return;
     const controller = new AbortController();
-    api<T>(path, { signal: controller.signal }).then(
+    const args = { ...given, signal: controller.signal } as CallInput<E>;
+    (call as (e: E, i: CallInput<E>) => Promise<ResponseOf<E>>)(endpoint, args).then(
       (data) => setLoaded({ key, data, error: null }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -34,16 +48,16 @@ export function useResource<T>(path: string | null): Resource<T> {
       },
     );
     return () => controller.abort();
-  }, [path, key]);
+  }, [endpoint, url, key]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const current = loaded.key === key && path !== null;
-  // While a reload of the same path is in flight, keep showing the previous answer.
-  const samePath = path !== null && loaded.key.slice(loaded.key.indexOf(':') + 1) === path;
+  const current = loaded.key === key && url !== null;
+  // While a reload of the same URL is in flight, keep showing the previous answer.
+  const sameUrl = url !== null && loaded.key.slice(loaded.key.indexOf(':') + 1) === url;
   return {
-    data: current || samePath ? loaded.data : null,
+    data: current || sameUrl ? loaded.data : null,
     error: current ? loaded.error : null,
-    loading: path !== null && !current,
+    loading: url !== null && !current,
     reload,
   };
 }

@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '@civitas/contracts/registry';
-import { api } from '../app/api-client';
+import { endpoints } from '@civitas/contracts/endpoints';
+import { call } from '../app/api-client';
 import { ErrorMessage } from './error-message';
 import { ImportReport } from './import-report';
 import { StatusMessage } from './status-message';
@@ -9,7 +10,8 @@ import { useImportJob } from './use-import-job';
 
 interface CsvImportPanelProps {
   /** The API path that takes the file as multipart field "file" and answers 202 with the job. */
-  endpoint: string;
+  /** Which import: each is a multipart endpoint answering with the job to follow. */
+  endpoint: typeof endpoints.residents.import | typeof endpoints.devices.import;
   /** Id of the element explaining the columns, read out with the file field. */
   helpId: string;
 }
@@ -32,7 +34,7 @@ export function CsvImportPanel({ endpoint, helpId }: CsvImportPanelProps) {
     setBusy(true);
     setError(null);
     try {
-      setStarted(await api<ImportJob>(endpoint, { method: 'POST', form }));
+      setStarted(await call(endpoint, { form }));
     } catch (e) {
       setError(e);
     } finally {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ImportJob } from '@civitas/contracts/registry';
-import { api } from '../app/api-client';
+import { endpoints } from '@civitas/contracts/endpoints';
+import { call } from '../app/api-client';
 
 const POLL_MS = 500;
 
@@ -16,9 +17,12 @@ export function useImportJob(initial: ImportJob | null): { job: ImportJob | null
     if (!id || !running) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      api<ImportJob>(`/imports/${id}`, { signal: controller.signal }).then(setLatest, (e: unknown) => {
-        if (!controller.signal.aborted) setError(e);
-      });
+      call(endpoints.imports.get, { params: { id }, signal: controller.signal }).then(
+        setLatest,
+        (e: unknown) => {
+          if (!controller.signal.aborted) setError(e);
+        },
+      );
     }, POLL_MS);
     return () => {
       clearTimeout(timer);

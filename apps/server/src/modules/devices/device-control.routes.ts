@@ -1,18 +1,10 @@
-import {
-  deviceAttributes,
-  deviceCommand,
-  sendCommand,
-  updateSharedAttributes,
-  type DeviceCommand,
-} from '@civitas/contracts/devices';
-import { z } from 'zod';
+import { type DeviceCommand } from '@civitas/contracts/devices';
+import { deviceEndpoints as e } from '@civitas/contracts/endpoints/devices';
 import type { App } from '../../platform/http/http-server.js';
+import { route } from '../../platform/http/route.js';
 import type { DeviceAttributesService } from './device-attributes.service.js';
 import type { DeviceCommandsService } from './device-commands.service.js';
 import type { DeviceCommandRow } from './device-commands.tables.js';
-
-const idParams = z.object({ id: z.uuid() });
-const tags = ['devices'];
 
 export function presentCommand(c: DeviceCommandRow): DeviceCommand {
   return {
@@ -46,89 +38,22 @@ export function registerDeviceControlRoutes(
   commands: DeviceCommandsService,
   attributes: DeviceAttributesService,
 ): void {
-  app.post(
-    '/api/v1/devices/:id/rpc',
-    {
-      config: { access: 'device.control' },
-      schema: {
-        tags,
-        summary:
-          'Send a command (ThingsBoard RPC, or a FIWARE command for devices of an API key group); ' +
-          'two-way waits for the answer, one-way for delivery',
-        params: idParams,
-        body: sendCommand,
-        response: { 200: deviceCommand },
-      },
-    },
-    async (req) =>
-      presentCommand(await commands.send({ ...req.ctx, actor: req.actor! }, req.params.id, req.body)),
+  route(app, e.sendCommand, 'device.control', async (req) =>
+    presentCommand(await commands.send(req.ctx, req.params.id, req.body)),
   );
 
-  app.get(
-    '/api/v1/devices/:id/rpc',
-    {
-      config: { access: 'device.read' },
-      schema: {
-        tags,
-        summary: 'Commands sent to the device, newest first',
-        params: idParams,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(200).default(20),
-          offset: z.coerce.number().int().min(0).default(0),
-        }),
-        response: {
-          200: z.object({
-            items: z.array(deviceCommand),
-            total: z.number(),
-            limit: z.number(),
-            offset: z.number(),
-          }),
-        },
-      },
-    },
-    async (req) => {
-      const { rows, total } = await commands.list(
-        req.actor!,
-        req.params.id,
-        req.query.limit,
-        req.query.offset,
-      );
-      return { items: rows.map(presentCommand), total, limit: req.query.limit, offset: req.query.offset };
-    },
-  );
+  route(app, e.commands, 'device.read', async (req) => {
+    const { rows, total } = await commands.list(req.actor, req.params.id, req.query.limit, req.query.offset);
+    return { items: rows.map(presentCommand), total, limit: req.query.limit, offset: req.query.offset };
+  });
 
-  app.get(
-    '/api/v1/devices/:id/attributes',
-    {
-      config: { access: 'device.read' },
-      schema: {
-        tags,
-        summary: 'Client and shared attributes',
-        params: idParams,
-        response: { 200: deviceAttributes },
-      },
-    },
-    async (req) => {
-      const a = await attributes.list(req.actor!, req.params.id);
-      return { client: presentAttributes(a.client), shared: presentAttributes(a.shared) };
-    },
-  );
+  route(app, e.attributes, 'device.read', async (req) => {
+    const a = await attributes.list(req.actor, req.params.id);
+    return { client: presentAttributes(a.client), shared: presentAttributes(a.shared) };
+  });
 
-  app.put(
-    '/api/v1/devices/:id/attributes',
-    {
-      config: { access: 'device.control' },
-      schema: {
-        tags,
-        summary: 'Set (or, with null, delete) shared attributes; the change is pushed to the device',
-        params: idParams,
-        body: updateSharedAttributes,
-        response: { 200: deviceAttributes },
-      },
-    },
-    async (req) => {
-      const a = await attributes.setShared({ ...req.ctx, actor: req.actor! }, req.params.id, req.body.shared);
-      return { client: presentAttributes(a.client), shared: presentAttributes(a.shared), push: a.push };
-    },
-  );
+  route(app, e.setAttributes, 'device.control', async (req) => {
+    const a = await attributes.setShared(req.ctx, req.params.id, req.body.shared);
+    return { client: presentAttributes(a.client), shared: presentAttributes(a.shared), push: a.push };
+  });
 }

@@ -1,23 +1,8 @@
-import { caseMetrics, caseMetricsQuery } from '@civitas/contracts/metrics';
+import { metricsEndpoints } from '@civitas/contracts/endpoints/governance';
 import type { App } from '../../platform/http/http-server.js';
+import { route } from '../../platform/http/route.js';
 import type { MetricsService } from './metrics.service.js';
 
-const tags = ['metrics'];
-
 export function registerMetricsRoutes(app: App, metrics: MetricsService): void {
-  app.get(
-    '/api/v1/metrics/cases',
-    {
-      config: { access: 'metrics.read' },
-      schema: {
-        tags,
-        summary:
-          'Case center figures for a unit subtree and period: response and resolution times (median, p90), ' +
-          'on-time and reopen rates, satisfaction; optionally per child unit, category or month',
-        querystring: caseMetricsQuery,
-        response: { 200: caseMetrics },
-      },
-    },
-    (req) => metrics.caseMetrics(req.actor!, req.query),
-  );
+  route(app, metricsEndpoints.cases, 'metrics.read', (req) => metrics.caseMetrics(req.actor, req.query));
 }

@@ -1,18 +1,13 @@
-import { pageQuery } from '@civitas/contracts/common';
-import {
-  identifierQueryParameters,
-  residentDuplicateGroup,
-  residentSearchRequest,
-  residentSearchResponse,
-} from '@civitas/contracts/registry';
+import { residentEndpoints as e } from '@civitas/contracts/endpoints/registry';
+import { identifierQueryParameters } from '@civitas/contracts/registry';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { App } from '../../platform/http/http-server.js';
+import { route } from '../../platform/http/route.js';
 import type { IdentifierSearchService } from './identifier-search.service.js';
 import type { ResidentDuplicatesService } from './resident-duplicates.service.js';
 
-const SEARCH_PATH = '/api/v1/residents/search';
+const SEARCH_PATH = e.search.path;
 
 /**
  * preValidation of the resident list: a phone or ID number in the query string is refused before
@@ -35,41 +30,8 @@ export function registerResidentSearchRoutes(
   app: App,
   s: { identifierSearch: IdentifierSearchService; residentDuplicates: ResidentDuplicatesService },
 ): void {
-  const tags = ['residents'];
-  app.post(
-    SEARCH_PATH,
-    {
-      config: { access: 'resident.reveal' },
-      schema: {
-        tags,
-        summary: 'Find residents by exact phone or ID number (a reveal: audited, limited per user)',
-        description:
-          'Needs resident.reveal on the units searched and a reason. Misses count too. Past the limit ' +
-          '(IDENTIFIER_SEARCH_LIMIT per IDENTIFIER_SEARCH_WINDOW_MINUTES) the answer is 429 ' +
-          '`identifier_search_limited` with Retry-After and `retryAfterSeconds`.',
-        body: residentSearchRequest,
-        response: { 200: residentSearchResponse },
-      },
-    },
-    async (req) => s.identifierSearch.search({ ...req.ctx, actor: req.actor! }, req.body),
-  );
-  app.get(
-    '/api/v1/residents/duplicates',
-    {
-      config: { access: 'resident.read' },
-      schema: {
-        tags,
-        summary: 'ID numbers registered more than once, where you can see every record',
-        querystring: pageQuery,
-        response: { 200: z.object({ items: z.array(residentDuplicateGroup) }) },
-      },
-    },
-    async (req) => ({
-      items: await s.residentDuplicates.list(
-        { ...req.ctx, actor: req.actor! },
-        req.query.limit,
-        req.query.offset,
-      ),
-    }),
-  );
+  route(app, e.search, 'resident.reveal', (req) => s.identifierSearch.search(req.ctx, req.body));
+  route(app, e.duplicates, 'resident.read', async (req) => ({
+    items: await s.residentDuplicates.list(req.ctx, req.query.limit, req.query.offset),
+  }));
 }

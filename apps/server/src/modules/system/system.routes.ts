@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import { systemEndpoints } from '@civitas/contracts/endpoints/governance';
 import type { Database } from '../../platform/db/database.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';
 import type { App } from '../../platform/http/http-server.js';
+import { route } from '../../platform/http/route.js';
 
 export interface PublicSettings {
   tileUrl: string | null;
@@ -44,31 +45,8 @@ export function registerSystemRoutes(
     }
   });
 
-  app.get(
-    '/api/v1/config/public',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['system'],
-        response: {
-          200: z.object({
-            tileUrl: z.string().nullable(),
-            tileAttribution: z.string().nullable(),
-            demo: z.boolean(),
-            version: z.string(),
-            mapArea: z
-              .object({
-                bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-                center: z.tuple([z.number(), z.number()]),
-              })
-              .nullable()
-              .describe(
-                'the installation area: bbox [west, south, east, north] and centre [lng, lat] (WGS 84), for centring maps; null before any boundary is drawn',
-              ),
-          }),
-        },
-      },
-    },
-    async () => ({ ...settings, mapArea: await currentArea() }),
-  );
+  route(app, systemEndpoints.publicConfig, 'public', async () => ({
+    ...settings,
+    mapArea: await currentArea(),
+  }));
 }

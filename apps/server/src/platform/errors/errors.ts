@@ -1,3 +1,5 @@
+import type { CodeWithStatus, ErrorCode } from '@civitas/contracts/errors';
+
 /**
  * The error vocabulary of the whole server. Every error a client can see is one of these, with a
  * stable `code` that clients may branch on; the HTTP handler turns them into RFC 9457 bodies.
@@ -7,7 +9,7 @@ export type FieldError = { path: string; message: string };
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: {
       errors?: FieldError[];
@@ -19,7 +21,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, errors?: FieldError[]) =>
+export const badRequest = (code: CodeWithStatus<400>, message: string, errors?: FieldError[]) =>
   new AppError(400, code, message, errors ? { errors } : {});
 export const validationFailed = (errors: FieldError[]) =>
   new AppError(
@@ -40,14 +42,14 @@ export const csrfFailed = () =>
     'Missing or wrong X-CSRF-Token header for a cookie-authenticated request.',
   );
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
-export const conflict = (code: string, message: string, body?: Record<string, unknown>) =>
+export const conflict = (code: CodeWithStatus<409>, message: string, body?: Record<string, unknown>) =>
   new AppError(409, code, message, body ? { body } : {});
 /**
  * 429 with Retry-After: a limit that protects others (or a person's data) was reached. The wait
  * is also a member of the problem body (RFC 9457 extension), since a browser's fetch error path
  * keeps the body and the web says when to try again in the user's language.
  */
-export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) => {
+export const tooManyRequests = (code: CodeWithStatus<429>, message: string, retryAfterSeconds: number) => {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new AppError(429, code, message, {
     headers: { 'retry-after': String(seconds) },

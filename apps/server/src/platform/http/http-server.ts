@@ -8,15 +8,11 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { csrfFailed, forbidden, unauthenticated } from '../errors/errors.js';
 import { SESSION_COOKIE, type Authenticator } from './access.js';
+import { ContractCheck, contractTransform } from './contract.js';
 import { handleError, sendProblem } from './problem.js';
 import { redactedPath } from '../logging/redact-url.js';
 import { budgetError, frameworkError, refuseNul, uploadBudget } from './request-guards.js';
@@ -43,6 +39,15 @@ export interface HttpOptions {
   /** Time budget per request and per upload request, in ms (ADR 0019). */
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
+  /** Turn every breach of an endpoint's contract into a 500 naming it (tests; see contract.ts). */
+  strictContract?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set in strict contract mode: the breaches seen so far. */
+    contractCheck: ContractCheck | null;
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -70,6 +75,17 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  const contract = opts.strictContract ? new ContractCheck() : null;
+  app.decorate('contractCheck', contract);
+  if (contract) {
+    app.addHook('onRoute', contract.onRoute);
+    app.addHook('onSend', async (request, reply, payload) => {
+      const breach = contract.statusBreach(request, reply);
+      if (!breach) return payload;
+      void reply.code(500).type('application/problem+json');
+      return JSON.stringify({ status: 500, code: 'internal_error', detail: `Contract breach: ${breach}` });
+    });
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error: Error, request, reply) =>
@@ -119,7 +135,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       },
       security: [{ session: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: contractTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

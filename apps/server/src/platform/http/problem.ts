@@ -1,7 +1,10 @@
+import type { ErrorCode } from '@civitas/contracts/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../errors/errors.js';
 import { redactedPath } from '../logging/redact-url.js';
+import { z } from 'zod';
+import { ContractBreach } from './contract.js';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -22,10 +25,12 @@ export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   extra: { errors?: FieldError[]; body?: Record<string, unknown> } = {},
 ): FastifyReply {
+  const breach = request.server.contractCheck?.problemBreach(request, code);
+  if (breach) return sendProblem(reply, request, 500, 'internal_error', `Contract breach: ${breach}`);
   return reply
     .status(status)
     .type('application/problem+json')
@@ -68,15 +73,15 @@ export function handleError(
       { errors },
     );
   }
-  if (isResponseSerializationError(error)) {
+  if (isResponseSerializationError(error) || error instanceof ContractBreach) {
     request.log.error({ err: error }, 'response did not match its schema');
-    return sendProblem(
-      reply,
-      request,
-      500,
-      'internal_error',
-      'The server failed to produce a valid response.',
-    );
+    const check = request.server.contractCheck;
+    // In strict mode (tests) the answer names the breach; clients never see schema details.
+    const cause = isResponseSerializationError(error) ? z.prettifyError(error.cause) : error.message;
+    const detail = check
+      ? `Contract breach: ${check.record(request, `response body does not match its schema: ${cause}`)}`
+      : 'The server failed to produce a valid response.';
+    return sendProblem(reply, request, 500, 'internal_error', detail);
   }
   const fe = error as FastifyError;
   const status = fe.statusCode ?? 500;
@@ -86,6 +91,14 @@ export function handleError(
   }
   if (status === 429)
     return sendProblem(reply, request, 429, 'rate_limited', 'Too many requests; slow down.');
-  const code = (fe.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
-  return sendProblem(reply, request, status, code, fe.message);
+  return sendProblem(reply, request, status, frameworkCode(fe, status), fe.message);
+}
+
+/** Fastify's own refusals (body parsing, content type) mapped onto the platform's stable codes. */
+function frameworkCode(error: FastifyError, status: number): ErrorCode {
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (error.code?.startsWith('FST_ERR_CTP_') || error instanceof SyntaxError) return 'malformed_body';
+  return 'bad_request';
 }

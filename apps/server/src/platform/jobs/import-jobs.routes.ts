@@ -1,7 +1,8 @@
-import { importJob, type ImportJob } from '@civitas/contracts/registry';
-import { z } from 'zod';
+import { type ImportJob } from '@civitas/contracts/registry';
+import { importEndpoints } from '@civitas/contracts/endpoints/registry';
 import { notFound } from '../errors/errors.js';
 import type { App } from '../http/http-server.js';
+import { route } from '../http/route.js';
 import type { ImportJobRow, ImportJobsRepository } from './import-jobs.repository.js';
 
 export function presentImportJob(j: ImportJobRow): ImportJob {
@@ -21,16 +22,9 @@ export function presentImportJob(j: ImportJobRow): ImportJob {
 
 /** Progress of any import (residents, devices): visible to the user who started it, no one else. */
 export function registerImportJobRoutes(app: App, jobs: ImportJobsRepository): void {
-  app.get(
-    '/api/v1/imports/:id',
-    {
-      config: { access: 'authenticated' },
-      schema: { tags: ['imports'], params: z.object({ id: z.uuid() }), response: { 200: importJob } },
-    },
-    async (req) => {
-      const job = await jobs.find(req.params.id);
-      if (!job || job.created_by !== req.actor!.userId) throw notFound('Import job');
-      return presentImportJob(job);
-    },
-  );
+  route(app, importEndpoints.get, 'authenticated', async (req) => {
+    const job = await jobs.find(req.params.id);
+    if (!job || job.created_by !== req.actor.userId) throw notFound('Import job');
+    return presentImportJob(job);
+  });
 }

@@ -1,25 +1,19 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { apiTokenSummary, createdApiToken } from '@civitas/contracts/auth';
-import { api } from '../../app/api-client';
+import type { createdApiToken } from '@civitas/contracts/auth';
+import { call } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 
-type ApiToken = z.infer<typeof apiTokenSummary>;
 type CreatedToken = z.infer<typeof createdApiToken>;
-
-/** The list endpoint may answer a bare array or a page; accept both. */
-function tokenItems(data: ApiToken[] | { items: ApiToken[] } | null): ApiToken[] {
-  if (!data) return [];
-  return Array.isArray(data) ? data : data.items;
-}
 
 export function ApiTokens() {
   const { t, i18n } = useTranslation();
-  const tokens = useResource<ApiToken[] | { items: ApiToken[] }>('/auth/tokens');
+  const tokens = useEndpoint(endpoints.auth.tokens, {});
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
   const [created, setCreated] = useState<CreatedToken | null>(null);
@@ -30,7 +24,7 @@ export function ApiTokens() {
     setError(null);
     try {
       const body = { name, ...(days ? { expiresInDays: Number(days) } : {}) };
-      setCreated(await api<CreatedToken>('/auth/tokens', { method: 'POST', body }));
+      setCreated(await call(endpoints.auth.createToken, { body }));
       setName('');
       tokens.reload();
     } catch (e) {
@@ -41,14 +35,14 @@ export function ApiTokens() {
   async function revoke(id: string) {
     setError(null);
     try {
-      await api(`/auth/tokens/${id}`, { method: 'DELETE' });
+      await call(endpoints.auth.revokeToken, { params: { id } });
       tokens.reload();
     } catch (e) {
       setError(e);
     }
   }
 
-  const items = tokenItems(tokens.data);
+  const items = tokens.data?.items ?? [];
   return (
     <section aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">{t('tokens.title')}</h2>

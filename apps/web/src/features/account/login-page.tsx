@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../app/api-client';
+import { ApiError, hasCode } from '../../app/api-client';
 import { useAuth } from '../../app/auth-context';
 import { usePageTitle } from '../../app/use-page-title';
 import { LanguageSwitcher } from '../../components/language-switcher';
@@ -15,9 +15,8 @@ function loginError(error: unknown): LoginError {
   if (!(error instanceof ApiError)) return { key: 'errors.network' };
   if (error.status === 401) return { key: 'login.wrongCredentials' };
   if (error.status === 429) {
-    const problem = error.problem as { code?: string; retryAfterSeconds?: unknown } | null;
-    const wait = Number(problem?.retryAfterSeconds);
-    if (problem?.code === 'login_throttled' && Number.isFinite(wait) && wait > 0)
+    const wait = Number(error.problem?.retryAfterSeconds);
+    if (hasCode(error, 'login_throttled') && Number.isFinite(wait) && wait > 0)
       return { key: 'login.throttled', wait };
     return { key: 'login.rateLimited' };
   }

@@ -1,8 +1,9 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { totpSetupResponse } from '@civitas/contracts/auth';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { useAuth, useMe } from '../../app/auth-context';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
@@ -21,7 +22,7 @@ export function TotpSetup() {
   async function start() {
     setError(null);
     try {
-      setSetup(await api<TotpSetupResponse>('/auth/totp/setup', { method: 'POST', body: {} }));
+      setSetup(await call(endpoints.auth.totpSetup));
     } catch (e) {
       setError(e);
     }
@@ -31,7 +32,7 @@ export function TotpSetup() {
     event.preventDefault();
     setError(null);
     try {
-      await api('/auth/totp/confirm', { method: 'POST', body: { code } });
+      await call(endpoints.auth.totpConfirm, { body: { code } });
       setSetup(null);
       setDone(true);
       await refresh();

@@ -1,20 +1,14 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry } from '@civitas/contracts/audit';
-import { buildQuery } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { AuditDetail } from './audit-detail';
 import { AuditFilters, emptyAuditFilter, SECURITY_ALERT, type AuditFilter } from './audit-filters';
 import { VerifyChain } from './verify-chain';
-
-interface AuditPage {
-  items: AuditEntry[];
-  nextBeforeSeq: number | null;
-}
 
 const PAGE_SIZE = 50;
 
@@ -24,7 +18,7 @@ export function AuditLogPage() {
   // Cursors of the pages already seen, so "newer" can step back without a reverse cursor.
   const [cursors, setCursors] = useState<(number | null)[]>([null]);
   const beforeSeq = cursors[cursors.length - 1] ?? null;
-  const entries = useResource<AuditPage>(`/audit${buildQuery({ ...filter, beforeSeq, limit: PAGE_SIZE })}`);
+  const entries = useEndpoint(endpoints.audit.list, { query: { ...filter, beforeSeq, limit: PAGE_SIZE } });
   usePageTitle(t('audit.title'));
   const next = entries.data?.nextBeforeSeq ?? null;
 

@@ -1,7 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditVerifyResult } from '@civitas/contracts/audit';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
@@ -51,7 +52,7 @@ export function VerifyChain() {
     setError(null);
     setResult(null);
     try {
-      setResult(await api<AuditVerifyResult>('/audit/verify'));
+      setResult(await call(endpoints.audit.verify));
     } catch (e) {
       setError(e);
     } finally {

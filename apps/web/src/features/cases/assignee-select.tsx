@@ -1,11 +1,11 @@
+import { endpoints } from '@civitas/contracts/endpoints';
+import type { ResponseOf } from '@civitas/contracts/endpoint';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { z } from 'zod';
-import type { caseAssignee } from '@civitas/contracts/cases';
 import { useMe } from '../../app/auth-context';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 
-export type Assignee = z.infer<typeof caseAssignee>;
+export type Assignee = ResponseOf<typeof endpoints.cases.assignees>['items'][number];
 
 /**
  * People who may take every one of the given cases, as the server decides it
@@ -24,7 +24,7 @@ export function useAssignees(caseIds: readonly string[]): { assignees: Assignee[
     const controller = new AbortController();
     const ids = key.split(',');
     Promise.all(
-      ids.map((id) => api<{ items: Assignee[] }>(`/cases/${id}/assignees`, { signal: controller.signal })),
+      ids.map((id) => call(endpoints.cases.assignees, { params: { id }, signal: controller.signal })),
     ).then(
       (lists) => {
         const [first, ...rest] = lists;

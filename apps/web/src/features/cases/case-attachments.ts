@@ -1,5 +1,6 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import type { AttachmentPurpose, CaseAttachment } from '@civitas/contracts/cases';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 
 export type { CaseAttachment };
 
@@ -16,5 +17,5 @@ export function uploadAttachment(
   const form = new FormData();
   form.append('purpose', purpose);
   form.append('file', file, fileName);
-  return api<CaseAttachment>(`/cases/${caseId}/attachments`, { method: 'POST', form });
+  return call(endpoints.cases.upload, { params: { id: caseId }, form });
 }

@@ -1,10 +1,11 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api-client';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../account/not-found-page';
@@ -109,7 +110,7 @@ function ResidentFacts({ c }: { c: ResidentCase }) {
 export default function CaseDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const loaded = useResource<AnyCase>(`/cases/${id}`);
+  const loaded = useEndpoint(endpoints.cases.get, { params: { id } });
   const [latest, setLatest] = useState<AnyCase | null>(null);
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   const fresh = latest && latest.id === id && (!loaded.data || latest.version >= loaded.data.version);

@@ -1,14 +1,14 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
-import type { CaseAttachment } from './case-attachments';
 
 /** The files of a case: images as thumbnails that open full size, documents as links. */
 export function CasePhotos({ caseId, version }: { caseId: string; version: number }) {
   const { t, i18n } = useTranslation();
-  // The version in the path reloads the list after an action (a resolution may have added a photo).
-  const res = useResource<{ items: CaseAttachment[] }>(`/cases/${caseId}/attachments?v=${version}`);
+  // A new version reloads the list after an action (a resolution may have added a photo).
+  const res = useEndpoint(endpoints.cases.attachments, { params: { id: caseId } }, version);
   const items = res.data?.items ?? [];
   if (res.error) return <ErrorMessage error={res.error} />;
   if (items.length === 0) return null;

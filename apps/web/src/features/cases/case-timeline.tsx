@@ -1,14 +1,14 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
-import type { CaseEvent } from '@civitas/contracts/cases';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 
 /** Every event of a case, oldest first. Staff see internal notes, marked; residents never get them. */
 export function CaseTimeline({ caseId, version }: { caseId: string; version: number }) {
   const { t, i18n } = useTranslation();
-  // The version in the path reloads the timeline whenever the case changes.
-  const events = useResource<{ items: CaseEvent[] }>(`/cases/${caseId}/timeline?v=${version}`);
+  // A new version reloads the timeline whenever the case changes.
+  const events = useEndpoint(endpoints.cases.timeline, { params: { id: caseId } }, version);
   return (
     <section aria-labelledby="timeline-heading" className="panel">
       <h2 id="timeline-heading">{t('cases.timeline.title')}</h2>

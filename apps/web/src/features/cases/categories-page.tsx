@@ -1,10 +1,11 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseCategory, CategoryInput } from '@civitas/contracts/cases';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 import { StatusMessage } from '../../components/status-message';
@@ -13,7 +14,7 @@ import { CategoryForm } from './category-form';
 /** The category tree with its deadlines, department and evidence rule, as routing uses them. */
 export default function CategoriesPage() {
   const { t, i18n } = useTranslation();
-  const res = useResource<{ items: CaseCategory[] }>('/case-categories');
+  const res = useEndpoint(endpoints.caseConfig.categories, {});
   const [editing, setEditing] = useState<CaseCategory | 'new' | null>(null);
   const [message, setMessage] = useState('');
   usePageTitle(t('cases.categories.title'));
@@ -24,11 +25,11 @@ export default function CategoriesPage() {
 
   async function save(input: Omit<CategoryInput, 'attributes' | 'sort'>) {
     if (editing === 'new') {
-      await api('/case-categories', { method: 'POST', body: input });
+      await call(endpoints.caseConfig.createCategory, { body: input });
     } else if (editing) {
       const { code: _code, ...patch } = input;
-      await api(`/case-categories/${editing.id}`, {
-        method: 'PATCH',
+      await call(endpoints.caseConfig.updateCategory, {
+        params: { id: editing.id },
         body: { ...patch, version: editing.version },
       });
     }

@@ -1,10 +1,12 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api-client';
+import type { CaseContactField } from '@civitas/contracts/cases';
+import { call } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 
-type Field = 'name' | 'phone';
+type Field = CaseContactField;
 
 /**
  * The caller's contact, masked; the plain value only after the handler gives a reason, which the
@@ -30,8 +32,8 @@ export function CaseContact({
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ field: Field; value: string | null }>(`/cases/${caseId}/contact/reveal`, {
-        method: 'POST',
+      const res = await call(endpoints.cases.revealContact, {
+        params: { id: caseId },
         body: { field, reason },
       });
       setRevealed((r) => ({ ...r, [res.field]: res.value }));

@@ -1,20 +1,23 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { buildQuery } from '../../app/api-client';
+import { buildQuery, type CallInput } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
-import type { CasePage, StaffCase } from './case-api';
+import type { StaffCase } from './case-api';
 import { CaseMap, type MapMarker } from './case-map';
 import { BulkAssign } from './bulk-assign';
 import { filterFromParams, filterKeys, InboxFilters, type InboxFilter } from './inbox-filters';
 import { SavedViewsPanel } from './saved-views-panel';
 import { useCategories, useMapConfig } from './use-case-data';
+
+type CaseListInput = NonNullable<CallInput<typeof endpoints.cases.list>['query']>;
 
 const PAGE_SIZE = 25;
 
@@ -33,7 +36,10 @@ export default function InboxPage() {
   const filter = useMemo(() => filterFromParams(params), [params]);
   const offset = Number(params.get('offset') ?? 0) || 0;
   const filterQuery = buildQuery({ ...filter }).replace(/^\?/, '');
-  const cases = useResource<CasePage>(`/cases${buildQuery({ ...filter, limit: PAGE_SIZE, offset })}`);
+  const cases = useEndpoint(endpoints.cases.list, {
+    // The filter comes from the address bar as text; the server checks each value.
+    query: { ...(filter as CaseListInput), limit: PAGE_SIZE, offset },
+  });
   const items = (cases.data?.items ?? []).filter((c): c is StaffCase => c.view === 'staff');
   const chosen = items.filter((c) => selected.has(c.id));
   const markers = useMemo<MapMarker[]>(

@@ -1,9 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrgUnit } from '@civitas/contracts/org-units';
-import { buildQuery } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { CaseMap, type LatLng, type MapMarker } from './case-map';
 import { useMapConfig } from './use-case-data';
 
@@ -26,10 +25,9 @@ export function LocationFields({ idPrefix, point, onPoint, markers, showMap = tr
   const { t, i18n } = useTranslation();
   const map = useMapConfig();
   const [locating, setLocating] = useState<'idle' | 'busy' | 'failed'>('idle');
-  const containing = useResource<{ items: OrgUnit[] }>(
-    point
-      ? `/org-units/containing${buildQuery({ lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) })}`
-      : null,
+  const containing = useEndpoint(
+    endpoints.orgs.containing,
+    point ? { query: { lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) } } : null,
   );
   const innermost = containing.data?.items[containing.data.items.length - 1];
 

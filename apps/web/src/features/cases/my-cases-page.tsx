@@ -1,15 +1,14 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { buildQuery } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
-import type { CasePage } from './case-api';
 
 const PAGE_SIZE = 20;
 
@@ -19,9 +18,9 @@ export default function MyCasesPage() {
   const isStaff = useCan('case.read');
   const [offset, setOffset] = useState(0);
   usePageTitle(t('cases.mine.title'));
-  const cases = useResource<CasePage>(
-    `/cases${buildQuery({ assignedToMe: isStaff ? 'true' : undefined, limit: PAGE_SIZE, offset })}`,
-  );
+  const cases = useEndpoint(endpoints.cases.list, {
+    query: { assignedToMe: isStaff ? 'true' : undefined, limit: PAGE_SIZE, offset },
+  });
 
   return (
     <>

@@ -1,14 +1,10 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import type { z } from 'zod';
-import type { nearbyResponse } from '@civitas/contracts/cases';
-import { buildQuery } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import type { LatLng } from './case-map';
-
-type NearbyResponse = z.infer<typeof nearbyResponse>;
 
 /**
  * Open cases of the same category near the point: the reporter may be about to file a duplicate.
@@ -24,12 +20,9 @@ export function NearbyCases({
   linkToCases: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  const path =
-    category && point
-      ? `/cases/nearby${buildQuery({ category, lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) })}`
-      : null;
-  const nearby = useResource<NearbyResponse>(path);
-  if (!path) return null;
+  const asked = category && point ? { category, lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) } : null;
+  const nearby = useEndpoint(endpoints.cases.nearby, asked ? { query: asked } : null);
+  if (!asked) return null;
   const data = nearby.data;
   return (
     <section aria-labelledby="nearby-heading" className="panel" data-testid="nearby-cases">

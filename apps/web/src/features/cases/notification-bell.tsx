@@ -1,11 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useResource } from '../../app/use-resource';
-
-interface Counts {
-  unread: number;
-}
+import { useEndpoint } from '../../app/use-resource';
 
 const REFRESH_MS = 60_000;
 
@@ -13,7 +10,7 @@ const REFRESH_MS = 60_000;
 export function NotificationBell() {
   const { t } = useTranslation();
   const location = useLocation();
-  const counts = useResource<Counts>('/notifications?limit=1&unread=true');
+  const counts = useEndpoint(endpoints.notifications.list, { query: { limit: 1, unread: 'true' } });
   const { reload } = counts;
 
   useEffect(() => {

@@ -1,20 +1,15 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { Notification } from '@civitas/contracts/notifications';
-import { api, buildQuery } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
-
-interface NotificationPage {
-  items: Notification[];
-  total: number;
-  unread: number;
-}
 
 const PAGE_SIZE = 20;
 
@@ -24,15 +19,15 @@ export default function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const list = useResource<NotificationPage>(
-    `/notifications${buildQuery({ limit: PAGE_SIZE, offset, unread: unreadOnly ? 'true' : undefined })}`,
-  );
+  const list = useEndpoint(endpoints.notifications.list, {
+    query: { limit: PAGE_SIZE, offset, unread: unreadOnly ? 'true' : undefined },
+  });
   usePageTitle(t('cases.notifications.title'));
 
   async function markRead(n: Notification) {
     setError(null);
     try {
-      await api(`/notifications/${n.id}/read`, { method: 'POST' });
+      await call(endpoints.notifications.markRead, { params: { id: n.id } });
       setMessage(t('cases.notifications.markedOne'));
       list.reload();
     } catch (e) {
@@ -43,7 +38,7 @@ export default function NotificationsPage() {
   async function markAll() {
     setError(null);
     try {
-      const r = await api<{ marked: number }>('/notifications/read-all', { method: 'POST' });
+      const r = await call(endpoints.notifications.markAllRead);
       setMessage(t('cases.notifications.markedAll', { count: r.marked }));
       list.reload();
     } catch (e) {

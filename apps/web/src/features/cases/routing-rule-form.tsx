@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseCategory, RoutingRule } from '@civitas/contracts/cases';
 import type { OrgUnit } from '@civitas/contracts/org-units';
-import { departments } from '@civitas/contracts/roles';
+import { departments, type Department } from '@civitas/contracts/roles';
 import { localizedName } from '../../app/localized';
 import { useMe } from '../../app/auth-context';
 import { useUnits } from '../../app/unit-context';
@@ -14,7 +14,7 @@ export interface RuleDraft {
   orgUnitId: string;
   targetUnitId: string;
   targetRole: RoutingRule['targetRole'];
-  targetDepartment: string;
+  targetDepartment: Department | '';
   priority: number;
   note: string;
 }
@@ -36,7 +36,8 @@ export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }
     orgUnitId: initial?.orgUnitId ?? selectedUnitId ?? '',
     targetUnitId: initial?.targetUnitId ?? '',
     targetRole: initial?.targetRole ?? 'department_staff',
-    targetDepartment: initial?.targetDepartment ?? '',
+    // A stored rule names one of the departments the form offers.
+    targetDepartment: (initial?.targetDepartment ?? '') as Department | '',
     priority: initial?.priority ?? 0,
     note: initial?.note ?? '',
   });
@@ -127,7 +128,7 @@ export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }
           <select
             id="rule-department"
             value={draft.targetDepartment}
-            onChange={(e) => set({ targetDepartment: e.target.value })}
+            onChange={(e) => set({ targetDepartment: e.target.value as Department | '' })}
           >
             <option value="">{t('cases.actions.categoryDepartment')}</option>
             {departments.map((d) => (

@@ -1,10 +1,11 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handlerRoles, type RoutingRule } from '@civitas/contracts/cases';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 import { StatusMessage } from '../../components/status-message';
@@ -14,7 +15,7 @@ import { useCategories } from './use-case-data';
 /** Who gets which cases: rules by category and area, most specific first (see docs/cases.md). */
 export default function RoutingRulesPage() {
   const { t, i18n } = useTranslation();
-  const rules = useResource<{ items: RoutingRule[] }>('/routing-rules');
+  const rules = useEndpoint(endpoints.caseConfig.rules, {});
   const { categories } = useCategories();
   const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null);
   const [message, setMessage] = useState('');
@@ -36,10 +37,10 @@ export default function RoutingRulesPage() {
       priority: draft.priority,
       note: draft.note,
     };
-    if (editing === 'new') await api('/routing-rules', { method: 'POST', body });
+    if (editing === 'new') await call(endpoints.caseConfig.createRule, { body });
     else if (editing)
-      await api(`/routing-rules/${editing.id}`, {
-        method: 'PATCH',
+      await call(endpoints.caseConfig.updateRule, {
+        params: { id: editing.id },
         body: { ...body, version: editing.version },
       });
     setEditing(null);
@@ -51,7 +52,7 @@ export default function RoutingRulesPage() {
     if (!window.confirm(t('cases.rules.confirmDelete'))) return;
     setError(null);
     try {
-      await api(`/routing-rules/${rule.id}`, { method: 'DELETE' });
+      await call(endpoints.caseConfig.deleteRule, { params: { id: rule.id } });
       setMessage(t('cases.rules.deleted'));
       rules.reload();
     } catch (e) {

@@ -1,14 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import type { CaseCategory } from '@civitas/contracts/cases';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 
 type Bbox = [west: number, south: number, east: number, north: number];
-
-interface PublicConfig {
-  tileUrl: string | null;
-  tileAttribution: string | null;
-  /** The installation area; null before any boundary is drawn. */
-  mapArea?: { bbox: Bbox; center: [lng: number, lat: number] } | null;
-}
 
 export function useMapConfig(): {
   ready: boolean;
@@ -16,7 +10,7 @@ export function useMapConfig(): {
   tileAttribution: string | null;
   area: Bbox | null;
 } {
-  const config = useResource<PublicConfig>('/config/public');
+  const config = useEndpoint(endpoints.system.publicConfig, {});
   return {
     ready: config.data !== null || config.error !== null,
     tileUrl: config.data?.tileUrl ?? null,
@@ -27,7 +21,7 @@ export function useMapConfig(): {
 
 /** Active categories in display order; inactive ones stay readable on old cases but are not offered. */
 export function useCategories(): { categories: CaseCategory[]; loading: boolean; error: Error | null } {
-  const res = useResource<{ items: CaseCategory[] }>('/case-categories');
+  const res = useEndpoint(endpoints.caseConfig.categories, {});
   return {
     categories: (res.data?.items ?? []).filter((c) => c.active),
     loading: res.loading,

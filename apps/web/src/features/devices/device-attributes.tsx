@@ -1,8 +1,10 @@
+import type { JsonValue } from '@civitas/contracts/devices';
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import type { DeviceAttributes, DeviceDetail } from './device-api';
@@ -67,22 +69,19 @@ function AttributeTable(props: {
  */
 export function DeviceAttributesPanel({ device }: { device: DeviceDetail }) {
   const { t } = useTranslation();
-  const attrs = useResource<DeviceAttributes>(`/devices/${device.id}/attributes`);
+  const attrs = useEndpoint(endpoints.devices.attributes, { params: { id: device.id } });
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState('');
 
-  async function change(shared: Record<string, unknown>) {
+  async function change(shared: Record<string, JsonValue>) {
     setBusy(true);
     setError(null);
     setResult('');
     try {
-      const r = await api<DeviceAttributes>(`/devices/${device.id}/attributes`, {
-        method: 'PUT',
-        body: { shared },
-      });
+      const r = await call(endpoints.devices.setAttributes, { params: { id: device.id }, body: { shared } });
       setResult(t(`device.attributes.push.${r.push ?? 'absent'}`));
       attrs.reload();
       return true;

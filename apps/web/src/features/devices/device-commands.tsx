@@ -1,11 +1,13 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import type { DeviceCommand, DeviceDetail } from './device-api';
+import type { JsonValue } from '@civitas/contracts/devices';
+import type { DeviceDetail } from './device-api';
 
 const METHOD = '^[A-Za-z][A-Za-z0-9_.\\-]{0,63}$';
 
@@ -16,11 +18,11 @@ export const shortJson = (v: unknown) => {
 };
 
 /** Parses the params field: JSON when it is JSON, otherwise the text itself. */
-export function parseValue(text: string): unknown {
+export function parseValue(text: string): JsonValue | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   try {
-    return JSON.parse(trimmed) as unknown;
+    return JSON.parse(trimmed) as JsonValue;
   } catch {
     return trimmed;
   }
@@ -32,7 +34,7 @@ export function parseValue(text: string): unknown {
  */
 export function DeviceCommands({ device }: { device: DeviceDetail }) {
   const { t, i18n } = useTranslation();
-  const list = useResource<{ items: DeviceCommand[]; total: number }>(`/devices/${device.id}/rpc?limit=10`);
+  const list = useEndpoint(endpoints.devices.commands, { params: { id: device.id }, query: { limit: 10 } });
   const [method, setMethod] = useState('');
   const [params, setParams] = useState('');
   const [oneway, setOneway] = useState(false);
@@ -48,8 +50,8 @@ export function DeviceCommands({ device }: { device: DeviceDetail }) {
     setResult('');
     try {
       const value = parseValue(params);
-      const c = await api<DeviceCommand>(`/devices/${device.id}/rpc`, {
-        method: 'POST',
+      const c = await call(endpoints.devices.sendCommand, {
+        params: { id: device.id },
         body: {
           method: method.trim(),
           oneway,

@@ -1,15 +1,16 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api-client';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../account/not-found-page';
 import { ConnectivityBadge } from './connectivity-badge';
-import { useProfiles, type DeviceDetail, type LiveReading, type MetricState } from './device-api';
+import { useProfiles, type DeviceDetail, type LiveReading } from './device-api';
 import { DeviceAttributesPanel } from './device-attributes';
 import { DeviceCommands } from './device-commands';
 import { DeviceRefusals } from './device-refusals';
@@ -32,13 +33,20 @@ export function DeviceDetailPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
   const valid = UUID.test(id);
-  const device = useResource<DeviceDetail>(valid ? `/devices/${id}` : null);
-  const latest = useResource<{ metrics: MetricState[] }>(valid ? `/devices/${id}/latest` : null);
+  const device = useEndpoint(endpoints.devices.get, valid ? { params: { id } } : null);
+  const latest = useEndpoint(endpoints.telemetry.latest, valid ? { params: { id } } : null);
   // The events window is fixed when the page opens; later events arrive live.
   const [opened] = useState(() => Date.now());
-  const events = useResource<{ items: DeviceEvent[] }>(
+  const events = useEndpoint(
+    endpoints.telemetry.events,
     valid
-      ? `/devices/${id}/events?from=${new Date(opened - EVENT_DAYS * 86_400_000).toISOString()}&to=${new Date(opened + 3_600_000).toISOString()}`
+      ? {
+          params: { id },
+          query: {
+            from: new Date(opened - EVENT_DAYS * 86_400_000).toISOString(),
+            to: new Date(opened + 3_600_000).toISOString(),
+          },
+        }
       : null,
   );
   const profiles = useProfiles();

@@ -1,11 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/localized';
 
-export interface DeviceEvent {
-  ts: string;
-  kind: string;
-  data: Record<string, unknown>;
-}
+import type { DeviceEvent } from '@civitas/contracts/endpoints/devices';
+
+export type { DeviceEvent };
 
 /** Discrete events (a gate opening, "smoke detected"), newest first. */
 export function DeviceEvents({ events }: { events: DeviceEvent[] }) {

@@ -1,3 +1,4 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../app/use-page-title';
 import { CsvImportPanel } from '../../components/csv-import-panel';
@@ -9,7 +10,7 @@ export function DeviceImportPage() {
     <>
       <h1>{t('deviceImport.title')}</h1>
       <p id="device-import-help">{t('deviceImport.help')}</p>
-      <CsvImportPanel endpoint="/devices/import" helpId="device-import-help" />
+      <CsvImportPanel endpoint={endpoints.devices.import} helpId="device-import-help" />
     </>
   );
 }

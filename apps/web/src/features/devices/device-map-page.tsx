@@ -1,12 +1,12 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { primaryValue } from '@civitas/contracts/air-quality';
-import type { DeviceMapResponse, MapCell, MapDevice } from '@civitas/contracts/devices';
-import { buildQuery } from '../../app/api-client';
+import type { MapCell, MapDevice } from '@civitas/contracts/devices';
 import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { useProfiles } from './device-api';
@@ -14,11 +14,6 @@ import { DeviceMapView } from './device-map-view';
 import { MapLegend } from './map-legend';
 import { MapTable } from './map-table';
 import { liveStateKey, useLiveEvents, type LiveMessage } from './use-live-events';
-
-interface PublicConfig {
-  tileUrl: string | null;
-  tileAttribution: string | null;
-}
 
 /** Live readings since the last answer, by device: sources and connectivity. */
 type LivePatch = Record<
@@ -33,17 +28,18 @@ export default function DeviceMapPage() {
   const { t, i18n } = useTranslation();
   const { selectedUnitId, unitsById, loading: unitsLoading } = useUnits();
   const profiles = useProfiles();
-  const config = useResource<PublicConfig>('/config/public');
+  const config = useEndpoint(endpoints.system.publicConfig, {});
   const [view, setView] = useState<{ bbox: string; zoom: number } | null>(null);
   const [profile, setProfile] = useState('');
   const [live, setLive] = useState<{ key: string; patch: LivePatch }>({ key: '', patch: {} });
   usePageTitle(t('map.title'));
 
   const unit = selectedUnitId ? unitsById.get(selectedUnitId) : undefined;
-  const path = view
-    ? `/devices/map${buildQuery({ bbox: view.bbox, zoom: view.zoom, unitId: selectedUnitId, profile })}`
+  const asked = view
+    ? { bbox: view.bbox, zoom: view.zoom, unitId: selectedUnitId ?? undefined, profile: profile || undefined }
     : null;
-  const answer = useResource<DeviceMapResponse>(path);
+  const path = asked ? JSON.stringify(asked) : null;
+  const answer = useEndpoint(endpoints.telemetry.map, asked ? { query: asked } : null);
   const data = answer.data;
   const patchKey = `${path ?? ''}|${data ? 'loaded' : ''}`;
   const patch = useMemo(() => (live.key === patchKey ? live.patch : {}), [live, patchKey]);

@@ -1,17 +1,17 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { buildQuery } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { ConnectivityBadge } from './connectivity-badge';
-import { useProfiles, type DevicePage } from './device-api';
+import { useProfiles } from './device-api';
 import { DeviceFilters, emptyDeviceFilter, type DeviceFilter } from './device-filters';
 import { reasonKey } from './device-refusals';
 
@@ -29,8 +29,16 @@ export function DevicesPage() {
 
   const filterKey = `${selectedUnitId ?? ''}|${JSON.stringify(filter)}`;
   const offset = paging.key === filterKey ? paging.offset : 0;
-  const query = buildQuery({ unitId: selectedUnitId, ...filter, limit: PAGE_SIZE, offset });
-  const devices = useResource<DevicePage>(`/devices${query}`);
+  const devices = useEndpoint(endpoints.devices.list, {
+    query: {
+      unitId: selectedUnitId ?? undefined,
+      profile: filter.profile || undefined,
+      connectivity: filter.connectivity || undefined,
+      q: filter.q || undefined,
+      limit: PAGE_SIZE,
+      offset,
+    },
+  });
   const unit = selectedUnitId ? unitsById.get(selectedUnitId) : undefined;
   const profileName = (code: string) => {
     const p = profiles.get(code);

@@ -1,9 +1,9 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceProfile } from '@civitas/contracts/devices';
-import { buildQuery } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import type { LiveReading } from './device-api';
@@ -23,11 +23,6 @@ const rangeMs: Record<Range, number> = {
   '30d': 30 * 86_400_000,
 };
 
-interface SeriesResponse {
-  bucket: 'raw' | '1m' | '1h' | '1d';
-  points: ChartPoint[];
-}
-
 interface SeriesPanelProps {
   deviceId: string;
   profile: DeviceProfile;
@@ -46,14 +41,15 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
   const tableId = useId();
   const { range, to } = span;
   const from = to - rangeMs[range];
-  const path = metric
-    ? `/devices/${deviceId}/series${buildQuery({
-        metric,
-        from: new Date(from).toISOString(),
-        to: new Date(to + 60_000).toISOString(),
-      })}`
-    : null;
-  const series = useResource<SeriesResponse>(path);
+  const series = useEndpoint(
+    endpoints.telemetry.series,
+    metric
+      ? {
+          params: { id: deviceId },
+          query: { metric, from: new Date(from).toISOString(), to: new Date(to + 60_000).toISOString() },
+        }
+      : null,
+  );
 
   const points = useMemo((): ChartPoint[] => {
     const loaded = series.data?.points ?? [];

@@ -1,5 +1,6 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useEffect, useRef, useState } from 'react';
-import { buildQuery } from '../../app/api-client';
+import { urlOf } from '../../app/api-client';
 import type { LiveReading } from './device-api';
 
 export type LiveMessage =
@@ -28,7 +29,12 @@ export function useLiveEvents(onMessage: (message: LiveMessage) => void, unitId:
   }, [onMessage]);
 
   useEffect(() => {
-    const source = new EventSource(`/api/v1/live${buildQuery({ unitId })}`, { withCredentials: true });
+    const source = new EventSource(
+      urlOf(endpoints.telemetry.live, { query: { unitId: unitId ?? undefined } }),
+      {
+        withCredentials: true,
+      },
+    );
     source.onopen = () => setState({ key, value: 'open' });
     source.onerror = () =>
       setState({ key, value: source.readyState === EventSource.CLOSED ? 'error' : 'connecting' });

@@ -1,12 +1,14 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../app/auth-context';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
+import { urlOf } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import { OPEN_STATES, type CasePage, type StaffCase } from '../cases/case-api';
+import { OPEN_STATES, type StaffCase } from '../cases/case-api';
 import { CaseMap, type MapMarker } from '../cases/case-map';
 import { useCategories, useMapConfig } from '../cases/use-case-data';
 import { prepareOfflineShell } from './offline-shell';
@@ -15,14 +17,15 @@ import { QueuePanel } from './queue-panel';
 import { TaskCard } from './task-card';
 import { useGridQueue } from './use-grid-queue';
 
-export const TASKS_PATH = `/cases?state=${OPEN_STATES.join(',')}&limit=100`;
+/** The grid's task list; the offline shell keeps the answer to this very URL. */
+const TASKS = { query: { state: OPEN_STATES.join(','), limit: 100 } };
 
 /** The grid worker's phone app: today's open tasks in the grid, as a list or a map, usable offline. */
 export default function GridPage() {
   const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
-  const tasks = useResource<CasePage>(TASKS_PATH);
+  const tasks = useEndpoint(endpoints.cases.list, TASKS);
   const { categories } = useCategories();
   const mapConfig = useMapConfig();
   const queue = useGridQueue(me.id, tasks.reload);
@@ -32,10 +35,10 @@ export default function GridPage() {
 
   useEffect(() => {
     prepareOfflineShell([
-      '/api/v1/auth/me',
-      '/api/v1/config/public',
-      '/api/v1/case-categories',
-      `/api/v1${TASKS_PATH}`,
+      urlOf(endpoints.auth.me),
+      urlOf(endpoints.system.publicConfig),
+      urlOf(endpoints.caseConfig.categories),
+      urlOf(endpoints.cases.list, TASKS),
     ]).then(setOfflineReady, () => setOfflineReady(false));
   }, []);
 

@@ -1,4 +1,5 @@
-import { api, ApiError } from '../../app/api-client';
+import { endpoints } from '@civitas/contracts/endpoints';
+import { ApiError, call } from '../../app/api-client';
 import { conflictCurrent, type AnyCase } from '../cases/case-api';
 import { uploadAttachment } from '../cases/case-attachments';
 import { listEntries, removeEntry, saveEntry, type QueueEntry } from './offline-queue';
@@ -50,14 +51,14 @@ export async function syncQueue(userId: string): Promise<SyncResult> {
 async function send(entry: QueueEntry): Promise<AnyCase> {
   const work = entry.work;
   if (work.kind === 'create')
-    return api<AnyCase>('/cases', { method: 'POST', body: { ...work.body, sourceRef: entry.id } });
+    return call(endpoints.cases.create, { body: { ...work.body, sourceRef: entry.id } });
   if (work.photo && !work.photo.sent) {
     await uploadAttachment(work.caseId, work.photo.blob, work.photo.name, work.photo.purpose);
     // Persisted at once: if the action then fails or conflicts, the photo is not sent again.
     work.photo = { ...work.photo, sent: true };
     await saveEntry(entry);
   }
-  return api<AnyCase>(`/cases/${work.caseId}/actions`, { method: 'POST', body: work.body });
+  return call(endpoints.cases.act, { params: { id: work.caseId }, body: work.body });
 }
 
 /**

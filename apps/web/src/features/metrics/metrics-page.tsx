@@ -1,12 +1,13 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalizedName } from '@civitas/contracts/common';
-import type { CaseMetrics, CaseMetricsGroup, MetricsGroupBy } from '@civitas/contracts/metrics';
-import { ApiError, buildQuery } from '../../app/api-client';
+import type { CaseMetricsGroup, MetricsGroupBy } from '@civitas/contracts/metrics';
+import { hasCode } from '../../app/api-client';
 import { useMe } from '../../app/auth-context';
 import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { MetricsSummary } from './metrics-summary';
@@ -60,14 +61,14 @@ export default function MetricsPage() {
 
   const range = periodRange(period, now);
   const current = trail.at(-1) ?? null;
-  const path = range
-    ? `/metrics/cases${buildQuery({ unitId: current?.id, from: range.from, to: range.to, groupBy: view })}`
-    : null;
-  const res = useResource<CaseMetrics>(path);
+  const res = useEndpoint(
+    endpoints.metrics.cases,
+    range ? { query: { unitId: current?.id, from: range.from, to: range.to, groupBy: view } } : null,
+  );
   const data = res.data;
   // With several metrics grants the server cannot pick a default unit; the user chooses one.
   const me = useMe();
-  const unitRequired = res.error instanceof ApiError && res.error.problem?.code === 'unit_required';
+  const unitRequired = hasCode(res.error, 'unit_required');
   const grantUnits = useMemo(
     () => [
       ...new Map(me.grants.map((g) => [g.orgUnitId, { id: g.orgUnitId, name: g.orgUnitName }])).values(),

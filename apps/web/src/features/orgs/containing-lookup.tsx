@@ -1,9 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrgUnit } from '@civitas/contracts/org-units';
-import { buildQuery } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 
@@ -16,10 +15,10 @@ interface ContainingLookupProps {
 export function ContainingLookup({ point, onPoint }: ContainingLookupProps) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState({ lat: '', lng: '' });
-  const path = point
-    ? `/org-units/containing${buildQuery({ lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) })}`
-    : null;
-  const result = useResource<{ items: OrgUnit[] }>(path);
+  const result = useEndpoint(
+    endpoints.orgs.containing,
+    point ? { query: { lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) } } : null,
+  );
 
   function submit(event: FormEvent) {
     event.preventDefault();

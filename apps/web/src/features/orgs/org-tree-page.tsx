@@ -1,24 +1,18 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUnits } from '../../app/unit-context';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { StatusMessage } from '../../components/status-message';
 import { ContainingLookup } from './containing-lookup';
 import { OrgMap } from './org-map';
 import { OrgTree } from './org-tree';
 
-interface PublicConfig {
-  tileUrl: string | null;
-  tileAttribution: string | null;
-  demo: boolean;
-  version: string;
-}
-
 export default function OrgTreePage() {
   const { t } = useTranslation();
   const { units, loading, selectedUnitId, selectUnit } = useUnits();
-  const config = useResource<PublicConfig>('/config/public');
+  const config = useEndpoint(endpoints.system.publicConfig, {});
   const [point, setPoint] = useState<{ lat: number; lng: number } | null>(null);
   const onPoint = useCallback((lat: number, lng: number) => setPoint({ lat, lng }), []);
   usePageTitle(t('orgs.title'));

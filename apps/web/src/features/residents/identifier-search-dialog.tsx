@@ -1,3 +1,4 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -5,13 +6,13 @@ import {
   type IdentifierField,
   type ResidentSearchResponse,
 } from '@civitas/contracts/registry';
-import { api, ApiError } from '../../app/api-client';
+import { ApiError, call, hasCode } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 
 /** Seconds until the server takes identifier searches again, from a 429 problem; 0 otherwise. */
 export function retryAfterOf(error: unknown): number {
-  if (!(error instanceof ApiError) || error.status !== 429) return 0;
+  if (!hasCode(error, 'identifier_search_limited')) return 0;
   const parsed = identifierSearchLimited.safeParse(error.problem);
   return parsed.success ? parsed.data.retryAfterSeconds : 60;
 }
@@ -46,8 +47,7 @@ export function IdentifierSearchDialog({ open, field, value, unitId, onClose, on
     setBusy(true);
     setError(null);
     try {
-      const result = await api<ResidentSearchResponse>('/residents/search', {
-        method: 'POST',
+      const result = await call(endpoints.residents.search, {
         body: { field, value, reason: reason.trim(), ...(unitId ? { unitId } : {}) },
       });
       setReason('');

@@ -1,3 +1,4 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../app/use-page-title';
 import { CsvImportPanel } from '../../components/csv-import-panel';
@@ -9,7 +10,7 @@ export function ImportPage() {
     <>
       <h1>{t('import.title')}</h1>
       <p id="import-help">{t('import.help')}</p>
-      <CsvImportPanel endpoint="/residents/import" helpId="import-help" />
+      <CsvImportPanel endpoint={endpoints.residents.import} helpId="import-help" />
     </>
   );
 }

@@ -1,12 +1,13 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import type { ResidentMasked, RevealableField } from '@civitas/contracts/registry';
+import type { RevealableField } from '@civitas/contracts/registry';
 import { ApiError } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { formatDateTime } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../account/not-found-page';
@@ -22,7 +23,7 @@ export function ResidentDetailPage() {
   const { t, i18n } = useTranslation();
   const canReveal = useCan('resident.reveal');
   const valid = UUID.test(id);
-  const resident = useResource<ResidentMasked>(valid ? `/residents/${id}` : null);
+  const resident = useEndpoint(endpoints.residents.get, valid ? { params: { id } } : null);
   const [asking, setAsking] = useState<RevealableField | null>(null);
   const [plain, setPlain] = useState<{ id: string; values: Partial<Record<RevealableField, string | null>> }>(
     {

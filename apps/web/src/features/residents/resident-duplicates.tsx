@@ -1,8 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import type { ResidentDuplicateGroup } from '@civitas/contracts/registry';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 
@@ -14,9 +14,7 @@ import { StatusMessage } from '../../components/status-message';
 export function ResidentDuplicates() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const groups = useResource<{ items: ResidentDuplicateGroup[] }>(
-    open ? '/residents/duplicates?limit=50' : null,
-  );
+  const groups = useEndpoint(endpoints.residents.duplicates, open ? { query: { limit: 50 } } : null);
 
   return (
     <details

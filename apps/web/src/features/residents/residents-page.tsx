@@ -1,13 +1,12 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import type { ResidentMasked } from '@civitas/contracts/registry';
-import { buildQuery } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager, useCountText } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
@@ -16,15 +15,6 @@ import { ResidentDuplicates } from './resident-duplicates';
 import { emptyFilter, ResidentFilters, type ResidentFilter } from './resident-filters';
 import { ResidentsTable } from './residents-table';
 import { useRevealCovers } from './reveal-scope';
-
-interface ResidentPage {
-  items: ResidentMasked[];
-  total: number;
-  /** False when the server stopped counting at 10,000. */
-  totalExact: boolean;
-  limit: number;
-  offset: number;
-}
 
 const PAGE_SIZE = 20;
 
@@ -43,9 +33,20 @@ export function ResidentsPage() {
   // A new unit or filter starts again from the first page.
   const filterKey = `${selectedUnitId ?? ''}|${JSON.stringify(filter)}`;
   const offset = paging.key === filterKey ? paging.offset : 0;
-  const query = buildQuery({ unitId: selectedUnitId, ...filter, limit: PAGE_SIZE, offset });
   const search = found && found.unit === selectedUnitId ? found.result : null;
-  const residents = useResource<ResidentPage>(search ? null : `/residents${query}`);
+  const residents = useEndpoint(
+    endpoints.residents.list,
+    search
+      ? null
+      : {
+          query: {
+            unitId: selectedUnitId ?? undefined,
+            flag: filter.flag || undefined,
+            limit: PAGE_SIZE,
+            offset,
+          },
+        },
+  );
   const unit = selectedUnitId ? unitsById.get(selectedUnitId) : undefined;
 
   return (

@@ -1,7 +1,8 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RevealableField } from '@civitas/contracts/registry';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 
@@ -31,10 +32,10 @@ export function RevealDialog({ residentId, field, onClose, onRevealed }: RevealD
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ field: RevealableField; value: string | null }>(
-        `/residents/${residentId}/reveal`,
-        { method: 'POST', body: { field, reason: reason.trim() } },
-      );
+      const result = await call(endpoints.residents.reveal, {
+        params: { id: residentId },
+        body: { field, reason: reason.trim() },
+      });
       setReason('');
       onRevealed(result.field, result.value);
     } catch (e) {

@@ -1,8 +1,9 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CreateUser } from '@civitas/contracts/auth';
 import type { Department, Role } from '@civitas/contracts/roles';
-import { api } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { ErrorMessage } from '../../components/error-message';
@@ -52,7 +53,7 @@ export function CreateUserForm({ onCreated }: { onCreated: (username: string) =>
       grants: [{ role, orgUnitId, department: role === 'department_staff' ? department : null }],
     };
     try {
-      await api('/users', { method: 'POST', body });
+      await call(endpoints.users.create, { body });
       onCreated(body.username);
       setUsername('');
       setDisplayName('');

@@ -1,22 +1,16 @@
+import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserSummary } from '@civitas/contracts/auth';
-import { api, buildQuery } from '../../app/api-client';
+import { call } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
-import { useResource } from '../../app/use-resource';
+import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { CreateUserForm } from './create-user-form';
-
-interface UserPage {
-  items: UserSummary[];
-  total: number;
-  limit: number;
-  offset: number;
-}
 
 const PAGE_SIZE = 50;
 
@@ -24,7 +18,7 @@ export function UsersPage() {
   const { t, i18n } = useTranslation();
   const canWrite = useCan('user.write');
   const [offset, setOffset] = useState(0);
-  const users = useResource<UserPage>(`/users${buildQuery({ limit: PAGE_SIZE, offset })}`);
+  const users = useEndpoint(endpoints.users.list, { query: { limit: PAGE_SIZE, offset } });
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState('');
   usePageTitle(t('users.title'));
@@ -32,7 +26,7 @@ export function UsersPage() {
   async function setDisabled(user: UserSummary, disable: boolean) {
     setError(null);
     try {
-      await api(`/users/${user.id}/${disable ? 'disable' : 'enable'}`, { method: 'POST', body: {} });
+      await call(disable ? endpoints.users.disable : endpoints.users.enable, { params: { id: user.id } });
       setMessage(t(disable ? 'users.disabledMessage' : 'users.enabledMessage', { name: user.username }));
       users.reload();
     } catch (e) {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../platform/http/http-server.js';
+import { actorOf } from '../../../platform/http/route.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../platform/db/schema.js';
 import type { DeviceDirectory } from '../../telemetry/device-directory.js';
@@ -81,7 +82,7 @@ export function registerNgsiLdRoutes(
           const rep = negotiate(req, ['json', 'ld', 'geo']);
           const ctx = linkContext(req);
           const parsed = parseEntityQuery(req.query, ctx);
-          const { total, page } = await queries.query(req.actor!, parsed, req.signal);
+          const { total, page } = await queries.query(actorOf(req), parsed, req.signal);
           if (parsed.count) void reply.header('NGSILD-Results-Count', String(total));
           const opts = { attrs: parsed.attrs, keyValues: parsed.keyValues };
           if (rep !== 'geo')
@@ -115,7 +116,7 @@ export function registerNgsiLdRoutes(
           const rep = negotiate(req, ['json', 'ld', 'geo']);
           const ctx = linkContext(req);
           const { keyValues, attrs } = parseRepresentation(req.query, ctx);
-          const entity = await queries.retrieve(req.actor!, req.params.entityId);
+          const entity = await queries.retrieve(actorOf(req), req.params.entityId);
           if (attrs && ![...attrs].some((a) => entity.attrs.has(a)))
             throw resourceNotFound(`Entity ${entity.id} has none of the requested attributes.`);
           const body =
@@ -144,7 +145,7 @@ export function registerNgsiLdRoutes(
         negotiate(req, ['json', 'ld']);
         const linked = linkContext(req);
         assertNoLinkWithLdBody(req, linked);
-        const result = await upsert.upsert(req.actor!, req, req.body, linked);
+        const result = await upsert.upsert(actorOf(req), req, req.body, linked);
         // Clause 6.15.3.1: 204 when every entity already existed and was updated; 207 with a
         // BatchOperationResult when any failed. 201 (created ids) never applies: nothing is created.
         if (result.errors.length === 0) return reply.status(204).send();
@@ -167,7 +168,7 @@ export function registerNgsiLdRoutes(
         withinBudget(req, async () => {
           const rep = negotiate(req, ['json', 'ld']);
           const ctx = linkContext(req);
-          const body = await temporal.retrieve(req.actor!, req.params.entityId, req.query, ctx, req.signal);
+          const body = await temporal.retrieve(actorOf(req), req.params.entityId, req.query, ctx, req.signal);
           return sendLd(req, reply, rep, ctx, body);
         }),
     );

@@ -1,4 +1,4 @@
-import { localizedName } from '@civitas/contracts/common';
+import { localizedName } from './common.js';
 import { z } from 'zod';
 
 /** The admin API of Open311 keys (/api/v1/open311-keys). */

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import {
+  apiTokenSummary,
+  createApiToken,
+  createdApiToken,
+  createUser,
+  loginRequest,
+  loginResponse,
+  me,
+  totpConfirm,
+  totpSetupResponse,
+  userSummary,
+} from '../auth.js';
+import { page, pageQuery } from '../common.js';
+import { defineEndpoint } from '../endpoint.js';
+
+const tags = ['auth'];
+const idParams = z.object({ id: z.uuid() });
+/** The signed-in user, and whether an administrator must still enrol a second factor. */
+export const meWithMfa = me.extend({ mfaEnrolmentRequired: z.boolean() });
+export type MeWithMfa = z.infer<typeof meWithMfa>;
+
+export const authEndpoints = {
+  login: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    tags,
+    summary: 'Sign in with username and password (and a TOTP code when enabled)',
+    body: loginRequest,
+    responses: {
+      200: z.union([loginResponse.options[0].extend({ me: meWithMfa }), loginResponse.options[1]]),
+    },
+    errors: ['invalid_credentials', 'login_throttled', 'mfa_code_wrong'],
+  }),
+  logout: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    tags,
+    responses: { 204: 'empty' },
+    errors: [],
+  }),
+  me: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/auth/me',
+    tags,
+    responses: { 200: meWithMfa },
+    errors: [],
+  }),
+  totpSetup: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/totp/setup',
+    tags,
+    summary: 'Start TOTP enrolment',
+    responses: { 200: totpSetupResponse },
+    errors: ['mfa_already_enabled'],
+  }),
+  totpConfirm: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/totp/confirm',
+    tags,
+    summary: 'Finish TOTP enrolment with a code',
+    body: totpConfirm,
+    responses: { 204: 'empty' },
+    errors: ['mfa_not_started', 'mfa_code_wrong', 'mfa_already_enabled'],
+  }),
+  tokens: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/auth/tokens',
+    tags,
+    responses: { 200: z.object({ items: z.array(apiTokenSummary) }) },
+    errors: [],
+  }),
+  createToken: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/tokens',
+    tags,
+    summary: 'Create an API token for integrations (shown once)',
+    body: createApiToken,
+    responses: { 201: createdApiToken },
+    errors: [],
+  }),
+  revokeToken: defineEndpoint({
+    method: 'DELETE',
+    path: '/api/v1/auth/tokens/:id',
+    tags,
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found'],
+  }),
+};
+
+const userTags = ['users'];
+export const userEndpoints = {
+  list: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/users',
+    tags: userTags,
+    query: pageQuery,
+    responses: { 200: page(userSummary) },
+    errors: [],
+  }),
+  create: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users',
+    tags: userTags,
+    body: createUser,
+    responses: { 201: z.object({ id: z.uuid() }) },
+    errors: ['username_taken', 'unit_not_found', 'department_required'],
+  }),
+  disable: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users/:id/disable',
+    tags: userTags,
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found', 'cannot_disable_self'],
+  }),
+  enable: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users/:id/enable',
+    tags: userTags,
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found'],
+  }),
+};

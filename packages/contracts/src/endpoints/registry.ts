@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { page, pageQuery } from '../common.js';
+import { defineEndpoint } from '../endpoint.js';
+import {
+  building,
+  createBuilding,
+  createResident,
+  household,
+  importJob,
+  residentDuplicateGroup,
+  residentListQuery,
+  residentMasked,
+  residentSearchRequest,
+  residentSearchResponse,
+  revealRequest,
+  revealResponse,
+  updateResident,
+} from '../registry.js';
+
+const tags = ['residents'];
+const btags = ['buildings'];
+const idParams = z.object({ id: z.uuid() });
+
+export const residentPage = page(residentMasked).extend({
+  totalExact: z.boolean().describe('false when the count stopped at 10,000'),
+});
+export type ResidentPage = z.infer<typeof residentPage>;
+
+const csvErrors = ['multipart_required', 'file_missing', 'csv_unreadable', 'csv_header'] as const;
+const residentWriteErrors = [
+  'grid_not_found',
+  'grid_mismatch',
+  'building_not_found',
+  'place_required',
+  'id_number_taken',
+  'validation_failed',
+] as const;
+
+export const residentEndpoints = {
+  list: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/residents',
+    tags,
+    query: residentListQuery,
+    responses: { 200: residentPage },
+    errors: ['identifier_in_query', 'not_found'],
+  }),
+  get: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/residents/:id',
+    tags,
+    params: idParams,
+    responses: { 200: residentMasked },
+    errors: ['not_found'],
+  }),
+  create: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents',
+    tags,
+    body: createResident,
+    responses: { 201: residentMasked },
+    errors: residentWriteErrors,
+  }),
+  update: defineEndpoint({
+    method: 'PATCH',
+    path: '/api/v1/residents/:id',
+    tags,
+    params: idParams,
+    body: updateResident,
+    responses: { 200: residentMasked },
+    errors: [
+      'not_found',
+      'stale_version',
+      'merge_target_not_found',
+      'merge_into_self',
+      ...residentWriteErrors,
+    ],
+  }),
+  reveal: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/:id/reveal',
+    tags,
+    summary: 'Show one personal field in clear (audited)',
+    params: idParams,
+    body: revealRequest,
+    responses: { 200: revealResponse },
+    errors: ['not_found'],
+  }),
+  import: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/import',
+    tags,
+    summary: 'Import residents from a CSV file (multipart field "file"); poll the job',
+    consumes: ['multipart/form-data'],
+    responses: { 202: importJob },
+    errors: csvErrors,
+  }),
+  search: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/search',
+    tags,
+    summary: 'Find residents by exact phone or ID number (a reveal: audited, limited per user)',
+    description:
+      'Needs resident.reveal on the units searched and a reason. Misses count too. Past the limit ' +
+      '(IDENTIFIER_SEARCH_LIMIT per IDENTIFIER_SEARCH_WINDOW_MINUTES) the answer is 429 ' +
+      '`identifier_search_limited` with Retry-After and `retryAfterSeconds`.',
+    body: residentSearchRequest,
+    responses: { 200: residentSearchResponse },
+    errors: ['identifier_search_limited', 'not_found'],
+  }),
+  duplicates: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/residents/duplicates',
+    tags,
+    summary: 'ID numbers registered more than once, where you can see every record',
+    query: pageQuery,
+    responses: { 200: z.object({ items: z.array(residentDuplicateGroup) }) },
+    errors: [],
+  }),
+};
+
+export const buildingEndpoints = {
+  list: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/buildings',
+    tags: btags,
+    query: pageQuery,
+    responses: { 200: page(building) },
+    errors: [],
+  }),
+  get: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/buildings/:id',
+    tags: btags,
+    params: idParams,
+    responses: { 200: building },
+    errors: ['not_found'],
+  }),
+  households: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/buildings/:id/households',
+    tags: btags,
+    params: idParams,
+    responses: { 200: z.object({ items: z.array(household) }) },
+    errors: ['not_found'],
+  }),
+  create: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/buildings',
+    tags: btags,
+    body: createBuilding,
+    responses: { 201: building },
+    errors: ['grid_not_found', 'location_outside_grid', 'location_outside_units', 'code_taken'],
+  }),
+};
+
+export const importEndpoints = {
+  get: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/imports/:id',
+    tags: ['imports'],
+    summary: 'Progress of an import you started',
+    params: idParams,
+    responses: { 200: importJob },
+    errors: ['not_found'],
+  }),
+};
