@@ -214,7 +214,7 @@ export function createServices(opts: {
       limit: config.IDENTIFIER_SEARCH_LIMIT,
       windowMinutes: config.IDENTIFIER_SEARCH_WINDOW_MINUTES,
     }),
-    residentDuplicates: new ResidentDuplicatesService(residentsRepo, audit),
+    residentDuplicates: new ResidentDuplicatesService(residentsRepo, orgs, audit),
     buildings,
     imports,
     settings: new SettingsRepository(db),

@@ -30,7 +30,7 @@ export function createCaseCenter(deps: {
   const db = withCaseTables(deps.db);
   const clock = deps.clock ?? systemClock;
   const { notifications } = deps;
-  const casesRepo = new CasesRepository(db);
+  const casesRepo = new CasesRepository(db, (paths, epoch) => deps.orgs.unitsUnder(paths, epoch));
   const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
   const effects = new CaseEffects(casesRepo, notifications, deps.audit, deps.bus);
   const cases = new CaseService(db, casesRepo, caseConfig, deps.orgs, effects, clock);

@@ -38,7 +38,11 @@ describe('the inbox total', () => {
 
   it('stops at the cap and says it is not exact, while the page is complete', async () => {
     const grants = grantsFor(await actorOf(t, 'gw1'), 'case.read');
-    const capped = new CasesRepository(withCaseTables(t.services.database.db), 2);
+    const capped = new CasesRepository(
+      withCaseTables(t.services.database.db),
+      (paths, epoch) => t.services.orgs.unitsUnder(paths, epoch),
+      2,
+    );
     const r = await capped.list({ grants, states: ['submitted'], limit: 10, offset: 0 });
     expect(r.total).toBe(2);
     expect(r.totalExact).toBe(false);

@@ -57,12 +57,13 @@ const COUNT_TTL_MS = 10_000;
 
 type CaseScopeTables = CaseDB & { c: CasesTable };
 
+export type UnitsUnder = (paths: string[], accessEpoch: number | null) => Promise<string[]>;
+
 /** The only SQL of the case center's cases, timeline, followers and attachments. */
 export class CasesRepository {
   /** Inbox counts, stamped with this process's writes; other processes' writes show within the TTL. */
   private readonly counts = new Cache<string, number>({ ttlMs: COUNT_TTL_MS, maxEntries: 10_000 });
-  /** Unit ids under scope paths and staff per unit, stamped with the access epoch (migration 0008). */
-  private readonly scopes = new Cache<string, string[]>({ ttlMs: Infinity, maxEntries: 1_000 });
+  /** Staff per unit, stamped with the access epoch (migration 0008). */
   private readonly staff = new Cache<string, { id: string; display_name: string }[]>({
     ttlMs: Infinity,
     maxEntries: 10_000,
@@ -72,6 +73,8 @@ export class CasesRepository {
 
   constructor(
     private readonly db: Kysely<CaseDB>,
+    /** The units under scope paths: the org tree's, read through its service (OrgsService.unitsUnder). */
+    private readonly unitsUnder: UnitsUnder,
     private readonly countCap: number = COUNT_CAP,
   ) {}
 
@@ -351,19 +354,6 @@ export class CasesRepository {
     };
     const [rows, n] = await Promise.all([page(), counting]);
     return { rows, total: Math.min(n, this.countCap), totalExact: n <= this.countCap };
-  }
-
-  /** Ids of the units under `paths`, reused while the caller's access epoch is current (migration 0008). */
-  private async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
-    const read = async () =>
-      (
-        await this.db
-          .selectFrom('org_units')
-          .select('id')
-          .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
-          .execute()
-      ).map((u) => u.id);
-    return epoch === null ? read() : this.scopes.load(paths.join('\n'), read, epoch);
   }
 
   /** Open cases of one category in the given H3 cells (the caller filters by exact distance). */

@@ -23,6 +23,17 @@ const underAny = (paths: string[]) =>
 export class OrgsRepository {
   constructor(readonly db: Kysely<DB>) {}
 
+  /** Ids of the units under any of `paths` (prefix match on the path index). */
+  async idsUnder(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('org_units')
+      .select('id')
+      .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
+      .execute();
+    return rows.map((u) => u.id);
+  }
+
   findById(id: string, ex: Executor = this.db): Promise<OrgUnitRow | undefined> {
     return ex.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
   }

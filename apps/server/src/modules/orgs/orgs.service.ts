@@ -29,6 +29,8 @@ const MAX_CACHED_CELLS = 20_000;
 /** The administrative tree: creation, edits, moves, and "which units contain this point". */
 export class OrgsService {
   private readonly cells: Cache<string, OrgUnitRow[]>;
+  /** Unit ids under scope paths, stamped with the access epoch (migration 0008): a move shows at once. */
+  private readonly scopes = new Cache<string, string[]>({ ttlMs: Infinity, maxEntries: 1_000 });
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -88,6 +90,16 @@ export class OrgsService {
   async subtree(actor: Actor, id: string): Promise<OrgUnitRow[]> {
     const unit = await this.get(actor, id);
     return this.repo.subtree(unit.path);
+  }
+
+  /**
+   * Ids of the units under `paths`, for other modules' scope filters. Reused while the caller's
+   * access epoch is current (every unit move or grant change moves it); `null`: read afresh.
+   */
+  unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
+    if (paths.length === 0) return Promise.resolve([]);
+    const read = () => this.repo.idsUnder(paths);
+    return epoch === null ? read() : this.scopes.load(paths.join('\n'), read, epoch);
   }
 
   /** Units whose boundary contains the point, from the district down to the grid. */

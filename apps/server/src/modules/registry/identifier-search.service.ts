@@ -57,7 +57,7 @@ export class IdentifierSearchService {
         count.retryAfterSeconds,
       );
     }
-    const units = await this.repo.unitsUnder(where.paths, ctx.actor.accessEpoch);
+    const units = await this.orgs.unitsUnder(where.paths, ctx.actor.accessEpoch);
     const hash = q.field === 'phone' ? phoneIndex(this.cipher, q.value) : idNumberIndex(this.cipher, q.value);
     const rows = await this.repo.findByIdentifier(q.field, hash, units, RESIDENT_SEARCH_MAX + 1);
     const found = rows.slice(0, RESIDENT_SEARCH_MAX);

@@ -2,6 +2,7 @@ import type { ResidentDuplicateGroup } from '@civitas/contracts/registry';
 import { scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
 import { presentResident } from './registry.presenter.js';
 import type { ResidentsRepository } from './residents.repository.js';
 
@@ -15,6 +16,7 @@ import type { ResidentsRepository } from './residents.repository.js';
 export class ResidentDuplicatesService {
   constructor(
     private readonly repo: ResidentsRepository,
+    private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
   ) {}
 
@@ -24,7 +26,7 @@ export class ResidentDuplicatesService {
     offset: number,
   ): Promise<ResidentDuplicateGroup[]> {
     const paths = scopePaths(ctx.actor, 'resident.read');
-    const units = paths.length === 0 ? [] : await this.repo.unitsUnder(paths, ctx.actor.accessEpoch);
+    const units = paths.length === 0 ? [] : await this.orgs.unitsUnder(paths, ctx.actor.accessEpoch);
     const rows = await this.repo.duplicateGroups(units, limit, offset);
     const groups = new Map<string, ResidentDuplicateGroup>();
     for (const r of rows) {

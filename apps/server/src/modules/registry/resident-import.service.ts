@@ -181,7 +181,7 @@ export class ResidentImportService {
     const paths = scopePaths(actor, 'resident.read');
     const existing = await this.residentsRepo.idNumberHolders(
       out.map((p) => p.row.id_number_hash).filter((h): h is string => !!h),
-      paths.length === 0 ? [] : await this.residentsRepo.unitsUnder(paths, actor.accessEpoch),
+      paths.length === 0 ? [] : await this.orgs.unitsUnder(paths, actor.accessEpoch),
     );
     return out.filter((p) => {
       if (p.row.id_number_hash && existing.has(p.row.id_number_hash)) {

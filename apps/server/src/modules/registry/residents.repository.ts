@@ -9,7 +9,7 @@ export const COUNT_CAP = 10_000;
 const COUNT_TTL_MS = 10_000;
 
 export interface ResidentFilter {
-  /** The org units in scope, from `unitsUnder`. */
+  /** The org units in scope, from `OrgsService.unitsUnder`. */
   units: string[];
   flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
   buildingId?: string | undefined;
@@ -33,7 +33,6 @@ export class ResidentsRepository {
   // Units under a set of paths, tagged with the access epoch they were read under. Every change
   // to org_units moves the epoch (migration 0008), so an entry is only used while the tree is
   // exactly as it was; the caller's epoch was read after its request arrived.
-  private readonly scopes = new Map<string, { epoch: number; units: string[] }>();
 
   private readonly columns = [
     'r.id',
@@ -136,28 +135,6 @@ export class ResidentsRepository {
     const row = r.rows[0];
     if (!row) throw new Error('registry_epoch has no row; migration 0014 missing');
     return Number(row.n);
-  }
-
-  /**
-   * The units under a set of paths. Units in scope first, then residents of those units: the
-   * prefix match uses the path index.
-   */
-  async unitsUnder(paths: string[], epoch: number | null): Promise<string[]> {
-    const key = paths.join('\n');
-    const hit = epoch === null ? undefined : this.scopes.get(key);
-    if (hit && hit.epoch === epoch) return hit.units;
-    const units = (
-      await this.db
-        .selectFrom('org_units')
-        .select('id')
-        .where((eb) => eb.or(paths.map((p) => eb('path', 'like', `${p}%`))))
-        .execute()
-    ).map((u) => u.id);
-    if (epoch !== null) {
-      if (this.scopes.size >= 1_000) this.scopes.clear();
-      this.scopes.set(key, { epoch, units });
-    }
-    return units;
   }
 
   async findById(id: string, ex: Executor = this.db) {

@@ -54,7 +54,7 @@ export class ResidentsService {
     // The epoch is read after this request arrived and before any row is read, so a page kept
     // under it is never older than what this request may be answered with (ResidentPageCache).
     const [units, epoch] = await Promise.all([
-      paths.length === 0 ? Promise.resolve([]) : this.repo.unitsUnder(paths, ctx.actor.accessEpoch),
+      paths.length === 0 ? Promise.resolve([]) : this.orgs.unitsUnder(paths, ctx.actor.accessEpoch),
       this.epoch.current(),
     ]);
     const filter: ResidentFilter = {
@@ -132,7 +132,7 @@ export class ResidentsService {
   private async refuseIdNumberHeldInArea(actor: Actor, idNumber: string, except?: string) {
     const hash = idNumberIndex(this.cipher, idNumber);
     const paths = scopePaths(actor, 'resident.read');
-    const units = paths.length === 0 ? [] : await this.repo.unitsUnder(paths, actor.accessEpoch);
+    const units = paths.length === 0 ? [] : await this.orgs.unitsUnder(paths, actor.accessEpoch);
     const holder = (await this.repo.idNumberHolders([hash], units)).get(hash);
     if (holder && holder !== except) throw idNumberTaken(holder);
   }

@@ -1,4 +1,5 @@
 import { systemEndpoints } from '@civitas/contracts/endpoints/governance';
+import { Cache } from '../../platform/cache/cache.js';
 import type { Database } from '../../platform/db/database.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';
 import type { App } from '../../platform/http/http-server.js';
@@ -26,11 +27,8 @@ export function registerSystemRoutes(
   settings: PublicSettings,
   mapArea: () => Promise<MapArea | null>,
 ): void {
-  let area: { value: MapArea | null; at: number } | undefined;
-  const currentArea = async () => {
-    if (!area || Date.now() - area.at > AREA_TTL_MS) area = { value: await mapArea(), at: Date.now() };
-    return area.value;
-  };
+  const area = new Cache<0, MapArea | null>({ ttlMs: AREA_TTL_MS, maxEntries: 1 });
+  const currentArea = () => area.load(0, mapArea);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
