@@ -8,6 +8,8 @@ export const localizedName = z.object({
 export type LocalizedName = z.infer<typeof localizedName>;
 
 export const uuid = z.uuid();
+/** `/:id` of a record addressed by its uuid. */
+export const idParams = z.object({ id: z.uuid() });
 
 /** Limit/offset paging with a hard ceiling so no client can ask for the whole table at once. */
 export const MAX_PAGE_SIZE = 200;

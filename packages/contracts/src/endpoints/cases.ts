@@ -20,10 +20,10 @@ import {
   routingRuleInput,
   routingRulePatch,
 } from '../cases.js';
+import { idParams } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 
 const tags = ['cases'];
-const idParams = z.object({ id: z.uuid() });
 
 /** Staff get the full case, residents the public view; `view` says which one came. */
 export const anyCase = z.union([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { page } from '../common.js';
+import { idParams, page } from '../common.js';
 import {
   createDevice,
   createdDevice,
@@ -23,7 +23,6 @@ import { importJob } from '../registry.js';
 
 const tags = ['devices'];
 const ttags = ['telemetry'];
-const idParams = z.object({ id: z.uuid() });
 
 export const deviceRejection = z.object({ reason: z.string(), count: z.number(), lastAt: z.string() });
 /** GET /devices/:id: the device, its refusals by reason, and whether the caller may command it. */

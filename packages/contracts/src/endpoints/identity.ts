@@ -11,11 +11,10 @@ import {
   totpSetupResponse,
   userSummary,
 } from '../auth.js';
-import { page, pageQuery } from '../common.js';
+import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 
 const tags = ['auth'];
-const idParams = z.object({ id: z.uuid() });
 /** The signed-in user, and whether an administrator must still enrol a second factor. */
 export const meWithMfa = me.extend({ mfaEnrolmentRequired: z.boolean() });
 export type MeWithMfa = z.infer<typeof meWithMfa>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParams } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 import {
   apiKeySummary,
@@ -9,7 +10,6 @@ import {
 } from '../open311-admin.js';
 
 const tags = ['open311'];
-const idParams = z.object({ id: z.uuid() });
 
 /** The staff side of Open311 (the GeoReport v2 API itself, at /open311, follows its own spec). */
 export const open311AdminEndpoints = {

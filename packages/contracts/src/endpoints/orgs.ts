@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { latLngQuery, page } from '../common.js';
+import { idParams, latLngQuery, page } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 import { createOrgUnit, moveOrgUnit, orgUnit, orgUnitListQuery, updateOrgUnit } from '../org-units.js';
 
 const tags = ['org units'];
-const idParams = z.object({ id: z.uuid() });
 
 export const orgEndpoints = {
   list: defineEndpoint({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { page, pageQuery } from '../common.js';
+import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 import {
   building,
@@ -19,7 +19,6 @@ import {
 
 const tags = ['residents'];
 const btags = ['buildings'];
-const idParams = z.object({ id: z.uuid() });
 
 export const residentPage = page(residentMasked).extend({
   totalExact: z.boolean().describe('false when the count stopped at 10,000'),
