@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, registerDevice, until, type Device, type Session } from './mqtt-support.js';
+import { freePort, registerDevice, send, until, type Device, type Session } from './mqtt-support.js';
 import {
   childEnv,
   HAPROXY_PATH,
@@ -174,21 +174,8 @@ afterAll(async () => {
 
 /** A request through the load balancer; answers with the body and the process that served it. */
 async function viaLb<T>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${lbUrl}${path}`, {
-    method,
-    headers: {
-      cookie: s.cookie,
-      'x-csrf-token': s.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    backend: res.headers.get('x-civitas-backend') as Name | null,
-    body: (text ? JSON.parse(text) : null) as T,
-  };
+  const r = await send<T>(lbUrl, s, method, path, body);
+  return { status: r.status, backend: r.headers.get('x-civitas-backend') as Name | null, body: r.body };
 }
 
 /** Server-sent events from `base`, each `telemetry.stored` frame kept with its arrival time. */

@@ -10,7 +10,8 @@ export interface Session {
   csrf: string;
 }
 
-export async function api<T>(base: string, s: Session, method: string, path: string, body?: unknown) {
+/** A signed-in JSON request; answers with the status, the headers and the parsed body. */
+export async function send<T>(base: string, s: Session, method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -21,8 +22,14 @@ export async function api<T>(base: string, s: Session, method: string, path: str
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
+  return { status: res.status, headers: res.headers, text, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** A signed-in JSON request that must succeed. */
+export async function api<T>(base: string, s: Session, method: string, path: string, body?: unknown) {
+  const r = await send<T>(base, s, method, path, body);
+  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  return r.body as T;
 }
 
 export interface Device {

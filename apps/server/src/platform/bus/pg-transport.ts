@@ -180,7 +180,8 @@ export class PgTransport implements BusTransport {
   // ---- work ------------------------------------------------------------------------------------
 
   async enqueue(topic: Topic, id: string, payload: unknown): Promise<void> {
-    // One row per registered group, stored and announced in one statement (NOTIFY goes at commit).
+    // One row per registered group, stored and announced in one statement (NOTIFY goes at commit;
+    // PostgreSQL runs a data-modifying WITH to completion whether or not the query reads it).
     await sql`
       with stored as (
         insert into bus_work (event_id, topic, consumer_group, payload)
@@ -189,7 +190,7 @@ export class PgTransport implements BusTransport {
         on conflict (event_id, consumer_group) do nothing
         returning 1
       )
-      select pg_notify(${WORK}, ${topic}), (select count(*) from stored) as n`.execute(this.db);
+      select pg_notify(${WORK}, ${topic})`.execute(this.db);
   }
 
   async consume(
