@@ -80,8 +80,8 @@ export default tseslint.config(
           // Crossings that predate the rule, each to be replaced by a call to the owning module's
           // service (issue 9, module manifests). Nothing may be added here.
           baseline: [
-            'modules/governance/metrics.presenter.ts -> modules/cases/cases.tables.ts',
-            'modules/governance/metrics.service.ts -> modules/cases/cases.tables.ts',
+            'modules/metrics/metrics.presenter.ts -> modules/cases/cases.tables.ts',
+            'modules/metrics/metrics.service.ts -> modules/cases/cases.tables.ts',
             'modules/open311/open311.presenter.ts -> modules/cases/cases.tables.ts',
             'modules/open311/open311.tables.ts -> modules/cases/cases.tables.ts',
             'modules/open311/open311.service.ts -> modules/cases/cases.tables.ts',

@@ -388,7 +388,7 @@ async function main() {
   const metricsPath = (groupBy) =>
     `/api/v1/metrics/cases?${new URLSearchParams({ unitId: district.id, from: yearAgo, to: now, groupBy })}`;
   const { MetricsRepository } = await import(
-    pathToFileURL(path.join(dist, 'modules/governance/metrics.repository.js')).href
+    pathToFileURL(path.join(dist, 'modules/metrics/metrics.repository.js')).href
   );
   const metricsSql = await captureSql(dbUrl.toString(), (kdb) =>
     new MetricsRepository(kdb).caseMetrics({

@@ -18,7 +18,7 @@ import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js'
 import { registerCaseAttachmentRoutes } from './modules/cases/case-attachments.routes.js';
 import { registerCaseDeskRoutes } from './modules/cases/case-desk.routes.js';
 import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
-import { registerMetricsRoutes } from './modules/governance/metrics.routes.js';
+import { registerMetricsRoutes } from './modules/metrics/metrics.routes.js';
 import { registerOpen311Routes } from './modules/open311/open311.routes.js';
 import { registerOpen311AdminRoutes } from './modules/open311/open311-admin.routes.js';
 import type { Services } from './services.js';

@@ -51,8 +51,8 @@ import type { FileStore } from './platform/files/file-store.js';
 import { LazyFileStore } from './platform/files/lazy-file-store.js';
 import { openFileStore } from './platform/files/open-file-store.js';
 import { OrphanFileSweep } from './platform/files/orphan-file-sweep.js';
-import { MetricsRepository } from './modules/governance/metrics.repository.js';
-import { MetricsService } from './modules/governance/metrics.service.js';
+import { MetricsRepository } from './modules/metrics/metrics.repository.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 import { RateCounter } from './platform/rate-limit/rate-counter.js';
 
 /**

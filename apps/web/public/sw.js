@@ -1,6 +1,6 @@
 /* Civitas service worker: the app shell and a few reads stay available without network, so a grid
  * worker can reopen the app offline and keep working; their changes wait in IndexedDB (see
- * src/features/grid/offline-queue.ts). Hand-written to stay small and auditable. */
+ * src/features/cases/offline-queue.ts). Hand-written to stay small and auditable. */
 const SHELL = 'civitas-shell-v1';
 const DATA = 'civitas-data-v1';
 

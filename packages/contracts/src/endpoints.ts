@@ -1,13 +1,11 @@
 import { caseConfigEndpoints, caseEndpoints } from './endpoints/cases.js';
 import { deviceEndpoints, telemetryEndpoints } from './endpoints/devices.js';
-import {
-  auditEndpoints,
-  metricsEndpoints,
-  notificationEndpoints,
-  systemEndpoints,
-} from './endpoints/governance.js';
+import { auditEndpoints } from './endpoints/audit.js';
+import { metricsEndpoints } from './endpoints/metrics.js';
+import { notificationEndpoints } from './endpoints/notifications.js';
+import { systemEndpoints } from './endpoints/system.js';
 import { authEndpoints, userEndpoints } from './endpoints/identity.js';
-import { open311AdminEndpoints } from './endpoints/open311-admin.js';
+import { open311AdminEndpoints } from './endpoints/open311.js';
 import { orgEndpoints } from './endpoints/orgs.js';
 import { buildingEndpoints, importEndpoints, residentEndpoints } from './endpoints/registry.js';
 

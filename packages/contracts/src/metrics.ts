@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localizedName } from './common.js';
-import { orgUnitType } from './org-units.js';
+import { orgUnitType } from './orgs.js';
 
 /**
  * Governance metrics of the case center (issue 4, item 11), computed from the case rows and the

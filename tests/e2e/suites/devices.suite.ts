@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Device } from '@civitas/contracts/devices';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { screenshot, seriousA11yViolations } from '../support/browser';
 import { fleetCsv, importThroughUi, ingest, pointIn } from '../support/device-fleet';
 import type { E2eEnv } from '../support/e2e-env';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { screenshot } from '../support/browser';
 import type { ApiSession } from '../support/api-session';
 import { actOn, pointInUnit, type CreatedCase, type Point } from '../support/case-fixtures';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CaseMetrics } from '@civitas/contracts/metrics';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { screenshot, seriousA11yViolations } from '../support/browser';
 import { createStaffCase, pointInUnit } from '../support/case-fixtures';
 import type { E2eEnv } from '../support/e2e-env';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { navHrefs, screenshot, seriousA11yViolations } from '../support/browser';
 import type { E2eEnv } from '../support/e2e-env';
 

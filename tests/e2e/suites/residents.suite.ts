@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { AuditEntry } from '@civitas/contracts/audit';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import type { ResidentMasked } from '@civitas/contracts/registry';
 import { screenshot, seriousA11yViolations } from '../support/browser';
 import type { E2eEnv } from '../support/e2e-env';

@@ -1,4 +1,4 @@
-import type { Me } from '@civitas/contracts/auth';
+import type { Me } from '@civitas/contracts/identity';
 
 /** A signed-in API client for test setup and cross-checks, holding the session cookie and CSRF token. */
 export class ApiSession {

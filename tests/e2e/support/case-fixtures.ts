@@ -1,4 +1,4 @@
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import type { ApiSession } from './api-session';
 
 export interface Point {

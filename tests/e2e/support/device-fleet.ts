@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import type { E2eEnv } from './e2e-env';
 
 type Ring = [number, number][];

@@ -1,5 +1,5 @@
 import type { BoundaryGeometry } from '@civitas/contracts/common';
-import type { OrgUnitType } from '@civitas/contracts/org-units';
+import type { OrgUnitType } from '@civitas/contracts/orgs';
 import type { Role } from '@civitas/contracts/roles';
 import type { RequestContext } from '../platform/auth/actor.js';
 import type { OrgUnitRow } from '../platform/db/schema.js';

@@ -1,6 +1,6 @@
 import { BrowserRouter } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { LoginPage } from '../features/account/login-page';
+import { LoginPage } from '../features/identity/login-page';
 import { AppRoutes } from './app-routes';
 import { AppShell } from './app-shell';
 import { AuthProvider, useAuth } from './auth-context';

@@ -1,14 +1,14 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AccountPage } from '../features/account/account-page';
-import { HomePage } from '../features/account/home-page';
-import { NotFoundPage } from '../features/account/not-found-page';
+import { AccountPage } from '../features/identity/account-page';
+import { HomePage } from './home-page';
+import { NotFoundPage } from './not-found-page';
 import { AuditLogPage } from '../features/audit/audit-page';
-import { ImportPage } from '../features/residents/import-page';
-import { ResidentDetailPage } from '../features/residents/resident-detail-page';
-import { ResidentsPage } from '../features/residents/residents-page';
-import { UsersPage } from '../features/users/users-page';
+import { ImportPage } from '../features/registry/import-page';
+import { ResidentDetailPage } from '../features/registry/resident-detail-page';
+import { ResidentsPage } from '../features/registry/residents-page';
+import { UsersPage } from '../features/identity/users-page';
 import { DeviceDetailPage } from '../features/devices/device-detail-page';
 import { DeviceImportPage } from '../features/devices/device-import-page';
 import { DevicesPage } from '../features/devices/devices-page';
@@ -26,8 +26,8 @@ const CaseDetailPage = lazy(() => import('../features/cases/case-detail-page'));
 const HotlinePage = lazy(() => import('../features/cases/hotline-page'));
 const RoutingRulesPage = lazy(() => import('../features/cases/routing-rules-page'));
 const CategoriesPage = lazy(() => import('../features/cases/categories-page'));
-const NotificationsPage = lazy(() => import('../features/cases/notifications-page'));
-const GridPage = lazy(() => import('../features/grid/grid-page'));
+const NotificationsPage = lazy(() => import('../features/notifications/notifications-page'));
+const GridPage = lazy(() => import('../features/cases/grid-page'));
 const MetricsPage = lazy(() => import('../features/metrics/metrics-page'));
 
 function Loading() {

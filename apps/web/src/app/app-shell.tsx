@@ -5,7 +5,7 @@ import { useMe } from './auth-context';
 import { visibleNavItems } from './nav-items';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { UnitSwitcher } from '../components/unit-switcher';
-import { NotificationBell } from '../features/cases/notification-bell';
+import { NotificationBell } from '../features/notifications/notification-bell';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();

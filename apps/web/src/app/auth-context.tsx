@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { LoginRequest } from '@civitas/contracts/auth';
+import type { LoginRequest } from '@civitas/contracts/identity';
 import type { ResponseOf } from '@civitas/contracts/endpoint';
 import { endpoints } from '@civitas/contracts/endpoints';
 import type { MeWithMfa as Me } from '@civitas/contracts/endpoints/identity';

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { endpoints } from '@civitas/contracts/endpoints';
 import { call } from './api-client';
 import { useAuth } from './auth-context';

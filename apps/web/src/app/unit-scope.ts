@@ -1,4 +1,4 @@
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 
 /**
  * Keeps the units inside the user's grants (each grant's unit and everything below it) and orders

@@ -10,7 +10,7 @@ import {
   totpConfirm,
   totpSetupResponse,
   userSummary,
-} from '../auth.js';
+} from '../identity.js';
 import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 

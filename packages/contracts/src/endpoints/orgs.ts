@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParams, latLngQuery, page } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
-import { createOrgUnit, moveOrgUnit, orgUnit, orgUnitListQuery, updateOrgUnit } from '../org-units.js';
+import { createOrgUnit, moveOrgUnit, orgUnit, orgUnitListQuery, updateOrgUnit } from '../orgs.js';
 
 const tags = ['org units'];
 

@@ -1,4 +1,4 @@
-import { auditEndpoints as e } from '@civitas/contracts/endpoints/governance';
+import { auditEndpoints as e } from '@civitas/contracts/endpoints/audit';
 import { scopePaths } from '../../platform/auth/access.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import { rowFields } from '../../platform/audit/audit-verify.js';

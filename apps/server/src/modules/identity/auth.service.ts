@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { LoginRequest } from '@civitas/contracts/auth';
+import type { LoginRequest } from '@civitas/contracts/identity';
 import * as OTPAuth from 'otpauth';
 import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
 import { permissionsOf } from '../../platform/auth/actor.js';

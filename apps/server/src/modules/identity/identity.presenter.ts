@@ -1,4 +1,4 @@
-import type { Me, UserSummary } from '@civitas/contracts/auth';
+import type { Me, UserSummary } from '@civitas/contracts/identity';
 import type { Actor, Grant } from '../../platform/auth/actor.js';
 import type { UserRow } from '../../platform/db/schema.js';
 

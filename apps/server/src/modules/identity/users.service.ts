@@ -1,4 +1,4 @@
-import type { CreateUser } from '@civitas/contracts/auth';
+import type { CreateUser } from '@civitas/contracts/identity';
 import { rolePermissions, type Permission, type Role } from '@civitas/contracts/roles';
 import type { Kysely } from 'kysely';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';

@@ -1,4 +1,4 @@
-import { notificationEndpoints as e } from '@civitas/contracts/endpoints/governance';
+import { notificationEndpoints as e } from '@civitas/contracts/endpoints/notifications';
 import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
 import type { NotificationsService } from './notifications.service.js';

@@ -1,4 +1,4 @@
-import { open311AdminEndpoints as e } from '@civitas/contracts/endpoints/open311-admin';
+import { open311AdminEndpoints as e } from '@civitas/contracts/endpoints/open311';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';

@@ -1,7 +1,7 @@
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import { maskEmail, maskName, maskPhone } from '../../platform/privacy/masking.js';
 import type { Submission } from './open311-form.js';
-import type { SubmitterContact } from '@civitas/contracts/open311-admin';
+import type { SubmitterContact } from '@civitas/contracts/open311';
 
 /**
  * The submitter's contact from POST requests (email, phone, names, device and account ids) is

@@ -7,7 +7,7 @@ import type { DB } from '../../platform/db/schema.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { o311Forbidden } from './open311.errors.js';
-import type { ApiKeySummary, CreateApiKey } from '@civitas/contracts/open311-admin';
+import type { ApiKeySummary, CreateApiKey } from '@civitas/contracts/open311';
 import type { Open311DB } from './open311.tables.js';
 import type { ApiKeyWithUnit, Open311KeysRepository } from './open311-keys.repository.js';
 

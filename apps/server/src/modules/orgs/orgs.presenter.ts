@@ -1,5 +1,5 @@
 import type { BoundaryGeometry } from '@civitas/contracts/common';
-import type { OrgUnit, OrgUnitType } from '@civitas/contracts/org-units';
+import type { OrgUnit, OrgUnitType } from '@civitas/contracts/orgs';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 
 export function presentOrgUnit(r: OrgUnitRow): OrgUnit {

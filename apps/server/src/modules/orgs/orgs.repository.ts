@@ -1,4 +1,4 @@
-import type { OrgUnitType } from '@civitas/contracts/org-units';
+import type { OrgUnitType } from '@civitas/contracts/orgs';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
 import { prepared } from '../../platform/db/prepared-statements.js';

@@ -5,7 +5,7 @@ import {
   type CreateOrgUnit,
   type OrgUnitType,
   type UpdateOrgUnit,
-} from '@civitas/contracts/org-units';
+} from '@civitas/contracts/orgs';
 import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';

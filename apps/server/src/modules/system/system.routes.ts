@@ -1,4 +1,4 @@
-import { systemEndpoints } from '@civitas/contracts/endpoints/governance';
+import { systemEndpoints } from '@civitas/contracts/endpoints/system';
 import { Cache } from '../../platform/cache/cache.js';
 import type { Database } from '../../platform/db/database.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import { NotFoundPage } from '../account/not-found-page';
+import { NotFoundPage } from '../../app/not-found-page';
 import type { AnyCase, ResidentCase, StaffCase } from './case-api';
 import { CaseActionsPanel } from './case-actions-panel';
 import { CaseContact } from './contact-reveal';

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseCategory, RoutingRule } from '@civitas/contracts/cases';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { departments, type Department } from '@civitas/contracts/roles';
 import { localizedName } from '../../app/localized';
 import { useMe } from '../../app/auth-context';

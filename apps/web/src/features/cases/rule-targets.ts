@@ -1,4 +1,4 @@
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { rolePermissions, type RoleGrant } from '@civitas/contracts/roles';
 import { scopeUnits } from '../../app/unit-scope';
 

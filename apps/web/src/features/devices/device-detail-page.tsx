@@ -8,7 +8,7 @@ import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import { NotFoundPage } from '../account/not-found-page';
+import { NotFoundPage } from '../../app/not-found-page';
 import { ConnectivityBadge } from './connectivity-badge';
 import { useProfiles, type DeviceDetail, type LiveReading } from './device-api';
 import { DeviceAttributesPanel } from './device-attributes';

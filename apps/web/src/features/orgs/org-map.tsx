@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import L from 'leaflet';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { localizedName } from '../../app/localized';
 import { StatusMessage } from '../../components/status-message';
 import { textElement } from '../../components/escape-html';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 import { localizedName } from '../../app/localized';
 import { childrenIndex } from '../../app/unit-scope';
 import { treeKeyAction, visibleNodes } from './tree-navigation';

@@ -1,4 +1,4 @@
-import type { OrgUnit } from '@civitas/contracts/org-units';
+import type { OrgUnit } from '@civitas/contracts/orgs';
 
 export interface VisibleNode {
   unit: OrgUnit;

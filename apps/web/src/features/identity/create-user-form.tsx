@@ -1,7 +1,7 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CreateUser } from '@civitas/contracts/auth';
+import type { CreateUser } from '@civitas/contracts/identity';
 import type { Department, Role } from '@civitas/contracts/roles';
 import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';

@@ -2,7 +2,7 @@ import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { totpSetupResponse } from '@civitas/contracts/auth';
+import type { totpSetupResponse } from '@civitas/contracts/identity';
 import { call } from '../../app/api-client';
 import { useAuth, useMe } from '../../app/auth-context';
 import { ErrorMessage } from '../../components/error-message';

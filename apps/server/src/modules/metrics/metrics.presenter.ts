@@ -1,5 +1,5 @@
 import type { CaseMetricFigures } from '@civitas/contracts/metrics';
-import type { OrgUnitType } from '@civitas/contracts/org-units';
+import type { OrgUnitType } from '@civitas/contracts/orgs';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 import type { CategoryRow } from '../cases/cases.tables.js';
 import type { MetricsRow } from './metrics.repository.js';

@@ -10,7 +10,7 @@ import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
-import { NotFoundPage } from '../account/not-found-page';
+import { NotFoundPage } from '../../app/not-found-page';
 import { FlagBadges } from './flag-badges';
 import { RevealDialog } from './reveal-dialog';
 

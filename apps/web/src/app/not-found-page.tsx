@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { usePageTitle } from '../../app/use-page-title';
+import { usePageTitle } from './use-page-title';
 
 /** Also shown for records outside the user's area: the server answers 404 for both on purpose. */
 export function NotFoundPage({ messageKey = 'notFound.page' }: { messageKey?: string }) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AnyCase } from '../cases/case-api';
+import type { AnyCase } from './case-api';
 import {
   enqueue,
   listEntries,

@@ -7,7 +7,7 @@ import {
   open311RequestInfo,
   revealContact,
   submitterContact,
-} from '../open311-admin.js';
+} from '../open311.js';
 
 const tags = ['open311'];
 

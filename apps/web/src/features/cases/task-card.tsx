@@ -3,9 +3,9 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { CaseState } from '@civitas/contracts/cases';
 import { localizedName } from '../../app/localized';
-import type { StaffCase } from '../cases/case-api';
-import { projectedState } from '../cases/case-workflow';
-import { PhotoPicker } from '../cases/photo-picker';
+import type { StaffCase } from './case-api';
+import { projectedState } from './case-workflow';
+import { PhotoPicker } from './photo-picker';
 import type { QueueEntry, QueuedWork } from './offline-queue';
 
 interface Props {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { AnyCase } from '../cases/case-api';
+import type { AnyCase } from './case-api';
 import type { QueueEntry } from './offline-queue';
 import type { GridQueue } from './use-grid-queue';
 

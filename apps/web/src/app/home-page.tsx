@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../../app/auth-context';
-import { visibleNavItems } from '../../app/nav-items';
-import { usePageTitle } from '../../app/use-page-title';
+import { useMe } from './auth-context';
+import { visibleNavItems } from './nav-items';
+import { usePageTitle } from './use-page-title';
 
 /** What a resident comes for; staff get the shortcuts of their role instead. */
 const residentEntries = [

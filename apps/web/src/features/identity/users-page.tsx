@@ -1,7 +1,7 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { UserSummary } from '@civitas/contracts/auth';
+import type { UserSummary } from '@civitas/contracts/identity';
 import { call } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
 import { localizedName } from '../../app/localized';

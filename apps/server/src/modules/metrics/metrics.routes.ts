@@ -1,4 +1,4 @@
-import { metricsEndpoints } from '@civitas/contracts/endpoints/governance';
+import { metricsEndpoints } from '@civitas/contracts/endpoints/metrics';
 import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
 import type { MetricsService } from './metrics.service.js';

@@ -1,7 +1,7 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { ApiError, call } from '../../app/api-client';
-import { conflictCurrent, type AnyCase } from '../cases/case-api';
-import { uploadAttachment } from '../cases/case-attachments';
+import { conflictCurrent, type AnyCase } from './case-api';
+import { uploadAttachment } from './case-attachments';
 import { listEntries, removeEntry, saveEntry, type QueueEntry } from './offline-queue';
 
 export interface SyncResult {
