@@ -88,6 +88,9 @@ export default tseslint.config(
             'modules/telemetry/device-directory.ts -> modules/devices/devices.repository.ts',
             'modules/telemetry/device-directory.ts -> modules/devices/profiles.repository.ts',
             'modules/telemetry/telemetry.service.ts -> modules/devices/devices.repository.ts',
+            // The telemetry manifest hands the two above their repositories; goes with them.
+            'modules/telemetry/telemetry.module.ts -> modules/devices/devices.repository.ts',
+            'modules/telemetry/telemetry.module.ts -> modules/devices/profiles.repository.ts',
           ],
         },
       ],

@@ -1,7 +1,9 @@
 // ESLint rule for the server's module boundaries (ADR 0025, amending the layout of ADR 0001):
 // - platform/ imports no module: modules build on the platform, never the other way;
 // - a module imports no other module's repository or tables: it asks that module's service;
-// - nothing in a module imports the composition root (services, app, main, runtime, ingestion, jobs).
+// - nothing in a module imports the composition root (services, app, main, runtime, ingestion, jobs);
+// - nothing outside the modules (composition root, CLI, demo, simulator) imports a module's
+//   repository or tables: it works through the services the module's manifest provides (ADR 0030).
 // Imports are resolved against the importing file, so `../x` and `../../modules/x` are judged alike.
 import path from 'node:path';
 
@@ -53,6 +55,12 @@ export default {
         /\.(repository|tables)$/.test(base)
       )
         problem = `the ${from.module} module reaches into ${to.module}'s ${base.split('.').pop()}; use the ${to.module} service`;
+      else if (
+        (from.layer === 'root' || from.layer === 'other') &&
+        to.layer === 'module' &&
+        /\.(repository|tables)$/.test(base)
+      )
+        problem = `code outside the modules reaches into ${to.module}'s ${base.split('.').pop()}; use the services its manifest provides`;
       if (!problem) return;
       const pair = `${path.relative(srcRoot, file)} -> ${path.relative(srcRoot, target)}`;
       if (known.has(pair)) return;

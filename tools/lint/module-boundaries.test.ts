@@ -48,6 +48,24 @@ describe('module boundaries lint', () => {
     ]);
   });
 
+  it("refuses the composition root, the CLI or the demo reaching into a module's repository or tables", () => {
+    expect(lint('services.ts', "import { R } from './modules/identity/identity.repository.js';")).toEqual([
+      expect.stringMatching(/outside the modules reaches into identity's repository/),
+    ]);
+    expect(lint('demo/demo-loader.ts', "import { T } from '../modules/cases/cases.tables.js';")).toEqual([
+      expect.stringMatching(/outside the modules reaches into cases's tables/),
+    ]);
+    expect(
+      lint(
+        'services.ts',
+        [
+          "import { m } from './modules/identity/identity.module.js';",
+          "import { S } from './platform/settings/settings-store.js';",
+        ].join('\n'),
+      ),
+    ).toEqual([]);
+  });
+
   it("allows a module's own repository, another module's service, the platform, and the baseline", () => {
     expect(
       lint(

@@ -107,12 +107,9 @@ user
   .description('disable a user and end their sessions')
   .action((username: string) =>
     withServices(async (s) => {
-      const u = await s.identityRepo.findUserByUsername(username);
+      const u = await s.users.findByUsername(username);
       if (!u) throw new UsageError(`no user ${username}`);
-      await s.database.db.transaction().execute(async (trx) => {
-        await s.identityRepo.setDisabled(trx, u.id, true);
-        await s.audit.append(trx, operator, { action: 'user.disable', targetType: 'user', targetId: u.id });
-      });
+      await s.users.setDisabledAsOperator(operator, u.id, true);
       out(`disabled ${username}; their sessions are ended`);
     }),
   );
@@ -126,7 +123,7 @@ program
   .description('create an API token (printed once; only its hash is stored)')
   .action((o: { user: string; name: string }) =>
     withServices(async (s) => {
-      const u = await s.identityRepo.findUserByUsername(o.user);
+      const u = await s.users.findByUsername(o.user);
       if (!u) throw new UsageError(`--user: no user ${o.user}`);
       const { token } = await s.auth.createTokenForUser(operator, u.id, o.name);
       out(token);

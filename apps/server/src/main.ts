@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const doors = roles.has('ingest') ? await startIngestion(config, services, logger) : null;
   const scheduler = new JobScheduler(services.database.db, logger.child({ area: 'jobs' }));
   if (roles.has('jobs')) {
-    for (const job of platformJobs(config, services)) scheduler.register(job);
+    for (const job of platformJobs(services)) scheduler.register(job);
     await scheduler.start();
   }
   const loopback = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;

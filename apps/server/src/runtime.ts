@@ -4,7 +4,7 @@ import { FieldCipher } from './platform/crypto/field-cipher.js';
 import { KeyError, resolveMasterKey } from './platform/crypto/master-key.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
-import { SettingsRepository } from './modules/system/settings.repository.js';
+import { SettingsStore } from './platform/settings/settings-store.js';
 import { NatsTransport } from './platform/bus/nats-transport.js';
 import { PgTransport } from './platform/bus/pg-transport.js';
 import { createServices, type Services } from './services.js';
@@ -62,7 +62,7 @@ export async function openRuntime(
   try {
     const applied = await migrate(database.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
-    const stored = await new SettingsRepository(database.db).setIfAbsent(
+    const stored = await new SettingsStore(database.db).setIfAbsent(
       'key_fingerprint',
       cipher.fingerprint,
     );

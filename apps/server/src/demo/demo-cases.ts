@@ -1,12 +1,8 @@
 import type { CaseAction, CaseChannel } from '@civitas/contracts/cases';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
-import { CaseActionsService } from '../modules/cases/case-actions.service.js';
 import { HOUR, ManualClock } from '../modules/cases/case-clock.js';
-import { CaseEffects } from '../modules/cases/case-effects.js';
 import { handleGrant } from '../modules/cases/case-policy.js';
-import type { CaseDetailRow } from '../modules/cases/cases.repository.js';
-import { CaseService, scopeOf } from '../modules/cases/cases.service.js';
-import { withCaseTables } from '../modules/cases/cases.tables.js';
+import { scopeOf } from '../modules/cases/cases.service.js';
 import type { Services } from '../services.js';
 import type { DemoDistrict } from './demo-district.js';
 import { Rng } from './demo-geometry.js';
@@ -130,10 +126,7 @@ export function planDemoCases(demo: DemoDistrict, now: Date, count = DEMO_CASE_C
  */
 export async function seedDemoCases(services: Services, demo: DemoDistrict, now: Date): Promise<number> {
   const clock = new ManualClock(now);
-  const db = withCaseTables(services.database.db);
-  const effects = new CaseEffects(services.casesRepo, services.notifications, services.audit, services.bus);
-  const cases = new CaseService(db, services.casesRepo, services.caseConfig, services.orgs, effects, clock);
-  const actions = new CaseActionsService(db, services.casesRepo, services.orgs, effects, clock);
+  const { cases, actions, written: alreadyWritten } = services.casesOnClock(clock);
   const actors = new Map<string, Actor>();
   const actor = async (username: string): Promise<Actor> => {
     let a = actors.get(username);
@@ -149,11 +142,11 @@ export async function seedDemoCases(services: Services, demo: DemoDistrict, now:
   const resident = await actor('demo-resident-1');
   let written = 0;
   for (const p of planDemoCases(demo, now)) {
-    if (await services.casesRepo.sourceRefTaken(p.channel, p.sourceRef)) continue;
+    if (await alreadyWritten(p.channel, p.sourceRef)) continue;
     clock.set(p.createdAt);
     const title = TITLES[p.category]!;
     const reporter = p.channel === 'resident_report' ? resident : null;
-    let row: CaseDetailRow = await cases.intake(
+    let row: Awaited<ReturnType<typeof cases.intake>> = await cases.intake(
       ctxOf(reporter),
       {
         channel: p.channel,

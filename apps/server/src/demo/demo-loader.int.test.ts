@@ -85,7 +85,7 @@ describe('demo district', () => {
   });
 
   it('links the demo resident login to a registered resident', async () => {
-    const u = await services.identityRepo.findUserByUsername('demo-resident-1');
+    const u = await services.users.findByUsername('demo-resident-1');
     expect(u?.resident_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 

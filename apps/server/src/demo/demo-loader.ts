@@ -1,15 +1,11 @@
-import { latLngToCell } from 'h3-js';
 import type { Role } from '@civitas/contracts/roles';
 import type { RequestContext } from '../platform/auth/actor.js';
 import type { OrgUnitRow } from '../platform/db/schema.js';
 import { hashPassword } from '../modules/identity/password.js';
-import { BUILDING_CELL_RESOLUTION } from '../modules/registry/buildings.service.js';
-import { idNumberIndex, sealResident } from '../modules/registry/resident-sealing.js';
 import type { Services } from '../services.js';
 import { generateDemoDistrict, type DemoDistrict } from './demo-district.js';
 import { demoDevices } from './demo-devices.js';
 import { seedDemoCases } from './demo-cases.js';
-import { DEVICE_CELL_RESOLUTION } from '../modules/devices/devices.service.js';
 
 export interface DemoSummary {
   loadedNow: boolean;
@@ -64,52 +60,40 @@ export async function loadDemo(services: Services, demo: DemoDistrict, password:
     const buildingIds = new Map<string, { id: string; gridId: string; lat: number; lng: number }>();
     for (const b of demo.buildings) {
       const gridId = units.get(b.gridCode)!.id;
-      const id = await services.buildingsRepo.insert(trx, {
+      const id = await services.registrySeeding.insertBuildingWithin(trx, {
         code: b.code,
         name: b.name,
         address: b.address,
-        grid_id: gridId,
+        gridId,
         lat: b.lat,
         lng: b.lng,
-        h3: latLngToCell(b.lat, b.lng, BUILDING_CELL_RESOLUTION),
         floors: b.floors,
       });
       buildingIds.set(b.code, { id, gridId, lat: b.lat, lng: b.lng });
     }
-    const profileIds = new Map(
-      (await trx.selectFrom('device_profiles').select(['id', 'code']).execute()).map((p) => [p.code, p.id]),
+    // Credentials are issued by the demo simulator when it starts (see demo-simulator.ts).
+    await services.deviceSeeding.insertWithin(
+      trx,
+      demoDevices(demo).map((dd) => {
+        const b = buildingIds.get(dd.buildingCode)!;
+        return {
+          code: dd.code,
+          name: dd.name,
+          profile: dd.profile,
+          orgUnitId: b.gridId,
+          lat: b.lat + dd.dLat,
+          lng: b.lng + dd.dLng,
+          installDate: '2025-06-01',
+        };
+      }),
     );
-    for (const dd of demoDevices(demo)) {
-      const b = buildingIds.get(dd.buildingCode)!;
-      const lat = b.lat + dd.dLat;
-      const lng = b.lng + dd.dLng;
-      await services.devicesRepo.insert(trx, {
-        code: dd.code,
-        name: dd.name,
-        profile_id: profileIds.get(dd.profile)!,
-        org_unit_id: b.gridId,
-        lat,
-        lng,
-        h3: latLngToCell(lat, lng, DEVICE_CELL_RESOLUTION),
-        install_date: '2025-06-01',
-        status: 'active',
-        // Credentials are issued by the demo simulator when it starts (see demo-simulator.ts).
-        token_hash: null,
-        token_prefix: null,
-        api_key_group_id: null,
-      });
-    }
-    const households = new Map<string, string>();
-    const rows = [];
-    for (const r of demo.residents) {
-      const building = buildingIds.get(r.buildingCode)!;
-      const hhKey = `${building.id}|${r.unitNo}`;
-      if (!households.has(hhKey))
-        households.set(hhKey, await services.residentsRepo.householdId(trx, building.id, r.unitNo));
-      rows.push(
-        sealResident(
-          services.cipher,
-          {
+    await services.registrySeeding.insertResidentsWithin(
+      trx,
+      ctx,
+      demo.residents.map((r) => {
+        const building = buildingIds.get(r.buildingCode)!;
+        return {
+          fields: {
             name: r.name,
             phone: r.phone,
             idNumber: r.idNumber,
@@ -117,35 +101,29 @@ export async function loadDemo(services: Services, demo: DemoDistrict, password:
             gender: r.gender,
             flags: r.flags,
           },
-          { orgUnitId: building.gridId, buildingId: building.id, householdId: households.get(hhKey)! },
-        ),
-      );
-    }
-    for (let i = 0; i < rows.length; i += 500)
-      await services.residents.insertSealed(trx, ctx, rows.slice(i, i + 500));
-
+          orgUnitId: building.gridId,
+          buildingId: building.id,
+          unitNo: r.unitNo,
+        };
+      }),
+    );
     for (const u of demo.users) {
-      let residentId: string | null = null;
-      if (u.residentIdNumber) {
-        const hash = idNumberIndex(services.cipher, u.residentIdNumber);
-        const r = await trx
-          .selectFrom('residents')
-          .select('id')
-          .where('id_number_hash', '=', hash)
-          .executeTakeFirst();
-        residentId = r?.id ?? null;
-      }
-      const id = await services.identityRepo.insertUser(
+      const residentId = u.residentIdNumber
+        ? await services.registrySeeding.residentIdByIdNumberWithin(trx, u.residentIdNumber)
+        : null;
+      await services.users.insertWithin(
         trx,
-        { username: u.username, displayName: u.displayName, kind: u.kind, passwordHash, residentId },
-        [{ role: u.role, orgUnitId: units.get(u.unitCode)!.id, department: u.department }],
+        ctx,
+        {
+          username: u.username,
+          displayName: u.displayName,
+          kind: u.kind,
+          passwordHash,
+          residentId,
+          grants: [{ role: u.role, orgUnitId: units.get(u.unitCode)!.id, department: u.department }],
+        },
+        { demo: true },
       );
-      await services.audit.append(trx, ctx, {
-        action: 'user.create',
-        targetType: 'user',
-        targetId: id,
-        detail: { username: u.username, demo: true },
-      });
     }
     await services.settings.setIfAbsent(LOADED_KEY, new Date().toISOString(), trx);
   });

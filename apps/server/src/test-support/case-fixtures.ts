@@ -2,6 +2,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import type { Actor } from '../platform/auth/actor.js';
 import type { Client, TestApp } from './test-app.js';
+import { CasesRepository } from '../modules/cases/cases.repository.js';
+import { withCaseTables } from '../modules/cases/cases.tables.js';
 
 /** Points inside the fixture grids (test-support/fixtures.ts): G1 and G2 in community C1, G3 in C2. */
 export const at = {
@@ -42,8 +44,15 @@ export async function userId(t: TestApp, username: string): Promise<string> {
   return u.id;
 }
 
+/** The case center's repository over a test app's database, for reading rows as they are stored. */
+export function casesRepository(t: TestApp): CasesRepository {
+  return new CasesRepository(withCaseTables(t.services.db), (paths, epoch) =>
+    t.services.orgs.unitsUnder(paths, epoch),
+  );
+}
+
 export async function caseRow(t: TestApp, id: string) {
-  return t.services.casesRepo.find(id);
+  return casesRepository(t).find(id);
 }
 
 /** The actor a signed-in user is, resolved the way every request resolves it. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at, report, userId } from '../../test-support/case-fixtures.js';
+import { at, caseRow, report, userId } from '../../test-support/case-fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 
 let t: TestApp;
@@ -31,7 +31,7 @@ describe('caller contact', () => {
       name: '张*丰',
       phone: '138****8000',
     });
-    const row = await t.services.casesRepo.find(caseId);
+    const row = await caseRow(t, caseId);
     expect(row?.contact_phone_enc).toMatch(/^v1\./);
     const raw = JSON.stringify(row);
     expect(raw).not.toContain('0013 8000');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/errors/errors.js';
-import { actorOf, at, attachPhoto } from '../../test-support/case-fixtures.js';
+import { actorOf, at, attachPhoto, casesRepository } from '../../test-support/case-fixtures.js';
 import { createTestApp, type TestApp } from '../../test-support/test-app.js';
 import { invariantViolations, nextState, workflow } from './case-workflow.js';
 
@@ -120,6 +120,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 describe('the case workflow under random use', () => {
   it('never reaches an illegal state and never lets an outsider change anything', async () => {
     const svc = t.services;
+    const repo = casesRepository(t);
     // The states the random walks reached: the property must have exercised the machine, not
     // only watched refusals.
     const reached = new Set<string>();
@@ -148,7 +149,7 @@ describe('the case workflow under random use', () => {
         const other = await make('prop-other');
         await attachPhoto(t, c.id, null);
         for (const s of steps) {
-          const before = (await svc.casesRepo.find(c.id))!;
+          const before = (await repo.find(c.id))!;
           const allowed = guidedBodies.filter(
             (g) =>
               nextState(
@@ -176,10 +177,10 @@ describe('the case workflow under random use', () => {
             if (!(e instanceof AppError)) throw e;
             ok = false;
           }
-          const after = (await svc.casesRepo.find(c.id))!;
+          const after = (await repo.find(c.id))!;
           expect(invariantViolations(after), JSON.stringify({ s, state: after.state })).toEqual([]);
           // The metric facts kept on the row are what the timeline says (docs/metrics.md).
-          expect(factsOf(after)).toEqual(factsFromTimeline(await svc.casesRepo.events(c.id, true)));
+          expect(factsOf(after)).toEqual(factsFromTimeline(await repo.events(c.id, true)));
           if (outsiders.has(who) || s.stale)
             expect(ok, `${who} ${String(body.action)} should have been refused`).toBe(false);
           if (ok) actions.add(String(body.action));

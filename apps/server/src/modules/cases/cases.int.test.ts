@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { act, at, attachPhoto, caseRow, report, userId } from '../../test-support/case-fixtures.js';
+import { act, at, attachPhoto, caseRow, casesRepository, report, userId } from '../../test-support/case-fixtures.js';
 import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { HOUR, ManualClock } from './case-clock.js';
@@ -459,7 +459,7 @@ describe('sensor alarms on the bus', () => {
     });
     let found;
     for (let i = 0; i < 500 && !found; i++) {
-      found = await t.services.casesRepo.findBySource('sensor_alarm', 'alarm', 'alarm-bus-1');
+      found = await casesRepository(t).findBySource('sensor_alarm', 'alarm', 'alarm-bus-1');
       if (!found) await new Promise((r) => setImmediate(r));
     }
     expect(found).toMatchObject({ channel: 'sensor_alarm', state: 'submitted', resp_code: 'G1' });

@@ -78,7 +78,7 @@ describe('sessions', () => {
   it('end at once when the user is disabled', async () => {
     const victim = await t.login('gw2');
     expect((await victim.get('/api/v1/auth/me')).statusCode).toBe(200);
-    const users = await t.services.identityRepo.findUserByUsername('gw2');
+    const users = await t.services.users.findByUsername('gw2');
     const ca = await t.login('admin');
     // system_admin holds user.write on the district
     expect((await ca.post(`/api/v1/users/${users!.id}/disable`)).statusCode).toBe(204);

@@ -1,6 +1,6 @@
 import type { CreateUser } from '@civitas/contracts/identity';
 import { rolePermissions, type Permission, type Role } from '@civitas/contracts/roles';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
@@ -84,6 +84,43 @@ export class UsersService {
         },
       });
       return id;
+    });
+  }
+
+  /** For the CLI, which acts as the operator on the machine: the account behind a username. */
+  findByUsername(username: string): Promise<UserRow | undefined> {
+    return this.repo.findUserByUsername(username);
+  }
+
+  /**
+   * For loaders that write a whole district in one transaction (the demo): a user whose password
+   * is already hashed, audited inside `trx`, so a half-written load never exists.
+   */
+  async insertWithin(
+    trx: Transaction<DB>,
+    ctx: RequestContext,
+    input: Omit<NewUserInput, 'password'> & { passwordHash: string },
+    detail: Record<string, unknown> = {},
+  ): Promise<string> {
+    const id = await this.repo.insertUser(trx, input, input.grants);
+    await this.audit.append(trx, ctx, {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: id,
+      detail: { username: input.username, ...detail },
+    });
+    return id;
+  }
+
+  /** For the CLI, acting as the operator: no scope to check; disabling ends every session at once. */
+  async setDisabledAsOperator(ctx: RequestContext, userId: string, disabled: boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.setDisabled(trx, userId, disabled);
+      await this.audit.append(trx, ctx, {
+        action: disabled ? 'user.disable' : 'user.enable',
+        targetType: 'user',
+        targetId: userId,
+      });
     });
   }
 

@@ -1,6 +1,6 @@
 import type { CaseMetricFigures, CaseMetrics } from '@civitas/contracts/metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { act, at, report, userId } from '../../test-support/case-fixtures.js';
+import { act, at, caseRow, report, userId } from '../../test-support/case-fixtures.js';
 import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { HOUR, ManualClock } from '../cases/case-clock.js';
@@ -129,7 +129,7 @@ beforeAll(async () => {
   // E is late for both deadlines; H is in no deadline figure.
   const eAt = clock.now().getTime();
   ids.E = (await lifecycle('noise', at.G1, [])).id;
-  const e = await t.services.casesRepo.find(ids.E);
+  const e = await caseRow(t, ids.E);
   ids.H = (await lifecycle('noise', at.G1, [[0.5, g1, { action: 'merge', into: e!.id }]])).id;
   clock.set(new Date(eAt + 30 * HOUR));
   // Thirty-odd requests and seven sign-ins (argon2id) on a shared machine: the time is not a figure here.

@@ -4,6 +4,7 @@ import { createTestApp, type Client, type TestApp } from '../../test-support/tes
 import { RateCounter } from '../../platform/rate-limit/rate-counter.js';
 import { idNumberCheckChar } from './id-number.js';
 import { IdentifierSearchService } from './identifier-search.service.js';
+import { ResidentsRepository } from './residents.repository.js';
 
 // ADR 0021: an exact search by phone or ID number is a reveal. Regression tests for the review's
 // finding that 10,000 unthrottled `GET /residents?phone=` requests recovered a masked number.
@@ -174,7 +175,7 @@ describe('search by identifier', () => {
     // A second process (its own counter and service over the same database) refuses as well.
     const actor = await t.services.auth.actorForUser('gw1');
     const other = new IdentifierSearchService(
-      t.services.residentsRepo,
+      new ResidentsRepository(t.services.db),
       t.services.orgs,
       t.services.cipher,
       t.services.audit,

@@ -142,7 +142,7 @@ describe('users, audit and import jobs', () => {
       .items.map((u: { username: string }) => u.username);
     expect(names).toContain('gw1');
     expect(names).not.toContain('ca2');
-    const ca2User = await t.services.identityRepo.findUserByUsername('ca2');
+    const ca2User = await t.services.users.findByUsername('ca2');
     expect((await ca1.post(`/api/v1/users/${ca2User!.id}/disable`)).statusCode).toBe(403);
   });
 
@@ -153,7 +153,7 @@ describe('users, audit and import jobs', () => {
 
   it("another user's import job is not visible", async () => {
     const jobs = t.services.database.db;
-    const caUser = await t.services.identityRepo.findUserByUsername('ca1');
+    const caUser = await t.services.users.findByUsername('ca1');
     const job = await jobs
       .insertInto('import_jobs')
       .values({

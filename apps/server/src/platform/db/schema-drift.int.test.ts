@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema.js';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test-support/test-app.js';
 import { createTestDatabase } from '../../test-support/test-database.js';
+import { PLATFORM_TABLES } from '../module/module.js';
 
 /**
  * The table types the code queries through (platform/db/schema.ts and each module's
@@ -51,16 +54,21 @@ function declaredTables(): Map<string, Set<string>> {
   return tables;
 }
 
+/** Tables (and views) the migrations create, with their columns. */
+async function actualTables(db: Kysely<DB>) {
+  return sql<{ table_name: string; column_name: string }>`
+    SELECT c.relname AS table_name, a.attname AS column_name
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition
+      AND c.relname <> 'schema_migrations'`.execute(db);
+}
+
 describe('schema drift', () => {
   it('declares exactly the tables and columns the migrations create', async () => {
     const { db } = await createTestDatabase();
-    const rows = await sql<{ table_name: string; column_name: string }>`
-      SELECT c.relname AS table_name, a.attname AS column_name
-      FROM pg_class c
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition
-        AND c.relname <> 'schema_migrations'`.execute(db);
+    const rows = await actualTables(db);
     const actual = new Map<string, Set<string>>();
     for (const r of rows.rows)
       actual.set(r.table_name, (actual.get(r.table_name) ?? new Set()).add(r.column_name));
@@ -78,5 +86,24 @@ describe('schema drift', () => {
     }
     expect(declared.size).toBeGreaterThan(30);
     expect(drift.sort()).toEqual([]);
+  });
+
+  it('gives every table exactly one owner: a module manifest or the platform (ADR 0030)', async () => {
+    const t = await createTestApp();
+    const owners = new Map<string, string[]>();
+    const own = (table: string, owner: string) => owners.set(table, [...(owners.get(table) ?? []), owner]);
+    for (const m of t.services.modules) for (const table of m.tables) own(table, m.name);
+    for (const table of PLATFORM_TABLES) own(table, 'platform');
+    const actual = new Set((await actualTables(t.services.db)).rows.map((r) => r.table_name));
+    const problems: string[] = [];
+    for (const table of actual)
+      if (!owners.has(table)) problems.push(`${table}: no module's manifest owns it`);
+    for (const [table, by] of owners) {
+      if (!actual.has(table))
+        problems.push(`${table}: owned by ${by.join(', ')}, but no migration creates it`);
+      if (by.length > 1) problems.push(`${table}: owned by ${by.join(' and ')}`);
+    }
+    expect(problems.sort()).toEqual([]);
+    expect(actual.size).toBeGreaterThan(30);
   });
 });

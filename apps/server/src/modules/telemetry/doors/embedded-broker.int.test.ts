@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../../test-support/test-app.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import { TelemetryRepository } from '../telemetry.repository.js';
 
 let t: TestApp;
 let ca1: Client;
@@ -124,7 +125,7 @@ describe('embedded MQTT broker', () => {
     await c.publishAsync(`/json/${apikey}/NS-1/attrs`, JSON.stringify({ leq: 48.5 }), { qos: 1 });
     await c.publishAsync(`/json/${apikey}/NS-1/attrs/lmax`, '66', { qos: 1 });
     await c.endAsync();
-    const state = await t.services.telemetryRepo.latest([dev['NS-1']!.id]);
+    const state = await new TelemetryRepository(t.services.db).latest([dev['NS-1']!.id]);
     expect(Object.fromEntries(state.map((s) => [s.metric, s.num]))).toEqual({ LAeq: 48.5, LAmax: 66 });
   });
 

@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB } from '../db/schema.js';
 
 /** Small key/value facts about this installation (key fingerprint, demo loaded, ...). */
-export class SettingsRepository {
+export class SettingsStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async get(key: string): Promise<string | undefined> {

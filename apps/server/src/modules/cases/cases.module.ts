@@ -1,0 +1,100 @@
+import { defineModule } from '../../platform/module/module.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
+import type { UsersService } from '../identity/users.service.js';
+import { CaseActionsService } from './case-actions.service.js';
+import { CaseAssignees } from './case-assignees.js';
+import { CaseAttachmentsRepository } from './case-attachments.repository.js';
+import { registerCaseAttachmentRoutes } from './case-attachments.routes.js';
+import { CaseAttachmentsService } from './case-attachments.service.js';
+import { createCaseCenter } from './case-center.js';
+import type { Clock } from './case-clock.js';
+import { registerCaseConfigRoutes } from './case-config.routes.js';
+import { CaseContactRepository } from './case-contact.repository.js';
+import { CaseContacts } from './case-contact.js';
+import { registerCaseDeskRoutes } from './case-desk.routes.js';
+import { CaseEffects } from './case-effects.js';
+import { registerCaseRoutes } from './cases.routes.js';
+import { CaseService } from './cases.service.js';
+import { withCaseTables } from './cases.tables.js';
+
+/**
+ * The case center: one workflow for everything that needs a human response (resident reports,
+ * patrol findings, sensor alarms, Open311), routed down the tree, with deadlines, attachments,
+ * sealed contacts and the desk's views.
+ */
+export const casesModule = defineModule<{
+  orgs: OrgsService;
+  users: UsersService;
+  notifications: NotificationsService;
+}>()({
+  name: 'cases',
+  needs: { orgs: true, users: true, notifications: true },
+  tables: ['cases', 'case_events', 'case_followers', 'case_categories', 'routing_rules', 'case_attachments'],
+  publishes: ['case.created', 'case.changed'],
+  subscribes: ['alarm.raised'],
+  create: (host, { orgs, users, notifications }) => {
+    const center = createCaseCenter({
+      db: host.db,
+      orgs,
+      notifications,
+      audit: host.audit,
+      bus: host.bus,
+      logger: host.logger,
+      reminderLeadPercent: host.config.CASE_REMINDER_LEAD_PERCENT,
+      clock: host.clock,
+    });
+    const { casesRepo, caseConfig, cases, caseActions, caseDeadlines, caseEffects } = center;
+    const db = withCaseTables(host.db);
+    const attachmentsRepo = new CaseAttachmentsRepository(db);
+    return {
+      cases,
+      caseActions,
+      caseConfig,
+      caseDeadlines,
+      caseAttachments: new CaseAttachmentsService(
+        db,
+        attachmentsRepo,
+        casesRepo,
+        cases,
+        caseEffects,
+        host.fileStore,
+        host.clock,
+        { maxBytes: host.config.ATTACHMENT_MAX_BYTES },
+      ),
+      caseContacts: new CaseContacts(casesRepo, new CaseContactRepository(), host.cipher, host.audit),
+      caseAssignees: new CaseAssignees(cases, users),
+      /** Where attachment rows point at stored files (the orphan sweep keeps those). */
+      caseFileReferences: attachmentsRepo,
+      /**
+       * The same workflow on another clock, for writing history as it would have happened (the
+       * demo's past cases): each step's timeline, deadlines, audit rows and notifications are
+       * those live use writes. It consumes no bus events and runs no jobs.
+       */
+      casesOnClock: (clock: Clock) => {
+        const effects = new CaseEffects(casesRepo, notifications, host.audit, host.bus);
+        return {
+          cases: new CaseService(db, casesRepo, caseConfig, orgs, effects, clock),
+          actions: new CaseActionsService(db, casesRepo, orgs, effects, clock),
+          /** Whether a case from this channel with this source reference exists already. */
+          written: (channel: string, sourceRef: string) => casesRepo.sourceRefTaken(channel, sourceRef),
+        };
+      },
+    };
+  },
+  routes: (app, s, host) => {
+    registerCaseConfigRoutes(app, s.caseConfig);
+    registerCaseRoutes(app, s.cases, s.caseActions, s.caseContacts);
+    registerCaseAttachmentRoutes(app, s.caseAttachments, { maxBytes: host.config.ATTACHMENT_MAX_BYTES });
+    registerCaseDeskRoutes(app, s.caseAssignees, s.caseContacts);
+  },
+  // Reminders before a case's deadline, escalation up the tree after it (case-deadlines.job.ts).
+  jobs: (s, host) => [
+    {
+      name: 'cases.deadlines',
+      everyMs: host.config.CASE_DEADLINE_INTERVAL_SECONDS * 1000,
+      run: () => s.caseDeadlines.run(),
+    },
+  ],
+  fileReferences: (s) => [s.caseFileReferences],
+});

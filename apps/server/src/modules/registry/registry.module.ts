@@ -1,0 +1,47 @@
+import { defineModule } from '../../platform/module/module.js';
+import type { OrgsService } from '../orgs/orgs.service.js';
+import { BuildingsRepository } from './buildings.repository.js';
+import { BuildingsService } from './buildings.service.js';
+import { IdentifierSearchService } from './identifier-search.service.js';
+import { registerRegistryRoutes } from './registry.routes.js';
+import { RegistrySeeding } from './registry-seeding.js';
+import { ResidentDuplicatesService } from './resident-duplicates.service.js';
+import { ResidentImportService } from './resident-import.service.js';
+import { ResidentsRepository } from './residents.repository.js';
+import { ResidentsService } from './residents.service.js';
+
+/** Buildings, households and residents, personal data sealed (ADR 0006) and every reveal audited. */
+export const registryModule = defineModule<{ orgs: OrgsService }>()({
+  name: 'registry',
+  needs: { orgs: true },
+  tables: ['buildings', 'households', 'residents'],
+  publishes: [],
+  subscribes: [],
+  create: (host, { orgs }) => {
+    const { db, cipher, audit, config } = host;
+    const buildingsRepo = new BuildingsRepository(db);
+    const residentsRepo = new ResidentsRepository(db);
+    const residents = new ResidentsService(db, residentsRepo, buildingsRepo, orgs, cipher, audit);
+    return {
+      residents,
+      buildings: new BuildingsService(db, buildingsRepo, orgs, audit),
+      imports: new ResidentImportService(
+        db,
+        host.importJobs,
+        residents,
+        residentsRepo,
+        buildingsRepo,
+        orgs,
+        cipher,
+        host.logger.child({ area: 'import' }),
+      ),
+      identifierSearch: new IdentifierSearchService(residentsRepo, orgs, cipher, audit, host.rateCounter, {
+        limit: config.IDENTIFIER_SEARCH_LIMIT,
+        windowMinutes: config.IDENTIFIER_SEARCH_WINDOW_MINUTES,
+      }),
+      residentDuplicates: new ResidentDuplicatesService(residentsRepo, orgs, audit),
+      registrySeeding: new RegistrySeeding(buildingsRepo, residentsRepo, residents, cipher),
+    };
+  },
+  routes: (app, s) => registerRegistryRoutes(app, s),
+});
