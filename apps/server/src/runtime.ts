@@ -62,10 +62,7 @@ export async function openRuntime(
   try {
     const applied = await migrate(database.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
-    const stored = await new SettingsStore(database.db).setIfAbsent(
-      'key_fingerprint',
-      cipher.fingerprint,
-    );
+    const stored = await new SettingsStore(database.db).setIfAbsent('key_fingerprint', cipher.fingerprint);
     if (stored !== cipher.fingerprint) {
       throw new ConfigError('SECRET_KEY', 'does not match the key this database was encrypted with');
     }

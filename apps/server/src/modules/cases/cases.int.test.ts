@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { act, at, attachPhoto, caseRow, casesRepository, report, userId } from '../../test-support/case-fixtures.js';
+import {
+  act,
+  at,
+  attachPhoto,
+  caseRow,
+  casesRepository,
+  report,
+  userId,
+} from '../../test-support/case-fixtures.js';
 import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { HOUR, ManualClock } from './case-clock.js';

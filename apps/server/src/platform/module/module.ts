@@ -157,9 +157,6 @@ export class Composition<Have extends object> {
       jobs: () => m.jobs?.(own, host) ?? [],
       fileReferences: () => m.fileReferences?.(own) ?? [],
     };
-    return new Composition(host, { ...this.services, ...own }, [
-      ...this.modules,
-      composed,
-    ]);
+    return new Composition(host, { ...this.services, ...own }, [...this.modules, composed]);
   }
 }
