@@ -26,6 +26,9 @@ export default defineConfig({
           ],
           exclude: ['**/*.int.test.ts'],
           env: { TZ: 'UTC' },
+          // A hang guard, not a measure of speed: property tests and the simulator's models took
+          // over Vitest's default 5 s at load 8+ while the rest of the suite ran beside them.
+          testTimeout: 60_000,
         },
       },
       {
@@ -58,8 +61,9 @@ export default defineConfig({
           name: 'process',
           include: ['tests/process/**/*.test.ts'],
           env: { TZ: 'UTC' },
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          // Hang guards: loading the demo district through the CLI took over 120 s at load 8+.
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
         },
       },
       {

@@ -19,7 +19,6 @@ function signedArea(ring: [number, number][]): number {
 
 describe('generateDemoDistrict', () => {
   let demo: DemoDistrict;
-  let elapsedMs: number;
   const unitsByCode = new Map<string, DemoUnit>();
   const unitOf = (code: string): DemoUnit => {
     const unit = unitsByCode.get(code);
@@ -28,14 +27,8 @@ describe('generateDemoDistrict', () => {
   };
 
   beforeAll(() => {
-    const started = performance.now();
     demo = generateDemoDistrict();
-    elapsedMs = performance.now() - started;
     for (const u of demo.units) unitsByCode.set(u.code, u);
-  });
-
-  it('is fast', () => {
-    expect(elapsedMs).toBeLessThan(2000);
   });
 
   it('is deterministic for a seed and varies with it', () => {
