@@ -1,6 +1,6 @@
 import type { Role } from '@civitas/contracts/roles';
 import type { RequestContext } from '../platform/auth/actor.js';
-import type { OrgUnitRow } from '../platform/db/schema.js';
+import type { OrgUnitRow } from '../modules/orgs/orgs.service.js';
 import { hashPassword } from '../modules/identity/password.js';
 import type { Services } from '../services.js';
 import { generateDemoDistrict, type DemoDistrict } from './demo-district.js';

@@ -2,7 +2,7 @@ import type { BoundaryGeometry } from '@civitas/contracts/common';
 import type { OrgUnitType } from '@civitas/contracts/orgs';
 import type { Role } from '@civitas/contracts/roles';
 import type { RequestContext } from '../platform/auth/actor.js';
-import type { OrgUnitRow } from '../platform/db/schema.js';
+import type { OrgUnitRow } from '../modules/orgs/orgs.service.js';
 import type { Services } from '../services.js';
 
 /** An axis-aligned box as a GeoJSON polygon (counter-clockwise), for test boundaries. */

@@ -10,6 +10,7 @@ export const auditModule = defineModule()({
   name: 'audit',
   needs: {},
   tables: [],
+  reads: ['org_units'],
   publishes: [],
   subscribes: [],
   create: () => ({}),

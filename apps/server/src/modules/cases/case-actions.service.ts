@@ -3,7 +3,7 @@ import { rolePermissions, type Role } from '@civitas/contracts/roles';
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { HOUR, type Clock } from './case-clock.js';
 import type { CaseEffects } from './case-effects.js';

@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, grantsFor, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
 import { Cache } from '../../platform/cache/cache.js';
 import type { OrgsService } from '../orgs/orgs.service.js';

@@ -1,7 +1,7 @@
 import type { CaseAction } from '@civitas/contracts/cases';
 import type { Transaction } from 'kysely';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { badRequest, conflict, forbidden } from '../../platform/errors/errors.js';
 import { HOUR } from './case-clock.js';
 import type { CaseEffects } from './case-effects.js';

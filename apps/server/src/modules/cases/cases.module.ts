@@ -31,6 +31,7 @@ export const casesModule = defineModule<{
   name: 'cases',
   needs: { orgs: true, users: true, notifications: true },
   tables: ['cases', 'case_events', 'case_followers', 'case_categories', 'routing_rules', 'case_attachments'],
+  reads: ['org_units', 'users', 'role_grants'],
   publishes: ['case.created', 'case.changed'],
   subscribes: ['alarm.raised'],
   create: (host, { orgs, users, notifications }) => {

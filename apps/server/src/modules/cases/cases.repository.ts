@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type InferResult, type Kysely, type Transa
 import type { Grant } from '../../platform/auth/actor.js';
 import { Cache } from '../../platform/cache/cache.js';
 import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import type { CaseDB, CaseExecutor, CaseRow, CasesTable, CaseUpdate, CategoryRow } from './cases.tables.js';
 
 type Insert = Omit<

@@ -24,6 +24,8 @@ export const devicesModule = defineModule<{ orgs: OrgsService }>()({
     'device_commands',
     'device_attributes',
   ],
+  reads: ['org_units'],
+  writes: ['telemetry', 'telemetry_1m', 'telemetry_1h'],
   publishes: ['device.changed'],
   subscribes: [],
   create: (host, { orgs }) => {

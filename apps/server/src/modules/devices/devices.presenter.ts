@@ -1,5 +1,5 @@
 import type { Device, DeviceProfile } from '@civitas/contracts/devices';
-import type { DeviceProfileRow } from '../../platform/db/schema.js';
+import type { DeviceProfileRow } from './devices.tables.js';
 import type { DeviceWithUnit } from './devices.repository.js';
 
 export function presentDevice(d: DeviceWithUnit): Device {

@@ -1,6 +1,7 @@
 import type { DeviceProfileInput } from '@civitas/contracts/devices';
 import type { Kysely } from 'kysely';
-import type { DB, DeviceProfileRow } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { DeviceProfileRow } from './devices.tables.js';
 
 export class ProfilesRepository {
   constructor(private readonly db: Kysely<DB>) {}

@@ -14,6 +14,7 @@ export const identityModule = defineModule<{ orgs: OrgsService }>()({
   name: 'identity',
   needs: { orgs: true },
   tables: ['users', 'role_grants', 'sessions', 'api_tokens'],
+  reads: ['org_units'],
   publishes: [],
   subscribes: [],
   create: (host, { orgs }) => {

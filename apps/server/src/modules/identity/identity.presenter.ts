@@ -1,6 +1,6 @@
 import type { Me, UserSummary } from '@civitas/contracts/identity';
 import type { Actor, Grant } from '../../platform/auth/actor.js';
-import type { UserRow } from '../../platform/db/schema.js';
+import type { UserRow } from './identity.tables.js';
 
 export const presentGrant = (g: Grant) => ({
   role: g.role,

@@ -2,7 +2,8 @@ import type { Role } from '@civitas/contracts/roles';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant } from '../../platform/auth/actor.js';
 import { PREPARED_MARK, prepared, withParameters } from '../../platform/db/prepared-statements.js';
-import type { DB, UserRow } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { UserRow } from './identity.tables.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

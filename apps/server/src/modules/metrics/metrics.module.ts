@@ -10,6 +10,7 @@ export const metricsModule = defineModule<{ orgs: OrgsService; caseConfig: CaseC
   name: 'metrics',
   needs: { orgs: true, caseConfig: true },
   tables: [],
+  reads: ['org_units', 'cases', 'case_categories'],
   publishes: [],
   subscribes: [],
   create: (host, { orgs, caseConfig }) => ({

@@ -1,6 +1,6 @@
 import type { CaseMetricFigures } from '@civitas/contracts/metrics';
 import type { OrgUnitType } from '@civitas/contracts/orgs';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import type { CategoryRow } from '../cases/cases.tables.js';
 import type { MetricsRow } from './metrics.repository.js';
 

@@ -1,6 +1,7 @@
 import { openCaseStates } from '@civitas/contracts/cases';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 
 /** How the cohort is split; `category` carries each category's group (the chosen node's child). */
 export type MetricsGrouping =

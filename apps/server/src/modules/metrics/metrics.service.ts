@@ -2,7 +2,7 @@ import type { CaseMetrics, CaseMetricsQuery } from '@civitas/contracts/metrics';
 import { MAX_METRICS_DAYS } from '@civitas/contracts/metrics';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor } from '../../platform/auth/actor.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
 import type { CaseConfigService } from '../cases/case-config.service.js';
 import type { Clock } from '../cases/case-clock.js';

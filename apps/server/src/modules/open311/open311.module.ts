@@ -15,6 +15,7 @@ export const open311Module = defineModule<{
   name: 'open311',
   needs: { orgs: true, cases: true, caseConfig: true },
   tables: ['open311_api_keys', 'open311_requests'],
+  reads: ['org_units', 'cases', 'case_categories', 'buildings'],
   publishes: [],
   subscribes: [],
   create: (host, n) => createOpen311({ db: host.db, audit: host.audit, cipher: host.cipher, ...n }),

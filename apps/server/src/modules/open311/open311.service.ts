@@ -2,7 +2,7 @@ import type { CategoryAttribute } from '@civitas/contracts/cases';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { notFound } from '../../platform/errors/errors.js';
 import type { CaseConfigService } from '../cases/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';

@@ -1,6 +1,6 @@
 import type { BoundaryGeometry } from '@civitas/contracts/common';
 import type { OrgUnit, OrgUnitType } from '@civitas/contracts/orgs';
-import type { OrgUnitRow } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from './orgs.tables.js';
 
 export function presentOrgUnit(r: OrgUnitRow): OrgUnit {
   return {

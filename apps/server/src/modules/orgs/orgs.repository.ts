@@ -1,6 +1,7 @@
 import type { OrgUnitType } from '@civitas/contracts/orgs';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from './orgs.tables.js';
 import { prepared } from '../../platform/db/prepared-statements.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;

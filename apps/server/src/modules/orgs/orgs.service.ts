@@ -10,12 +10,16 @@ import type { Kysely, Transaction } from 'kysely';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
-import type { DB, OrgUnitRow } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { OrgUnitRow } from './orgs.tables.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
 import { Cache } from '../../platform/cache/cache.js';
 import { cellOf, cellsCovering, contains } from './org-geometry.js';
 import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
 import { presentOrgUnit } from './orgs.presenter.js';
+
+/** The module's row types other modules may hold (its tables stay its own, ADR 0030). */
+export type { OrgUnitRow } from './orgs.tables.js';
 
 /**
  * How long a process reuses the candidate units of an H3 cell (with their boundaries) for "which

@@ -15,6 +15,7 @@ export const registryModule = defineModule<{ orgs: OrgsService }>()({
   name: 'registry',
   needs: { orgs: true },
   tables: ['buildings', 'households', 'residents'],
+  reads: ['org_units'],
   publishes: [],
   subscribes: [],
   create: (host, { orgs }) => {

@@ -1,6 +1,6 @@
 import type { ResidentFlags } from '@civitas/contracts/registry';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import type { NewResident } from '../../platform/db/schema.js';
+import type { NewResident } from './registry.tables.js';
 import {
   maskIdNumber,
   maskName,

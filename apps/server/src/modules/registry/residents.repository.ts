@@ -1,7 +1,8 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { Cache } from '../../platform/cache/cache.js';
 import { PREPARED_MARK, prepared, withParameters } from '../../platform/db/prepared-statements.js';
-import type { DB, NewResident } from '../../platform/db/schema.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { NewResident } from './registry.tables.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

@@ -46,6 +46,8 @@ export const telemetryModule = defineModule<{
     deviceAttributes: true,
   },
   tables: ['device_state', 'telemetry', 'telemetry_1m', 'telemetry_1h', 'device_events'],
+  reads: ['org_units', 'devices', 'device_profiles'],
+  writes: ['devices', 'device_rejections'],
   publishes: [
     'telemetry.stored',
     'device.event',

@@ -45,6 +45,14 @@ export interface ModuleDefinition<N extends string, Needs extends object, Provid
   readonly needs: { readonly [K in keyof Needs]-?: true };
   /** Tables this module's migrations create and only its code reads or writes (the drift test checks). */
   readonly tables: readonly string[];
+  /**
+   * Tables of other owners its SQL reads (joins for scoping, names, counts). Each is a reviewed
+   * exception to reading through the owner's service; the table-ownership test fails on any
+   * read not listed here.
+   */
+  readonly reads?: readonly string[];
+  /** Tables of other owners its SQL writes: debts listed so that none is added unseen. */
+  readonly writes?: readonly string[];
   /** Bus topics it publishes or enqueues. */
   readonly publishes: readonly Topic[];
   /** Bus topics it subscribes to or consumes. */
@@ -84,6 +92,8 @@ export interface ComposedModule {
   readonly needs: readonly string[];
   readonly provides: readonly string[];
   readonly tables: readonly string[];
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
   readonly publishes: readonly Topic[];
   readonly subscribes: readonly Topic[];
   routes(app: App): void;
@@ -151,6 +161,8 @@ export class Composition<Have extends object> {
       needs,
       provides,
       tables: m.tables,
+      reads: m.reads ?? [],
+      writes: m.writes ?? [],
       publishes: m.publishes,
       subscribes: m.subscribes,
       routes: (app) => m.routes?.(app, { ...(picked as Needs), ...own }, host),

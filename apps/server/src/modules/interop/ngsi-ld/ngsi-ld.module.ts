@@ -13,6 +13,7 @@ export const ngsiLdModule = defineModule<{
   name: 'ngsi-ld',
   needs: { telemetry: true, directory: true, ingest: true },
   tables: [],
+  reads: ['org_units', 'devices', 'device_profiles', 'device_state', 'telemetry'],
   publishes: [],
   subscribes: [],
   create: () => ({}),
