@@ -135,7 +135,8 @@ export const deviceEndpoints = {
     method: 'POST',
     path: '/api/v1/devices/:id/token',
     tags,
-    summary: 'Rotate the access token (the old one stops working at once)',
+    summary:
+      'Rotate the access token (the old one stops working at once; in other processes once the bus carries the change)',
     params: idParams,
     responses: { 200: z.object({ token: z.string() }) },
     errors: ['not_found'],
