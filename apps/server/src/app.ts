@@ -14,9 +14,9 @@ import { registerDeviceMapRoutes } from './modules/telemetry/device-map.routes.j
 import { registerSystemRoutes } from './modules/system/system.routes.js';
 import { registerNgsiLdRoutes } from './modules/interop/ngsi-ld/ngsi-ld.routes.js';
 import { registerCaseRoutes } from './modules/cases/cases.routes.js';
-import { registerCaseConfigRoutes } from './modules/cases/case-config.routes.js';
-import { registerCaseAttachmentRoutes } from './modules/cases/case-attachments.routes.js';
-import { registerCaseDeskRoutes } from './modules/cases/case-desk.routes.js';
+import { registerCaseConfigRoutes } from './modules/cases/config/case-config.routes.js';
+import { registerCaseAttachmentRoutes } from './modules/cases/attachments/case-attachments.routes.js';
+import { registerCaseDeskRoutes } from './modules/cases/desk/case-desk.routes.js';
 import { registerNotificationRoutes } from './modules/notifications/notifications.routes.js';
 import { registerMetricsRoutes } from './modules/metrics/metrics.routes.js';
 import { registerOpen311Routes } from './modules/open311/open311.routes.js';

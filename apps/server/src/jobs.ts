@@ -13,7 +13,7 @@ export function platformJobs(config: Config, s: Services): JobDefinition[] {
   return [
     // Expired and idle sessions; authentication already ignores them.
     { name: 'identity.session-sweep', everyMs: 60 * MINUTE, run: () => s.auth.sweepSessions() },
-    // Reminders before a case's deadline, escalation up the tree after it (cases/case-deadlines.job.ts).
+    // Reminders before a case's deadline, escalation up the tree after it (cases/deadlines/case-deadlines.job.ts).
     {
       name: 'cases.deadlines',
       everyMs: config.CASE_DEADLINE_INTERVAL_SECONDS * 1000,

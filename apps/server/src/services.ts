@@ -41,11 +41,11 @@ import { NotificationsRepository } from './modules/notifications/notifications.r
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { Clock } from './modules/cases/case-clock.js';
 import { createOpen311 } from './modules/open311/open311-module.js';
-import { CaseAssignees } from './modules/cases/case-assignees.js';
-import { CaseAttachmentsRepository } from './modules/cases/case-attachments.repository.js';
-import { CaseAttachmentsService } from './modules/cases/case-attachments.service.js';
-import { CaseContactRepository } from './modules/cases/case-contact.repository.js';
-import { CaseContacts } from './modules/cases/case-contact.js';
+import { CaseAssignees } from './modules/cases/desk/case-assignees.js';
+import { CaseAttachmentsRepository } from './modules/cases/attachments/case-attachments.repository.js';
+import { CaseAttachmentsService } from './modules/cases/attachments/case-attachments.service.js';
+import { CaseContactRepository } from './modules/cases/desk/case-contact.repository.js';
+import { CaseContacts } from './modules/cases/desk/case-contact.js';
 import { withCaseTables } from './modules/cases/cases.tables.js';
 import type { FileStore } from './platform/files/file-store.js';
 import { LazyFileStore } from './platform/files/lazy-file-store.js';

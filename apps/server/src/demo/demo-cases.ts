@@ -1,9 +1,9 @@
 import type { CaseAction, CaseChannel } from '@civitas/contracts/cases';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
-import { CaseActionsService } from '../modules/cases/case-actions.service.js';
+import { CaseActionsService } from '../modules/cases/workflow/case-actions.service.js';
 import { HOUR, ManualClock } from '../modules/cases/case-clock.js';
-import { CaseEffects } from '../modules/cases/case-effects.js';
-import { handleGrant } from '../modules/cases/case-policy.js';
+import { CaseEffects } from '../modules/cases/workflow/case-effects.js';
+import { handleGrant } from '../modules/cases/workflow/case-policy.js';
 import type { CaseDetailRow } from '../modules/cases/cases.repository.js';
 import { CaseService, scopeOf } from '../modules/cases/cases.service.js';
 import { withCaseTables } from '../modules/cases/cases.tables.js';

@@ -4,7 +4,7 @@ import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { Clock } from '../cases/case-clock.js';
 import type { CategoryRow } from '../cases/cases.tables.js';
 import type { OrgsService } from '../orgs/orgs.service.js';

@@ -4,7 +4,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { OrgUnitRow } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';
 import { baseTx as asBaseTx, type CategoryRow } from '../cases/cases.tables.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
