@@ -131,9 +131,26 @@ export function planDemoCases(demo: DemoDistrict, now: Date, count = DEMO_CASE_C
 export async function seedDemoCases(services: Services, demo: DemoDistrict, now: Date): Promise<number> {
   const clock = new ManualClock(now);
   const db = withCaseTables(services.database.db);
-  const effects = new CaseEffects(services.casesRepo, services.notifications, services.audit, services.bus);
-  const cases = new CaseService(db, services.casesRepo, services.caseConfig, services.orgs, effects, clock);
-  const actions = new CaseActionsService(db, services.casesRepo, services.orgs, effects, clock);
+  const { casesRepo, caseWrites, caseStaff } = services;
+  const effects = new CaseEffects(
+    casesRepo,
+    caseWrites,
+    caseStaff,
+    services.notifications,
+    services.audit,
+    services.bus,
+  );
+  const cases = new CaseService(
+    db,
+    casesRepo,
+    services.caseInbox,
+    caseWrites,
+    services.caseConfig,
+    services.orgs,
+    effects,
+    clock,
+  );
+  const actions = new CaseActionsService(db, casesRepo, caseWrites, caseStaff, services.orgs, effects, clock);
   const actors = new Map<string, Actor>();
   const actor = async (username: string): Promise<Actor> => {
     let a = actors.get(username);

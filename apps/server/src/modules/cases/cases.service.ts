@@ -19,6 +19,8 @@ import { isReporter, readGrant, type CaseScope } from './workflow/case-policy.js
 import { cellsAround, haversineM, publicDistance, publicSlackM } from './location/case-public-location.js';
 import type { Clock } from './case-clock.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
+import type { CaseInboxRepository } from './inbox/case-inbox.repository.js';
+import type { CaseWritesRepository } from './workflow/case-writes.repository.js';
 import type { CaseDB } from './cases.tables.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -71,6 +73,8 @@ export class CaseService {
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
+    private readonly inbox: CaseInboxRepository,
+    private readonly writes: CaseWritesRepository,
     private readonly config: CaseConfigService,
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
@@ -178,14 +182,18 @@ export class CaseService {
     if (earlier) return earlier;
     try {
       return {
-        row: await takeIn({ db: this.db, repo: this.repo, effects: this.effects, clock: this.clock }, ctx, {
-          input,
-          submitter: key?.submitter ?? null,
-          category,
-          route,
-          grant,
-          hook,
-        }),
+        row: await takeIn(
+          { db: this.db, repo: this.repo, writes: this.writes, effects: this.effects, clock: this.clock },
+          ctx,
+          {
+            input,
+            submitter: key?.submitter ?? null,
+            category,
+            route,
+            grant,
+            hook,
+          },
+        ),
         repeated: false,
       };
     } catch (e) {
@@ -233,7 +241,7 @@ export class CaseService {
     if (q.unitId) unitPath = (await this.orgs.get(actor, q.unitId)).path;
     const { limit: _l, ...filter } = q;
     const unit = q.unitId ?? grants[0]?.orgUnitId ?? null;
-    const r = await this.repo.list({
+    const r = await this.inbox.list({
       ...(view === 'staff' ? { grants } : { userId: actor.userId }),
       unitPath,
       states: q.state?.split(','),

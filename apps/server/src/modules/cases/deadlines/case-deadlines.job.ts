@@ -6,6 +6,7 @@ import type { CaseEffects } from '../workflow/case-effects.js';
 import { caseMessages } from '../workflow/case-messages.js';
 import type { CasesRepository } from '../cases.repository.js';
 import type { CaseDB } from '../cases.tables.js';
+import type { CaseDeadlinesRepository } from './case-deadlines.repository.js';
 
 /**
  * The case center's clock work: reminders shortly before a deadline, and escalation one level up
@@ -17,6 +18,7 @@ export class CaseDeadlineJob {
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
+    private readonly deadlines: CaseDeadlinesRepository,
     private readonly actions: CaseActionsService,
     private readonly effects: CaseEffects,
     private readonly clock: Clock,
@@ -27,7 +29,7 @@ export class CaseDeadlineJob {
   async run(): Promise<{ reminded: number; escalated: number }> {
     const now = this.clock.now();
     const reminded = await this.db.transaction().execute(async (trx) => {
-      const due = await this.repo.claimReminders(trx, now, this.opts.reminderLeadPercent);
+      const due = await this.deadlines.claimReminders(trx, now, this.opts.reminderLeadPercent);
       for (const d of due) {
         const c = (await this.repo.find(d.id, trx))!;
         const deadline = d.kind === 'response' ? c.response_due_at : c.resolution_due_at;
@@ -49,7 +51,7 @@ export class CaseDeadlineJob {
       return due.length;
     });
     let escalated = 0;
-    for (const { id } of await this.repo.overdue(now, this.opts.batch ?? 500)) {
+    for (const { id } of await this.deadlines.overdue(now, this.opts.batch ?? 500)) {
       try {
         if (await this.actions.autoEscalate(id, now)) escalated++;
       } catch (e) {

@@ -4,6 +4,8 @@ import { FIXTURE_PASSWORD } from '../../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../../test-support/test-app.js';
 import { grantsFor } from '../../../platform/auth/access.js';
 import { CasesRepository } from '../cases.repository.js';
+import { CaseWritesRepository } from '../workflow/case-writes.repository.js';
+import { CaseInboxRepository } from './case-inbox.repository.js';
 import { withCaseTables } from '../cases.tables.js';
 
 let t: TestApp;
@@ -38,8 +40,11 @@ describe('the inbox total', () => {
 
   it('stops at the cap and says it is not exact, while the page is complete', async () => {
     const grants = grantsFor(await actorOf(t, 'gw1'), 'case.read');
-    const capped = new CasesRepository(
-      withCaseTables(t.services.database.db),
+    const db = withCaseTables(t.services.database.db);
+    const capped = new CaseInboxRepository(
+      db,
+      new CasesRepository(db),
+      new CaseWritesRepository(),
       (paths, epoch) => t.services.orgs.unitsUnder(paths, epoch),
       2,
     );

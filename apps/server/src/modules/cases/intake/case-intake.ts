@@ -9,12 +9,14 @@ import { SourceTaken } from './case-intake-checks.js';
 import { caseMessages } from '../workflow/case-messages.js';
 import { CASE_CELL_RESOLUTION } from '../location/case-public-location.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
+import type { CaseWritesRepository } from '../workflow/case-writes.repository.js';
 import type { IntakeHook, IntakeInput } from '../cases.service.js';
 import type { CaseDB, CategoryRow } from '../cases.tables.js';
 
 export interface IntakeDeps {
   readonly db: Kysely<CaseDB>;
   readonly repo: CasesRepository;
+  readonly writes: CaseWritesRepository;
   readonly effects: CaseEffects;
   readonly clock: Clock;
 }
@@ -43,7 +45,7 @@ export async function takeIn(
 ): Promise<CaseDetailRow> {
   const now = deps.clock.now();
   const created = await deps.effects.transaction(deps.db, async (trx) => {
-    const inserted = await deps.repo.insertDetail(
+    const inserted = await deps.writes.insertDetail(
       trx,
       {
         channel: input.channel,
@@ -97,7 +99,7 @@ export async function takeIn(
       input.reporterId && input.reporterId !== ctx.actor?.userId
         ? (await deps.repo.find(newId, trx))!
         : inserted;
-    if (input.reporterId) await deps.repo.follow(trx, newId, [input.reporterId], 'reporter');
+    if (input.reporterId) await deps.writes.follow(trx, newId, [input.reporterId], 'reporter');
     const role = input.reporterId ? 'resident' : undefined;
     const routeData = {
       unitId: route.unit.id,

@@ -12,7 +12,9 @@ import { handleGrant, isReporter, readGrant, supervisorGrant } from './case-poli
 import { CaseHandover, type Outcome } from './case-handover.js';
 import { nextState, resolutionStates, responseStates, workflow } from './case-workflow.js';
 import { presentCase, presentPublicCase } from '../cases.presenter.js';
-import type { CaseDetailRow, CasePatch, CasesRepository } from '../cases.repository.js';
+import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
+import type { CaseStaffRepository } from '../desk/case-staff.repository.js';
+import type { CasePatch, CaseWritesRepository } from './case-writes.repository.js';
 import { scopeOf } from '../cases.service.js';
 import type { CaseDB } from '../cases.tables.js';
 
@@ -29,10 +31,12 @@ export class CaseActionsService {
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
+    private readonly writes: CaseWritesRepository,
+    private readonly staff: CaseStaffRepository,
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
     private readonly clock: Clock,
-    private readonly handover = new CaseHandover(repo, effects),
+    private readonly handover = new CaseHandover(repo, writes, effects),
   ) {}
 
   async act(ctx: Ctx, id: string, a: CaseAction): Promise<CaseDetailRow> {
@@ -63,7 +67,7 @@ export class CaseActionsService {
       // Leaving pending_info by any way (resume, merge) ends the pause.
       if (c.state === 'pending_info' && next !== 'pending_info')
         Object.assign(patch, { paused_from: null, paused_at: null });
-      if (!(await this.repo.update(trx, id, a.version, patch, now))) throw this.stale(ctx.actor, c);
+      if (!(await this.writes.update(trx, id, a.version, patch, now))) throw this.stale(ctx.actor, c);
       const after = (await this.repo.find(id, trx))!;
       await this.effects.record(trx, ctx, after, {
         action: a.action,
@@ -273,7 +277,7 @@ export class CaseActionsService {
 
   /** The assignee must be able to handle the case where it is held (same rules as for actors). */
   private async assertAssignable(trx: Tx, c: CaseDetailRow, userId: string): Promise<void> {
-    const grants = await this.repo.grantsOf(userId, trx);
+    const grants = await this.staff.grantsOf(userId, trx);
     const ok = grants.some(
       (g) =>
         g.kind === 'staff' &&
@@ -306,7 +310,7 @@ export class CaseActionsService {
       const to = nextState({ state, pausedFrom: null }, 'escalate');
       if (!overdue || !to) return null;
       const out = this.handover.escalation(c, parent, null, true, now);
-      await this.repo.update(trx, id, c.version, { ...out.patch, state: to }, now);
+      await this.writes.update(trx, id, c.version, { ...out.patch, state: to }, now);
       const after = (await this.repo.find(id, trx))!;
       await this.effects.record(trx, ctx, after, {
         action: 'escalate',

@@ -7,6 +7,8 @@ import type { NotificationsService } from '../../notifications/notifications.ser
 import { caseMessages } from './case-messages.js';
 import './case-events.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
+import type { CaseStaffRepository } from '../desk/case-staff.repository.js';
+import type { CaseWritesRepository } from './case-writes.repository.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
 
 type Text = { 'zh-CN': string; en: string };
@@ -44,6 +46,8 @@ export class CaseEffects {
 
   constructor(
     private readonly repo: CasesRepository,
+    private readonly writes: CaseWritesRepository,
+    private readonly staff: CaseStaffRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditLog,
     private readonly bus: EventBus,
@@ -77,7 +81,7 @@ export class CaseEffects {
 
   /** Several events of one action (intake: create and route), written in one statement. */
   async recordAll(trx: Transaction<CaseDB>, ctx: RequestContext, c: CaseDetailRow, events: CaseEventInput[]) {
-    await this.repo.addEvents(
+    await this.writes.addEvents(
       trx,
       events.map((e) => ({
         case_id: c.id,
@@ -133,7 +137,7 @@ export class CaseEffects {
     at: Date,
     accessEpoch: number | null = null,
   ) {
-    const staff = await this.repo.staffAt(unitId, roles, department, trx, accessEpoch);
+    const staff = await this.staff.staffAt(unitId, roles, department, trx, accessEpoch);
     await this.send(
       trx,
       staff.map((s) => s.id),

@@ -7,7 +7,8 @@ import { HOUR } from '../case-clock.js';
 import type { CaseEffects } from './case-effects.js';
 import { caseMessages } from './case-messages.js';
 import { handleGrant, handlerRoleFor, readGrant } from './case-policy.js';
-import type { CaseDetailRow, CasePatch, CasesRepository } from '../cases.repository.js';
+import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
+import type { CasePatch, CaseWritesRepository } from './case-writes.repository.js';
 import { scopeOf } from '../cases.service.js';
 import type { CaseDB } from '../cases.tables.js';
 
@@ -33,6 +34,7 @@ const supervisorRoles = ['community_admin', 'street_officer', 'district_commande
 export class CaseHandover {
   constructor(
     private readonly repo: CasesRepository,
+    private readonly writes: CaseWritesRepository,
     private readonly effects: CaseEffects,
   ) {}
 
@@ -173,8 +175,8 @@ export class CaseHandover {
         const people = new Set(await this.repo.followers(row.id, t));
         if (row.reporter_id) people.add(row.reporter_id);
         if (target.reporter_id) people.add(target.reporter_id);
-        await this.repo.follow(t, target.id, [...people], 'merged');
-        await this.repo.update(t, target.id, target.version, {}, now);
+        await this.writes.follow(t, target.id, [...people], 'merged');
+        await this.writes.update(t, target.id, target.version, {}, now);
         await this.effects.record(t, ctx, target, {
           action: 'merged_in',
           from: null,
