@@ -404,11 +404,12 @@ async function main() {
   const now = new Date().toISOString();
   const metricsPath = (groupBy) =>
     `/api/v1/metrics/cases?${new URLSearchParams({ unitId: district.id, from: yearAgo, to: now, groupBy })}`;
-  const { MetricsRepository } = await import(
-    pathToFileURL(path.join(dist, 'modules/metrics/metrics.repository.js')).href
+  // The figures are the case center's query (CaseService.figures), which the metrics module asks for.
+  const { CaseFiguresRepository } = await import(
+    pathToFileURL(path.join(dist, 'modules/cases/figures/case-figures.repository.js')).href
   );
   const metricsSql = await captureSql(dbUrl.toString(), (kdb) =>
-    new MetricsRepository(kdb).caseMetrics({
+    new CaseFiguresRepository(withCaseTables(kdb)).figures({
       unitPath: district.path,
       from: new Date(yearAgo),
       to: new Date(now),

@@ -124,7 +124,7 @@ export function createServices(opts: {
     batchSize: config.TELEMETRY_BATCH,
     lanes: writeLanesFor(opts.database.engine, config.TELEMETRY_WRITE_LANES, config.DATABASE_POOL_SIZE),
   });
-  const directory = new DeviceDirectory(devicesRepo, profilesRepo, bus);
+  const directory = new DeviceDirectory(devices, bus);
   const ingest = new IngestService(writer, {
     maxFutureMs: config.TELEMETRY_MAX_FUTURE_SECONDS * 1000,
     ratePerSecond: config.DEVICE_RATE_LIMIT,
@@ -189,7 +189,7 @@ export function createServices(opts: {
     directory,
     ingest,
     router,
-    telemetry: new TelemetryService(telemetryRepo, devices, devicesRepo, orgs),
+    telemetry: new TelemetryService(telemetryRepo, devices),
     deviceMap: new DeviceMapService(new DeviceMapRepository(db), orgs),
     live: new LiveHub(bus),
     importJobs,
@@ -218,7 +218,13 @@ export function createServices(opts: {
     buildings,
     imports,
     settings: new SettingsRepository(db),
-    metrics: new MetricsService(new MetricsRepository(db), orgs, caseCenter.caseConfig, caseCenter.clock),
+    metrics: new MetricsService(
+      new MetricsRepository(db),
+      caseCenter.cases,
+      orgs,
+      caseCenter.caseConfig,
+      caseCenter.clock,
+    ),
   };
 }
 

@@ -7,6 +7,7 @@ import { handleGrant } from '../modules/cases/workflow/case-policy.js';
 import type { CaseDetailRow } from '../modules/cases/cases.repository.js';
 import { CaseService, scopeOf } from '../modules/cases/cases.service.js';
 import { withCaseTables } from '../modules/cases/cases.tables.js';
+import { CaseFiguresRepository } from '../modules/cases/figures/case-figures.repository.js';
 import type { Services } from '../services.js';
 import type { DemoDistrict } from './demo-district.js';
 import { Rng } from './demo-geometry.js';
@@ -145,6 +146,7 @@ export async function seedDemoCases(services: Services, demo: DemoDistrict, now:
     casesRepo,
     services.caseInbox,
     caseWrites,
+    new CaseFiguresRepository(db),
     services.caseConfig,
     services.orgs,
     effects,

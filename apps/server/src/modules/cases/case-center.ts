@@ -12,6 +12,7 @@ import { CaseConfigRepository } from './config/case-config.repository.js';
 import { CaseConfigService } from './config/case-config.service.js';
 import { CaseDeadlineJob } from './deadlines/case-deadlines.job.js';
 import { CaseDeadlinesRepository } from './deadlines/case-deadlines.repository.js';
+import { CaseFiguresRepository } from './figures/case-figures.repository.js';
 import { CaseStaffRepository } from './desk/case-staff.repository.js';
 import { CaseInboxRepository } from './inbox/case-inbox.repository.js';
 import { CaseWritesRepository } from './workflow/case-writes.repository.js';
@@ -42,7 +43,17 @@ export function createCaseCenter(deps: {
   );
   const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
   const effects = new CaseEffects(casesRepo, caseWrites, caseStaff, notifications, deps.audit, deps.bus);
-  const cases = new CaseService(db, casesRepo, caseInbox, caseWrites, caseConfig, deps.orgs, effects, clock);
+  const cases = new CaseService(
+    db,
+    casesRepo,
+    caseInbox,
+    caseWrites,
+    new CaseFiguresRepository(db),
+    caseConfig,
+    deps.orgs,
+    effects,
+    clock,
+  );
   const caseActions = new CaseActionsService(db, casesRepo, caseWrites, caseStaff, deps.orgs, effects, clock);
   const log = deps.logger.child({ area: 'cases' });
   const caseDeadlines = new CaseDeadlineJob(

@@ -8,7 +8,8 @@ import type {
 } from '@civitas/contracts/cases';
 import { publicPoint } from './location/case-public-location.js';
 import type { CaseDetailRow } from './cases.repository.js';
-import type { CaseEventRow, CategoryRow } from './cases.tables.js';
+import type { CaseEventRow } from './cases.tables.js';
+import type { CategoryRow } from './cases.types.js';
 import type { RuleWithUnits } from './config/case-config.repository.js';
 import { resolutionStates, responseStates } from './workflow/case-workflow.js';
 

@@ -1,6 +1,7 @@
 import { sql, type InferResult, type Kysely, type Transaction } from 'kysely';
 import { prepared, withParameters } from '../../platform/db/prepared-statements.js';
 import type { CaseDB, CaseExecutor, CaseRow } from './cases.tables.js';
+import type { PublicCaseFilter } from './cases.types.js';
 
 /** A placeholder for compiled lookups; every call passes its own parameters. */
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -125,6 +126,53 @@ export class CasesRepository {
       .orderBy('c.created_at')
       .limit(200)
       .execute();
+  }
+
+  /**
+   * Cases as anyone may see them (Open311 GET requests, answered without a signed-in actor): only
+   * the columns a public service request shows, newest first.
+   */
+  publicCases(f: PublicCaseFilter) {
+    let q = this.db
+      .selectFrom('cases as c')
+      .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
+      .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
+      .innerJoin('org_units as r', 'r.id', 'c.responsible_unit_id')
+      .leftJoin('cases as dup', 'dup.id', 'c.duplicate_of')
+      .select([
+        'c.id',
+        'c.ref',
+        'c.channel',
+        'c.state',
+        'c.description',
+        'c.address',
+        'c.lat',
+        'c.lng',
+        'c.h3',
+        'c.responsible_department',
+        'c.resolution_note',
+        'c.rejection_reason',
+        'c.resolution_due_at',
+        'c.created_at',
+        'c.updated_at',
+        'cat.code as category_code',
+        'cat.name_zh as category_name_zh',
+        'cat.name_en as category_name_en',
+        'cat.response_hours',
+        'cat.resolution_hours',
+        'r.name_zh as resp_name_zh',
+        'r.name_en as resp_name_en',
+        'dup.ref as duplicate_of_ref',
+      ]);
+    if (f.hiddenCategoryIds.length > 0) q = q.where('c.category_id', 'not in', f.hiddenCategoryIds);
+    if (f.caseId) q = q.where('c.id', '=', f.caseId);
+    if (f.refs) q = q.where('c.ref', 'in', f.refs);
+    if (f.categoryCodes) q = q.where('cat.code', 'in', f.categoryCodes);
+    if (f.from) q = q.where('c.created_at', '>=', f.from);
+    if (f.to) q = q.where('c.created_at', '<=', f.to);
+    if (f.states) q = q.where('c.state', 'in', [...f.states]);
+    if (f.unitPath) q = q.where('u.path', 'like', `${f.unitPath}%`);
+    return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
   }
 
   events(caseId: string, includeInternal: boolean) {

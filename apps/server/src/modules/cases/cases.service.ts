@@ -21,7 +21,10 @@ import type { Clock } from './case-clock.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
 import type { CaseInboxRepository } from './inbox/case-inbox.repository.js';
 import type { CaseWritesRepository } from './workflow/case-writes.repository.js';
+import type { DB } from '../../platform/db/schema.js';
 import type { CaseDB } from './cases.tables.js';
+import type { CaseFiguresRepository } from './figures/case-figures.repository.js';
+import type { CaseFiguresFilter, CaseFiguresRow, PublicCaseFilter, PublicCaseRow } from './cases.types.js';
 
 type Ctx = RequestContext & { actor: Actor };
 
@@ -53,9 +56,10 @@ export type CaseView = 'staff' | 'public';
 
 /**
  * Work a channel adds to the intake transaction (Open311 writes its request row here), so the
- * case and the channel's record commit or fail together. Throwing rolls the case back.
+ * case and the channel's record commit or fail together. Throwing rolls the case back. The
+ * transaction is the platform's: a channel sees its own tables on it with `withTables`.
  */
-export type IntakeHook = (trx: Transaction<CaseDB>, created: CaseDetailRow) => Promise<void>;
+export type IntakeHook = (trx: Transaction<DB>, created: CaseDetailRow) => Promise<void>;
 
 export const scopeOf = (c: CaseDetailRow): CaseScope => ({
   unitPath: c.unit_path,
@@ -75,6 +79,7 @@ export class CaseService {
     private readonly repo: CasesRepository,
     private readonly inbox: CaseInboxRepository,
     private readonly writes: CaseWritesRepository,
+    private readonly figuresRepo: CaseFiguresRepository,
     private readonly config: CaseConfigService,
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
@@ -297,6 +302,22 @@ export class CaseService {
       .sort((a, b) => a.distanceM - b.distanceM);
     const view: CaseView = staff ? 'staff' : 'public';
     return { view, items };
+  }
+
+  /**
+   * Cases as anyone may see them, for channels that answer without a signed-in actor (Open311
+   * GET requests): public columns only; the caller decides which categories stay hidden.
+   */
+  publicCases(f: PublicCaseFilter): Promise<PublicCaseRow[]> {
+    return this.repo.publicCases(f);
+  }
+
+  /**
+   * The governance figures of a unit's subtree over a period (the metrics module, which checks
+   * the reader's metrics grants first): one aggregate row per group and one in total.
+   */
+  figures(f: CaseFiguresFilter): Promise<CaseFiguresRow[]> {
+    return this.figuresRepo.figures(f);
   }
 
   now(): Date {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CaseDB, CaseExecutor, CategoryRow } from '../cases.tables.js';
+import type { CaseDB, CaseExecutor } from '../cases.tables.js';
+import type { CategoryRow } from '../cases.types.js';
 import { prepared } from '../../../platform/db/prepared-statements.js';
 
 export type CategoryWrite = Omit<

@@ -15,7 +15,8 @@ import type { OrgsService } from '../../orgs/orgs.service.js';
 import type { CaseConfigRepository, RuleWithUnits } from './case-config.repository.js';
 import { handlerRoleFor, ruleTargetAllowed } from '../workflow/case-policy.js';
 import { presentCategory, presentRule } from '../cases.presenter.js';
-import { baseTx, type CaseDB, type CategoryRow } from '../cases.tables.js';
+import { baseTx, type CaseDB } from '../cases.tables.js';
+import type { CategoryRow } from '../cases.types.js';
 
 type Ctx = RequestContext & { actor: Actor };
 

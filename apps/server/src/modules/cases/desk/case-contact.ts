@@ -9,7 +9,8 @@ import { handleGrant, readGrant } from '../workflow/case-policy.js';
 import type { CaseContactRepository } from './case-contact.repository.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
 import { scopeOf, type IntakeHook } from '../cases.service.js';
-import type { CaseDB } from '../cases.tables.js';
+import { caseTx } from '../cases.tables.js';
+import type { DB } from '../../../platform/db/schema.js';
 
 export type CaseContactInput = NonNullable<CreateCase['contact']>;
 export type CaseContactField = 'name' | 'phone';
@@ -67,8 +68,8 @@ export class CaseContacts {
         'contact_not_allowed',
         'contact: only hotline, walk-in and other staff-entered cases take a caller contact',
       );
-    return async (trx: Transaction<CaseDB>, created: CaseDetailRow) => {
-      await this.contactRepo.store(trx, created.id, sealed);
+    return async (trx: Transaction<DB>, created: CaseDetailRow) => {
+      await this.contactRepo.store(caseTx(trx), created.id, sealed);
       // The row intake returns was read before this write; it now holds what committed.
       Object.assign(created, sealed);
     };

@@ -6,7 +6,7 @@ import { grantsFor } from '../../../platform/auth/access.js';
 import { CasesRepository } from '../cases.repository.js';
 import { CaseWritesRepository } from '../workflow/case-writes.repository.js';
 import { CaseInboxRepository } from './case-inbox.repository.js';
-import { withCaseTables } from '../cases.tables.js';
+import { caseTx, withCaseTables } from '../cases.tables.js';
 
 let t: TestApp;
 let resident: Client;
@@ -145,7 +145,11 @@ describe('an intake hook', () => {
       null,
       async (trx, created) => {
         // The hook sees the case inside the transaction before it fails.
-        const seen = await trx.selectFrom('cases').select('id').where('id', '=', created.id).execute();
+        const seen = await caseTx(trx)
+          .selectFrom('cases')
+          .select('id')
+          .where('id', '=', created.id)
+          .execute();
         expect(seen).toHaveLength(1);
         throw new Error('channel record failed');
       },

@@ -11,7 +11,8 @@ import { CASE_CELL_RESOLUTION } from '../location/case-public-location.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
 import type { CaseWritesRepository } from '../workflow/case-writes.repository.js';
 import type { IntakeHook, IntakeInput } from '../cases.service.js';
-import type { CaseDB, CategoryRow } from '../cases.tables.js';
+import { baseTx, type CaseDB } from '../cases.tables.js';
+import type { CategoryRow } from '../cases.types.js';
 
 export interface IntakeDeps {
   readonly db: Kysely<CaseDB>;
@@ -144,7 +145,7 @@ export async function takeIn(
       ctx.actor?.accessEpoch ?? null,
     );
     await deps.effects.notifyReporters(trx, c, 'submitted', now, true);
-    if (hook) await hook(trx, c);
+    if (hook) await hook(baseTx(trx), c);
     return c;
   });
   deps.effects.created(created);

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { OrgUnitRow } from '../../../platform/db/schema.js';
 import type { CaseDetailRow } from '../cases.repository.js';
-import type { CaseDB, CasesTable, CaseUpdate, CategoryRow } from '../cases.tables.js';
+import type { CaseDB, CasesTable, CaseUpdate } from '../cases.tables.js';
+import type { CategoryRow } from '../cases.types.js';
 
 type Insert = Omit<
   CasesTable,
