@@ -8,10 +8,11 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * The reads of cases: one case with its details (and its row lock for a transition), a page's
- * cases by id, repeats by idempotency key, open cases nearby, the timeline, followers and the
- * attachment count. The other SQL of the case center lives by concern: writes and transitions in
- * workflow/case-writes.repository.ts, the inbox in inbox/, deadlines in deadlines/, the staff
- * directory in desk/, configuration in config/, attachments in attachments/.
+ * cases by id, repeats by idempotency key, open cases nearby, the public rows, the timeline,
+ * followers and the attachment count. The other SQL of the case center lives by concern: writes
+ * and transitions in workflow/case-writes.repository.ts, the inbox in inbox/, deadlines in
+ * deadlines/, the staff directory in desk/, configuration in config/, attachments in
+ * attachments/, the governance figures in figures/.
  */
 export class CasesRepository {
   constructor(private readonly db: Kysely<CaseDB>) {}
