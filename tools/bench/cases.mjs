@@ -341,8 +341,18 @@ async function main() {
   const { CasesRepository } = await import(
     pathToFileURL(path.join(dist, 'modules/cases/cases.repository.js')).href
   );
+  const { CaseInboxRepository } = await import(
+    pathToFileURL(path.join(dist, 'modules/cases/inbox/case-inbox.repository.js')).href
+  );
+  const { CaseWritesRepository } = await import(
+    pathToFileURL(path.join(dist, 'modules/cases/workflow/case-writes.repository.js')).href
+  );
   const { withCaseTables } = await import(
     pathToFileURL(path.join(dist, 'modules/cases/cases.tables.js')).href
+  );
+  // The scope's unit ids come from the org tree's own query (OrgsService.unitsUnder, cached there).
+  const { OrgsRepository } = await import(
+    pathToFileURL(path.join(dist, 'modules/orgs/orgs.repository.js')).href
   );
   const categories = (await db.query('SELECT id, code, parent_id FROM case_categories')).rows;
   const withDescendants = (code) => {
@@ -365,7 +375,14 @@ async function main() {
   const inboxSql = [];
   for (const f of inboxFilters) {
     const statements = await captureSql(dbUrl.toString(), async (kdb) => {
-      const repo = new CasesRepository(withCaseTables(kdb));
+      const orgs = new OrgsRepository(kdb);
+      const cdb = withCaseTables(kdb);
+      const repo = new CaseInboxRepository(
+        cdb,
+        new CasesRepository(cdb),
+        new CaseWritesRepository(),
+        (paths) => orgs.idsUnder(paths),
+      );
       await repo.list({
         grants: [grant],
         unitPath: street.path,
@@ -387,11 +404,12 @@ async function main() {
   const now = new Date().toISOString();
   const metricsPath = (groupBy) =>
     `/api/v1/metrics/cases?${new URLSearchParams({ unitId: district.id, from: yearAgo, to: now, groupBy })}`;
-  const { MetricsRepository } = await import(
-    pathToFileURL(path.join(dist, 'modules/metrics/metrics.repository.js')).href
+  // The figures are the case center's query (CaseService.figures), which the metrics module asks for.
+  const { CaseFiguresRepository } = await import(
+    pathToFileURL(path.join(dist, 'modules/cases/figures/case-figures.repository.js')).href
   );
   const metricsSql = await captureSql(dbUrl.toString(), (kdb) =>
-    new MetricsRepository(kdb).caseMetrics({
+    new CaseFiguresRepository(withCaseTables(kdb)).figures({
       unitPath: district.path,
       from: new Date(yearAgo),
       to: new Date(now),

@@ -1,7 +1,7 @@
 import type { CaseAction, CaseChannel } from '@civitas/contracts/cases';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { HOUR, ManualClock } from '../modules/cases/case-clock.js';
-import { handleGrant } from '../modules/cases/case-policy.js';
+import { handleGrant } from '../modules/cases/workflow/case-policy.js';
 import { scopeOf } from '../modules/cases/cases.service.js';
 import type { Services } from '../services.js';
 import type { DemoDistrict } from './demo-district.js';

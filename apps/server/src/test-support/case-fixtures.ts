@@ -46,9 +46,7 @@ export async function userId(t: TestApp, username: string): Promise<string> {
 
 /** The case center's repository over a test app's database, for reading rows as they are stored. */
 export function casesRepository(t: TestApp): CasesRepository {
-  return new CasesRepository(withCaseTables(t.services.db), (paths, epoch) =>
-    t.services.orgs.unitsUnder(paths, epoch),
-  );
+  return new CasesRepository(withCaseTables(t.services.db));
 }
 
 export async function caseRow(t: TestApp, id: string) {

@@ -19,28 +19,20 @@ export async function devices(database: Database, n: number): Promise<string[]> 
   });
   await services.devices.ensureBuiltinProfiles();
   const units = await seedFixture(services);
-  const profile = await services.profilesRepo.findByCode('air-quality');
-  const ids: string[] = [];
-  await database.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < n; i++) {
-      ids.push(
-        await services.devicesRepo.insert(trx, {
-          code: `W-${i}`,
-          name: `w${i}`,
-          profile_id: profile!.id,
-          org_unit_id: units.get('G1')!.id,
-          lat: 22.55,
-          lng: 113.82,
-          h3: 'x',
-          install_date: null,
-          status: 'active',
-          token_hash: null,
-          token_prefix: null,
-          api_key_group_id: null,
-        }),
-      );
-    }
-  });
+  const ids = await database.db.transaction().execute((trx) =>
+    services.deviceSeeding.insertWithin(
+      trx,
+      Array.from({ length: n }, (_, i) => ({
+        code: `W-${i}`,
+        name: `w${i}`,
+        profile: 'air-quality',
+        orgUnitId: units.get('G1')!.id,
+        lat: 22.55,
+        lng: 113.82,
+        installDate: null,
+      })),
+    ),
+  );
   return ids;
 }
 

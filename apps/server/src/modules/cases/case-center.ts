@@ -5,13 +5,18 @@ import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
-import { CaseActionsService } from './case-actions.service.js';
-import { consumeAlarmIntake } from './case-alarm-intake.js';
+import { CaseActionsService } from './workflow/case-actions.service.js';
+import { consumeAlarmIntake } from './intake/case-alarm-intake.js';
 import { systemClock, type Clock } from './case-clock.js';
-import { CaseConfigRepository } from './case-config.repository.js';
-import { CaseConfigService } from './case-config.service.js';
-import { CaseDeadlineJob } from './case-deadlines.job.js';
-import { CaseEffects } from './case-effects.js';
+import { CaseConfigRepository } from './config/case-config.repository.js';
+import { CaseConfigService } from './config/case-config.service.js';
+import { CaseDeadlineJob } from './deadlines/case-deadlines.job.js';
+import { CaseDeadlinesRepository } from './deadlines/case-deadlines.repository.js';
+import { CaseFiguresRepository } from './figures/case-figures.repository.js';
+import { CaseStaffRepository } from './desk/case-staff.repository.js';
+import { CaseInboxRepository } from './inbox/case-inbox.repository.js';
+import { CaseWritesRepository } from './workflow/case-writes.repository.js';
+import { CaseEffects } from './workflow/case-effects.js';
 import { CasesRepository } from './cases.repository.js';
 import { CaseService } from './cases.service.js';
 import { withCaseTables } from './cases.tables.js';
@@ -30,19 +35,46 @@ export function createCaseCenter(deps: {
   const db = withCaseTables(deps.db);
   const clock = deps.clock ?? systemClock;
   const { notifications } = deps;
-  const casesRepo = new CasesRepository(db, (paths, epoch) => deps.orgs.unitsUnder(paths, epoch));
+  const casesRepo = new CasesRepository(db);
+  const caseWrites = new CaseWritesRepository();
+  const caseStaff = new CaseStaffRepository(db);
+  const caseInbox = new CaseInboxRepository(db, casesRepo, caseWrites, (paths, epoch) =>
+    deps.orgs.unitsUnder(paths, epoch),
+  );
   const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
-  const effects = new CaseEffects(casesRepo, notifications, deps.audit, deps.bus);
-  const cases = new CaseService(db, casesRepo, caseConfig, deps.orgs, effects, clock);
-  const caseActions = new CaseActionsService(db, casesRepo, deps.orgs, effects, clock);
+  const effects = new CaseEffects(casesRepo, caseWrites, caseStaff, notifications, deps.audit, deps.bus);
+  const cases = new CaseService(
+    db,
+    casesRepo,
+    caseInbox,
+    caseWrites,
+    new CaseFiguresRepository(db),
+    caseConfig,
+    deps.orgs,
+    effects,
+    clock,
+  );
+  const caseActions = new CaseActionsService(db, casesRepo, caseWrites, caseStaff, deps.orgs, effects, clock);
   const log = deps.logger.child({ area: 'cases' });
-  const caseDeadlines = new CaseDeadlineJob(db, casesRepo, caseActions, effects, clock, log, {
-    reminderLeadPercent: deps.reminderLeadPercent,
-  });
+  const caseDeadlines = new CaseDeadlineJob(
+    db,
+    casesRepo,
+    new CaseDeadlinesRepository(db),
+    caseActions,
+    effects,
+    clock,
+    log,
+    {
+      reminderLeadPercent: deps.reminderLeadPercent,
+    },
+  );
   consumeAlarmIntake(deps.bus, cases, log);
   return {
     notifications,
     casesRepo,
+    caseWrites,
+    caseStaff,
+    caseInbox,
     caseConfig,
     cases,
     caseActions,

@@ -2,18 +2,19 @@ import { defineModule } from '../../platform/module/module.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { UsersService } from '../identity/users.service.js';
-import { CaseActionsService } from './case-actions.service.js';
-import { CaseAssignees } from './case-assignees.js';
-import { CaseAttachmentsRepository } from './case-attachments.repository.js';
-import { registerCaseAttachmentRoutes } from './case-attachments.routes.js';
-import { CaseAttachmentsService } from './case-attachments.service.js';
+import { CaseActionsService } from './workflow/case-actions.service.js';
+import { CaseAssignees } from './desk/case-assignees.js';
+import { CaseAttachmentsRepository } from './attachments/case-attachments.repository.js';
+import { registerCaseAttachmentRoutes } from './attachments/case-attachments.routes.js';
+import { CaseAttachmentsService } from './attachments/case-attachments.service.js';
 import { createCaseCenter } from './case-center.js';
 import type { Clock } from './case-clock.js';
-import { registerCaseConfigRoutes } from './case-config.routes.js';
-import { CaseContactRepository } from './case-contact.repository.js';
-import { CaseContacts } from './case-contact.js';
-import { registerCaseDeskRoutes } from './case-desk.routes.js';
-import { CaseEffects } from './case-effects.js';
+import { registerCaseConfigRoutes } from './config/case-config.routes.js';
+import { CaseContactRepository } from './desk/case-contact.repository.js';
+import { CaseContacts } from './desk/case-contact.js';
+import { registerCaseDeskRoutes } from './desk/case-desk.routes.js';
+import { CaseEffects } from './workflow/case-effects.js';
+import { CaseFiguresRepository } from './figures/case-figures.repository.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import { CaseService } from './cases.service.js';
 import { withCaseTables } from './cases.tables.js';
@@ -45,7 +46,17 @@ export const casesModule = defineModule<{
       reminderLeadPercent: host.config.CASE_REMINDER_LEAD_PERCENT,
       clock: host.clock,
     });
-    const { casesRepo, caseConfig, cases, caseActions, caseDeadlines, caseEffects } = center;
+    const {
+      casesRepo,
+      caseWrites,
+      caseStaff,
+      caseInbox,
+      caseConfig,
+      cases,
+      caseActions,
+      caseDeadlines,
+      caseEffects,
+    } = center;
     const db = withCaseTables(host.db);
     const attachmentsRepo = new CaseAttachmentsRepository(db);
     return {
@@ -73,10 +84,27 @@ export const casesModule = defineModule<{
        * those live use writes. It consumes no bus events and runs no jobs.
        */
       casesOnClock: (clock: Clock) => {
-        const effects = new CaseEffects(casesRepo, notifications, host.audit, host.bus);
+        const effects = new CaseEffects(
+          casesRepo,
+          caseWrites,
+          caseStaff,
+          notifications,
+          host.audit,
+          host.bus,
+        );
         return {
-          cases: new CaseService(db, casesRepo, caseConfig, orgs, effects, clock),
-          actions: new CaseActionsService(db, casesRepo, orgs, effects, clock),
+          cases: new CaseService(
+            db,
+            casesRepo,
+            caseInbox,
+            caseWrites,
+            new CaseFiguresRepository(db),
+            caseConfig,
+            orgs,
+            effects,
+            clock,
+          ),
+          actions: new CaseActionsService(db, casesRepo, caseWrites, caseStaff, orgs, effects, clock),
           /** Whether a case from this channel with this source reference exists already. */
           written: (channel: string, sourceRef: string) => casesRepo.sourceRefTaken(channel, sourceRef),
         };

@@ -6,11 +6,12 @@ import type {
   PublicCase,
   RoutingRule,
 } from '@civitas/contracts/cases';
-import { publicPoint } from './case-public-location.js';
+import { publicPoint } from './location/case-public-location.js';
 import type { CaseDetailRow } from './cases.repository.js';
-import type { CaseEventRow, CategoryRow } from './cases.tables.js';
-import type { RuleWithUnits } from './case-config.repository.js';
-import { resolutionStates, responseStates } from './case-workflow.js';
+import type { CaseEventRow } from './cases.tables.js';
+import type { CategoryRow } from './cases.types.js';
+import type { RuleWithUnits } from './config/case-config.repository.js';
+import { resolutionStates, responseStates } from './workflow/case-workflow.js';
 
 export function isOverdue(c: CaseDetailRow, now: Date): boolean {
   const state = c.state as CaseState;

@@ -10,16 +10,21 @@ import { assertCovers, grantsFor } from '../../platform/auth/access.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
-import type { CaseConfigService } from './case-config.service.js';
-import type { CaseEffects } from './case-effects.js';
-import type { AlarmRaised } from './case-events.js';
-import { checkAttributes, sameSubmission, SourceTaken, submitterOf } from './case-intake-checks.js';
-import { takeIn } from './case-intake.js';
-import { isReporter, readGrant, type CaseScope } from './case-policy.js';
-import { cellsAround, haversineM, publicDistance, publicSlackM } from './case-public-location.js';
+import type { CaseConfigService } from './config/case-config.service.js';
+import type { CaseEffects } from './workflow/case-effects.js';
+import type { AlarmRaised } from './workflow/case-events.js';
+import { checkAttributes, sameSubmission, SourceTaken, submitterOf } from './intake/case-intake-checks.js';
+import { takeIn } from './intake/case-intake.js';
+import { isReporter, readGrant, type CaseScope } from './workflow/case-policy.js';
+import { cellsAround, haversineM, publicDistance, publicSlackM } from './location/case-public-location.js';
 import type { Clock } from './case-clock.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
+import type { CaseInboxRepository } from './inbox/case-inbox.repository.js';
+import type { CaseWritesRepository } from './workflow/case-writes.repository.js';
+import type { DB } from '../../platform/db/schema.js';
 import type { CaseDB } from './cases.tables.js';
+import type { CaseFiguresRepository } from './figures/case-figures.repository.js';
+import type { CaseFiguresFilter, CaseFiguresRow, PublicCaseFilter, PublicCaseRow } from './cases.types.js';
 
 type Ctx = RequestContext & { actor: Actor };
 
@@ -51,9 +56,10 @@ export type CaseView = 'staff' | 'public';
 
 /**
  * Work a channel adds to the intake transaction (Open311 writes its request row here), so the
- * case and the channel's record commit or fail together. Throwing rolls the case back.
+ * case and the channel's record commit or fail together. Throwing rolls the case back. The
+ * transaction is the platform's: a channel sees its own tables on it with `withTables`.
  */
-export type IntakeHook = (trx: Transaction<CaseDB>, created: CaseDetailRow) => Promise<void>;
+export type IntakeHook = (trx: Transaction<DB>, created: CaseDetailRow) => Promise<void>;
 
 export const scopeOf = (c: CaseDetailRow): CaseScope => ({
   unitPath: c.unit_path,
@@ -71,6 +77,9 @@ export class CaseService {
   constructor(
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
+    private readonly inbox: CaseInboxRepository,
+    private readonly writes: CaseWritesRepository,
+    private readonly figuresRepo: CaseFiguresRepository,
     private readonly config: CaseConfigService,
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
@@ -178,14 +187,18 @@ export class CaseService {
     if (earlier) return earlier;
     try {
       return {
-        row: await takeIn({ db: this.db, repo: this.repo, effects: this.effects, clock: this.clock }, ctx, {
-          input,
-          submitter: key?.submitter ?? null,
-          category,
-          route,
-          grant,
-          hook,
-        }),
+        row: await takeIn(
+          { db: this.db, repo: this.repo, writes: this.writes, effects: this.effects, clock: this.clock },
+          ctx,
+          {
+            input,
+            submitter: key?.submitter ?? null,
+            category,
+            route,
+            grant,
+            hook,
+          },
+        ),
         repeated: false,
       };
     } catch (e) {
@@ -233,7 +246,7 @@ export class CaseService {
     if (q.unitId) unitPath = (await this.orgs.get(actor, q.unitId)).path;
     const { limit: _l, ...filter } = q;
     const unit = q.unitId ?? grants[0]?.orgUnitId ?? null;
-    const r = await this.repo.list({
+    const r = await this.inbox.list({
       ...(view === 'staff' ? { grants } : { userId: actor.userId }),
       unitPath,
       states: q.state?.split(','),
@@ -289,6 +302,22 @@ export class CaseService {
       .sort((a, b) => a.distanceM - b.distanceM);
     const view: CaseView = staff ? 'staff' : 'public';
     return { view, items };
+  }
+
+  /**
+   * Cases as anyone may see them, for channels that answer without a signed-in actor (Open311
+   * GET requests): public columns only; the caller decides which categories stay hidden.
+   */
+  publicCases(f: PublicCaseFilter): Promise<PublicCaseRow[]> {
+    return this.repo.publicCases(f);
+  }
+
+  /**
+   * The governance figures of a unit's subtree over a period (the metrics module, which checks
+   * the reader's metrics grants first): one aggregate row per group and one in total.
+   */
+  figures(f: CaseFiguresFilter): Promise<CaseFiguresRow[]> {
+    return this.figuresRepo.figures(f);
   }
 
   now(): Date {

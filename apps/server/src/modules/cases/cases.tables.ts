@@ -163,12 +163,15 @@ export type CaseTables = {
 
 export type CaseDB = DB & CaseTables;
 export type CaseExecutor = Kysely<CaseDB> | Transaction<CaseDB>;
-export type CategoryRow = Selectable<CaseCategoriesTable>;
 export type RoutingRuleRow = Selectable<RoutingRulesTable>;
 export type CaseRow = Selectable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;
 
+/** The case center's own view of the database; no other module calls it (they ask CaseService). */
 export const withCaseTables = (db: Kysely<DB>): Kysely<CaseDB> => db.withTables<CaseTables>();
+
+/** A platform transaction seen with the case tables: the same connection, wider types. */
+export const caseTx = (trx: Transaction<DB>): Transaction<CaseDB> => trx.withTables<CaseTables>();
 export type CaseUpdate = Updateable<CasesTable>;
 
 /**

@@ -37,15 +37,16 @@ export class DeviceSeeding {
     private readonly bus: EventBus,
   ) {}
 
-  /** Inserts active devices without credentials (a simulator issues them at its start). */
-  async insertWithin(trx: Transaction<DB>, devices: readonly SeedDevice[]): Promise<void> {
+  /** Inserts active devices without credentials (a simulator issues them at its start); their ids in order. */
+  async insertWithin(trx: Transaction<DB>, devices: readonly SeedDevice[]): Promise<string[]> {
     const profiles = new Map(
       (await trx.selectFrom('device_profiles').select(['id', 'code']).execute()).map((p) => [p.code, p.id]),
     );
+    const ids: string[] = [];
     for (const d of devices) {
       const profileId = profiles.get(d.profile);
       if (!profileId) throw new Error(`device ${d.code}: no device profile ${d.profile}`);
-      await this.repo.insert(trx, {
+      const id = await this.repo.insert(trx, {
         code: d.code,
         name: d.name,
         profile_id: profileId,
@@ -59,7 +60,9 @@ export class DeviceSeeding {
         token_prefix: null,
         api_key_group_id: null,
       });
+      ids.push(id);
     }
+    return ids;
   }
 
   /**

@@ -55,9 +55,6 @@ export const devicesModule = defineModule<{ orgs: OrgsService }>()({
       deviceImports: new DeviceImportService(devices, host.importJobs, host.logger.child({ area: 'import' })),
       ...control,
       deviceSeeding: new DeviceSeeding(db, devicesRepo, host.bus),
-      // Until the telemetry module reads the registry through DevicesService (issue 9 §1).
-      devicesRepo,
-      profilesRepo,
     };
   },
   routes: (app, s, host) => {

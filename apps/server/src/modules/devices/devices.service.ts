@@ -259,4 +259,31 @@ export class DevicesService {
   profilesList() {
     return this.profiles.all();
   }
+
+  // ---- credential lookups for ingestion (the telemetry module's device directory caches them) ----
+  /** The device holding the token with this hash. */
+  ingestDeviceByTokenHash(hash: string) {
+    return this.repo.byTokenHash(hash);
+  }
+
+  ingestDeviceByCode(code: string) {
+    return this.repo.byCodeForIngest(code);
+  }
+
+  ingestDeviceById(id: string) {
+    return this.repo.byIdForIngest(id);
+  }
+
+  /** FIWARE: the device `code` of an API key group. */
+  ingestDeviceInGroup(groupId: string, code: string) {
+    return this.repo.byGroupAndCode(groupId, code);
+  }
+
+  /** The API key group whose key has this hash, revoked or not. */
+  apiKeyGroupByHash(hash: string) {
+    return this.repo.groupByHash(hash);
+  }
 }
+
+/** A device as the ingestion lookups return it. */
+export type IngestDeviceRow = NonNullable<Awaited<ReturnType<DevicesService['ingestDeviceByTokenHash']>>>;

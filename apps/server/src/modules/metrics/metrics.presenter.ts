@@ -1,14 +1,13 @@
 import type { CaseMetricFigures } from '@civitas/contracts/metrics';
 import type { OrgUnitType } from '@civitas/contracts/orgs';
 import type { OrgUnitRow } from '../orgs/orgs.service.js';
-import type { CategoryRow } from '../cases/cases.tables.js';
-import type { MetricsRow } from './metrics.repository.js';
+import type { CaseFiguresRow, CategoryRow } from '../cases/cases.types.js';
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 /** Percentiles are interpolated in float8; a millisecond is finer than any deadline needs. */
 const seconds = (s: number | null) => (s === null ? null : Math.round(s * 1000) / 1000);
 
-export function figuresOf(r: MetricsRow): CaseMetricFigures {
+export function figuresOf(r: CaseFiguresRow): CaseMetricFigures {
   return {
     cases: {
       total: r.total,

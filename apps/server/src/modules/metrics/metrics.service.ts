@@ -4,11 +4,12 @@ import { assertCovers, scopePaths } from '../../platform/auth/access.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { badRequest, notFound } from '../../platform/errors/errors.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { Clock } from '../cases/case-clock.js';
-import type { CategoryRow } from '../cases/cases.tables.js';
+import type { CaseService } from '../cases/cases.service.js';
+import type { CaseFiguresGrouping, CategoryRow } from '../cases/cases.types.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
-import type { MetricsGrouping, MetricsRepository } from './metrics.repository.js';
+import type { MetricsRepository } from './metrics.repository.js';
 import { emptyFigures, figuresOf, presentCategory, presentUnit } from './metrics.presenter.js';
 
 const DAY = 86_400_000;
@@ -16,13 +17,15 @@ const DEFAULT_DAYS = 30;
 
 /**
  * Governance metrics of the case center: who may see which unit's figures, the period and the
- * grouping; the figures themselves come from one repository query over the cases and their
- * timeline (docs/metrics.md). Scoped by `metrics.read` grants: a unit's figures cover its
+ * grouping; the figures themselves come from the case center (CaseService.figures), one query
+ * over the cases and the facts the workflow keeps from their timeline (docs/metrics.md). Scoped by `metrics.read` grants: a unit's figures cover its
  * whole subtree, so reading them needs a grant on the unit or above it.
  */
 export class MetricsService {
   constructor(
     private readonly repo: MetricsRepository,
+    /** The figures are the case center's: asked for through its service. */
+    private readonly cases: CaseService,
     private readonly orgs: OrgsService,
     private readonly caseConfig: CaseConfigService,
     private readonly clock: Clock,
@@ -43,7 +46,7 @@ export class MetricsService {
       throw badRequest('unknown_category', `category: there is no case category "${q.category}"`);
     const below = chosen ? subtreeOf(categories, chosen.id) : null;
 
-    let grouping: MetricsGrouping = { kind: 'none' };
+    let grouping: CaseFiguresGrouping = { kind: 'none' };
     let children: OrgUnitRow[] = [];
     let groupCategories: CategoryRow[] = [];
     if (q.groupBy === 'unit') {
@@ -55,7 +58,7 @@ export class MetricsService {
       grouping = { kind: 'category', groupOf: groupOfCategory(categories, chosen?.id ?? null, below) };
     }
 
-    const rows = await this.repo.caseMetrics({
+    const rows = await this.cases.figures({
       unitPath: unit.path,
       from,
       to,

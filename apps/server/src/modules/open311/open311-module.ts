@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB } from '../../platform/db/schema.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { Open311KeysRepository } from './open311-keys.repository.js';

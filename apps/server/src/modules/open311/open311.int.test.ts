@@ -541,6 +541,8 @@ describe('GET requests', () => {
     const res = await get(`${V2}/requests/${webRef}.json`);
     const [r] = res.json();
     expect(r).toMatchObject({ service_request_id: webRef, description: null, address: null, status: 'open' });
+    // Open311 keeps nothing beside a case that did not come through it.
+    expect(r).toMatchObject({ media_url: null, address_id: null });
     expect(res.body).not.toContain('Zhang');
     // Coordinates and timestamps may hold any digits: look for the words, not the flat number.
     expect(res.body).not.toContain('flat 502');

@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module/module.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { createOpen311 } from './open311-module.js';
@@ -15,7 +15,7 @@ export const open311Module = defineModule<{
   name: 'open311',
   needs: { orgs: true, cases: true, caseConfig: true },
   tables: ['open311_api_keys', 'open311_requests'],
-  reads: ['org_units', 'cases', 'case_categories', 'buildings'],
+  reads: ['org_units', 'buildings'],
   publishes: [],
   subscribes: [],
   create: (host, n) => createOpen311({ db: host.db, audit: host.audit, cipher: host.cipher, ...n }),

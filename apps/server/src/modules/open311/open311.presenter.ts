@@ -1,6 +1,6 @@
 import { openCaseStates, type CaseState, type CategoryAttribute } from '@civitas/contracts/cases';
-import { publicPoint } from '../cases/case-public-location.js';
-import type { CategoryRow } from '../cases/cases.tables.js';
+import { publicPoint } from '../cases/location/case-public-location.js';
+import type { CategoryRow } from '../cases/cases.types.js';
 import type { RequestRow } from './open311.repository.js';
 
 export type Locale = 'zh-CN' | 'en';

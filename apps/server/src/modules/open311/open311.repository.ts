@@ -1,72 +1,27 @@
 import type { Kysely } from 'kysely';
+import type { PublicCaseRow } from '../cases/cases.types.js';
 import type { Open311DB } from './open311.tables.js';
 
-export interface RequestFilter {
-  refs?: string[] | undefined;
-  caseId?: string | undefined;
-  categoryCodes?: string[] | undefined;
-  from?: Date | undefined;
-  to?: Date | undefined;
-  states?: readonly string[] | undefined;
-  unitPath?: string | undefined;
-  /** Categories never shown through Open311 (with their sub-categories). */
-  hiddenCategoryIds: string[];
-  limit: number;
-}
-
 /**
- * The reads behind GET requests: the case center's CaseService reads answer a signed-in actor, and
- * Open311 reads are anonymous, so this query reads the case tables directly and selects only the
- * columns a public service request may show (no reporter, assignee or staff names). Writes never
- * happen here: cases are created by CaseService.intake.
+ * The SQL over the Open311 tables and the registry's buildings. The cases themselves are read
+ * through CaseService.publicCases (Open311 reads are anonymous: only the columns a public service
+ * request may show); this adds what Open311 keeps beside a case. Writes of cases never happen
+ * here: they are created by CaseService.intake.
  */
 export class Open311Repository {
   constructor(private readonly db: Kysely<Open311DB>) {}
 
-  async requests(f: RequestFilter) {
-    let q = this.db
-      .selectFrom('cases as c')
-      .innerJoin('case_categories as cat', 'cat.id', 'c.category_id')
-      .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
-      .innerJoin('org_units as r', 'r.id', 'c.responsible_unit_id')
-      .leftJoin('cases as dup', 'dup.id', 'c.duplicate_of')
-      .leftJoin('open311_requests as o', 'o.case_id', 'c.id')
-      .select([
-        'c.id',
-        'c.ref',
-        'c.channel',
-        'c.state',
-        'c.description',
-        'c.address',
-        'c.lat',
-        'c.lng',
-        'c.h3',
-        'c.responsible_department',
-        'c.resolution_note',
-        'c.rejection_reason',
-        'c.resolution_due_at',
-        'c.created_at',
-        'c.updated_at',
-        'cat.code as category_code',
-        'cat.name_zh as category_name_zh',
-        'cat.name_en as category_name_en',
-        'cat.response_hours',
-        'cat.resolution_hours',
-        'r.name_zh as resp_name_zh',
-        'r.name_en as resp_name_en',
-        'dup.ref as duplicate_of_ref',
-        'o.media_url',
-        'o.address_id',
-      ]);
-    if (f.hiddenCategoryIds.length > 0) q = q.where('c.category_id', 'not in', f.hiddenCategoryIds);
-    if (f.caseId) q = q.where('c.id', '=', f.caseId);
-    if (f.refs) q = q.where('c.ref', 'in', f.refs);
-    if (f.categoryCodes) q = q.where('cat.code', 'in', f.categoryCodes);
-    if (f.from) q = q.where('c.created_at', '>=', f.from);
-    if (f.to) q = q.where('c.created_at', '<=', f.to);
-    if (f.states) q = q.where('c.state', 'in', [...f.states]);
-    if (f.unitPath) q = q.where('u.path', 'like', `${f.unitPath}%`);
-    return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
+  /** What Open311 keeps beside each of these cases (cases not posted through Open311 have none). */
+  async extras(
+    caseIds: string[],
+  ): Promise<Map<string, { media_url: string | null; address_id: string | null }>> {
+    if (caseIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('open311_requests')
+      .select(['case_id', 'media_url', 'address_id'])
+      .where('case_id', 'in', caseIds)
+      .execute();
+    return new Map(rows.map((r) => [r.case_id, { media_url: r.media_url, address_id: r.address_id }]));
   }
 
   /** A building of the registry by its code: the address_id of GeoReport v2 POST requests. */
@@ -129,4 +84,5 @@ export class Open311Repository {
   }
 }
 
-export type RequestRow = Awaited<ReturnType<Open311Repository['requests']>>[number];
+/** A service request: the case's public columns and what Open311 keeps beside it. */
+export type RequestRow = PublicCaseRow & { media_url: string | null; address_id: string | null };

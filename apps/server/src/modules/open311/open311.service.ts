@@ -4,9 +4,9 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { OrgUnitRow } from '../orgs/orgs.service.js';
 import { notFound } from '../../platform/errors/errors.js';
-import type { CaseConfigService } from '../cases/case-config.service.js';
+import type { CaseConfigService } from '../cases/config/case-config.service.js';
 import type { CaseService } from '../cases/cases.service.js';
-import { baseTx as asBaseTx, type CategoryRow } from '../cases/cases.tables.js';
+import type { CategoryRow, PublicCaseFilter } from '../cases/cases.types.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { o311BadRequest, o311Forbidden, o311NotFound } from './open311.errors.js';
 import { contactMasks, sealContact } from './open311-contact.js';
@@ -22,7 +22,7 @@ import {
   type Locale,
 } from './open311.presenter.js';
 import { commaList, dateWindow, MAX_REQUESTS, parseW3cDate } from './open311-query.js';
-import type { Open311Repository } from './open311.repository.js';
+import type { Open311Repository, RequestRow } from './open311.repository.js';
 
 /**
  * Categories whose requests Open311 never offers or shows: their location points at a person
@@ -83,6 +83,13 @@ export class Open311Service {
     return (await this.caseConfig.categories()).filter((c) => !offered.has(c.id)).map((c) => c.id);
   }
 
+  /** Cases as the public sees them (CaseService.publicCases), with what Open311 keeps beside each. */
+  private async requestRows(f: PublicCaseFilter): Promise<RequestRow[]> {
+    const cases = await this.cases.publicCases(f);
+    const extras = await this.repo.extras(cases.map((c) => c.id));
+    return cases.map((c) => ({ ...c, media_url: null, address_id: null, ...extras.get(c.id) }));
+  }
+
   /** jurisdiction_id is an org unit code; optional, since one server may serve one jurisdiction. */
   async jurisdiction(code: string | undefined): Promise<OrgUnitRow | undefined> {
     if (!code) return undefined;
@@ -110,7 +117,7 @@ export class Open311Service {
     // "service_request_id ... overrides all other arguments".
     if (refs) {
       if (refs.length > MAX_REQUESTS) throw o311BadRequest(`At most ${MAX_REQUESTS} service_request_id.`);
-      const rows = await this.repo.requests({ refs, hiddenCategoryIds, limit: MAX_REQUESTS });
+      const rows = await this.requestRows({ refs, hiddenCategoryIds, limit: MAX_REQUESTS });
       return rows.map((r) => presentRequest(r, locale));
     }
     const codes = commaList(q.service_code);
@@ -123,7 +130,7 @@ export class Open311Service {
     if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
       throw o311BadRequest('status must be open or closed (or both, comma delimited).');
     const { from, to } = dateWindow(q.start_date, q.end_date, this.cases.now());
-    const rows = await this.repo.requests({
+    const rows = await this.requestRows({
       categoryCodes: codes,
       from,
       to,
@@ -137,7 +144,7 @@ export class Open311Service {
 
   async request(ref: string, jurisdictionId: string | undefined, locale: Locale) {
     const unit = await this.jurisdiction(jurisdictionId);
-    const rows = await this.repo.requests({
+    const rows = await this.requestRows({
       refs: [ref],
       unitPath: unit?.path,
       hiddenCategoryIds: await this.hiddenCategoryIds(),
@@ -155,7 +162,7 @@ export class Open311Service {
   async token(token: string, jurisdictionId: string | undefined) {
     const unit = await this.jurisdiction(jurisdictionId);
     const rows = UUID.test(token)
-      ? await this.repo.requests({
+      ? await this.requestRows({
           caseId: token.toLowerCase(),
           unitPath: unit?.path,
           hiddenCategoryIds: await this.hiddenCategoryIds(),
@@ -216,7 +223,7 @@ export class Open311Service {
           },
           asOpen311Tx(trx),
         );
-        await this.audit.append(asBaseTx(trx), ctx, {
+        await this.audit.append(trx, ctx, {
           action: 'open311.request',
           targetType: 'case',
           targetId: created.id,

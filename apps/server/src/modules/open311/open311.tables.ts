@@ -1,8 +1,10 @@
 import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
-import { withCaseTables, type CaseDB } from '../cases/cases.tables.js';
 
-/** Kysely's view of migrations/0009_open311.sql, joined onto the case center's tables. */
+/**
+ * Kysely's view of migrations/0009_open311.sql. The case tables are not in it: cases are read and
+ * written through CaseService (module boundaries, ADR 0025).
+ */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface Open311ApiKeysTable {
@@ -35,12 +37,10 @@ export type Open311Tables = {
   open311_requests: Open311RequestsTable;
 };
 
-export type Open311DB = CaseDB & Open311Tables;
+export type Open311DB = DB & Open311Tables;
 export type ApiKeyRow = Selectable<Open311ApiKeysTable>;
 
-export const withOpen311Tables = (db: Kysely<DB>): Kysely<Open311DB> =>
-  withCaseTables(db).withTables<Open311Tables>();
+export const withOpen311Tables = (db: Kysely<DB>): Kysely<Open311DB> => db.withTables<Open311Tables>();
 
 /** The case intake's transaction seen with the Open311 tables (the same connection, wider types). */
-export const asOpen311Tx = (trx: Transaction<CaseDB>): Transaction<Open311DB> =>
-  trx as unknown as Transaction<Open311DB>;
+export const asOpen311Tx = (trx: Transaction<DB>): Transaction<Open311DB> => trx.withTables<Open311Tables>();

@@ -1,9 +1,8 @@
 import type { ProfileMetric } from '@civitas/contracts/devices';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import { Cache } from '../../platform/cache/cache.js';
-import type { DevicesRepository, IngestDeviceRow } from '../devices/devices.repository.js';
 import { credentialHash } from '../devices/device-credentials.js';
-import type { ProfilesRepository } from '../devices/profiles.repository.js';
+import type { DevicesService, IngestDeviceRow } from '../devices/devices.service.js';
 
 /** A device as ingestion needs it: who it is, where it belongs, what it may report. */
 export interface IngestDevice {
@@ -39,8 +38,8 @@ export class DeviceDirectory {
   private readonly profiles = new Cache<'all', Map<string, IngestProfile>>({ ttlMs: TTL_MS, maxEntries: 1 });
 
   constructor(
-    private readonly devices: DevicesRepository,
-    private readonly profileRepo: ProfilesRepository,
+    /** The device registry, asked through its service. */
+    private readonly devices: DevicesService,
     bus: EventBus,
   ) {
     bus.subscribe('device.changed', () => {
@@ -50,29 +49,31 @@ export class DeviceDirectory {
   }
 
   byToken(token: string): Promise<IngestDevice | null> {
-    return this.cached(`t:${credentialHash(token)}`, () => this.devices.byTokenHash(credentialHash(token)));
+    return this.cached(`t:${credentialHash(token)}`, () =>
+      this.devices.ingestDeviceByTokenHash(credentialHash(token)),
+    );
   }
 
   byCode(code: string): Promise<IngestDevice | null> {
-    return this.cached(`c:${code}`, () => this.devices.byCodeForIngest(code));
+    return this.cached(`c:${code}`, () => this.devices.ingestDeviceByCode(code));
   }
 
   byId(id: string): Promise<IngestDevice | null> {
-    return this.cached(`i:${id}`, () => this.devices.byIdForIngest(id));
+    return this.cached(`i:${id}`, () => this.devices.ingestDeviceById(id));
   }
 
   /** FIWARE: the device `deviceId` of the group holding `apikey`. */
   async byApiKey(apikey: string, code: string): Promise<IngestDevice | null> {
     const group = await this.group(apikey);
     if (!group) return null;
-    return this.cached(`g:${group}:${code}`, () => this.devices.byGroupAndCode(group, code));
+    return this.cached(`g:${group}:${code}`, () => this.devices.ingestDeviceInGroup(group, code));
   }
 
   /** The group id of a valid (unrevoked) API key, or null. */
   group(apikey: string): Promise<string | null> {
     const hash = credentialHash(apikey);
     return this.groups.load(hash, async () => {
-      const g = await this.devices.groupByHash(hash);
+      const g = await this.devices.apiKeyGroupByHash(hash);
       return g && !g.revoked_at ? g.id : null;
     });
   }
@@ -109,7 +110,7 @@ export class DeviceDirectory {
   }
 
   private async loadProfiles(): Promise<Map<string, IngestProfile>> {
-    const all = await this.profileRepo.all();
+    const all = await this.devices.profilesList();
     return new Map(
       all.map((p) => {
         const metrics = p.metrics as ProfileMetric[];

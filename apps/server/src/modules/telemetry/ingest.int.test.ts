@@ -166,6 +166,17 @@ describe('reads', () => {
     expect((await gw1.get(`/api/v1/devices/${air.id}`)).statusCode).toBe(200);
   });
 
+  it("of a unit's latest state need that unit in scope, and keep to its subtree", async () => {
+    const gw1 = await t.login('gw1');
+    const latestIn = (unit: string) => gw1.get(`/api/v1/telemetry/latest?unitId=${t.units.get(unit)!.id}`);
+    const mine = await latestIn('G1');
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().items.map((d: { code: string }) => d.code)).toContain('AQ-0001');
+    expect((await latestIn('G2')).statusCode).toBe(404);
+    const ca = (await ca1.get(`/api/v1/telemetry/latest?unitId=${t.units.get('G2')!.id}`)).json();
+    expect(ca.items.map((d: { code: string }) => d.code)).not.toContain('AQ-0001');
+  });
+
   it('serve a series from raw data or from rollups by range', async () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const from = new Date(Date.now() - 3_600_000).toISOString();

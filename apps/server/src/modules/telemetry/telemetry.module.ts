@@ -1,8 +1,6 @@
 import { defineModule } from '../../platform/module/module.js';
 import type { DeviceAttributesService } from '../devices/device-attributes.service.js';
-import type { DevicesRepository } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import type { ProfilesRepository } from '../devices/profiles.repository.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { DeviceControl } from './mqtt-router.js';
 import { ConnectivityMonitor } from './connectivity.js';
@@ -31,8 +29,6 @@ const MINUTE = 60_000;
 export const telemetryModule = defineModule<{
   orgs: OrgsService;
   devices: DevicesService;
-  devicesRepo: DevicesRepository;
-  profilesRepo: ProfilesRepository;
   deviceControl: DeviceControl;
   deviceAttributes: DeviceAttributesService;
 }>()({
@@ -40,8 +36,6 @@ export const telemetryModule = defineModule<{
   needs: {
     orgs: true,
     devices: true,
-    devicesRepo: true,
-    profilesRepo: true,
     deviceControl: true,
     deviceAttributes: true,
   },
@@ -73,7 +67,7 @@ export const telemetryModule = defineModule<{
       batchSize: config.TELEMETRY_BATCH,
       lanes: writeLanesFor(host.database.engine, config.TELEMETRY_WRITE_LANES, config.DATABASE_POOL_SIZE),
     });
-    const directory = new DeviceDirectory(n.devicesRepo, n.profilesRepo, bus);
+    const directory = new DeviceDirectory(n.devices, bus);
     const ingest = new IngestService(writer, {
       maxFutureMs: config.TELEMETRY_MAX_FUTURE_SECONDS * 1000,
       ratePerSecond: config.DEVICE_RATE_LIMIT,
@@ -84,7 +78,7 @@ export const telemetryModule = defineModule<{
       directory,
       ingest,
       router: new MqttRouter(directory, ingest, config.MQTT_MAX_PAYLOAD_BYTES, n.deviceControl),
-      telemetry: new TelemetryService(telemetryRepo, n.devices, n.devicesRepo, n.orgs),
+      telemetry: new TelemetryService(telemetryRepo, n.devices),
       deviceMap: new DeviceMapService(new DeviceMapRepository(db), n.orgs),
       live: new LiveHub(bus),
       connectivity: new ConnectivityMonitor(db, bus),

@@ -1,11 +1,8 @@
 import type { z } from 'zod';
 import type { seriesQuery } from '@civitas/contracts/devices';
-import { scopePaths } from '../../platform/auth/access.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import type { DevicesRepository } from '../devices/devices.repository.js';
-import type { OrgsService } from '../orgs/orgs.service.js';
 import type { TelemetryRepository } from './telemetry.repository.js';
 
 const HOUR = 3_600_000;
@@ -17,8 +14,6 @@ export class TelemetryService {
   constructor(
     private readonly repo: TelemetryRepository,
     private readonly devices: DevicesService,
-    private readonly devicesRepo: DevicesRepository,
-    private readonly orgs: OrgsService,
   ) {}
 
   /**
@@ -91,13 +86,8 @@ export class TelemetryService {
 
   /** Latest state of every device in a unit's subtree (the caller's whole scope when no unit is given). */
   async latestOfUnit(actor: Actor, unitId: string | undefined, limit: number, offset: number) {
-    const unitPath = unitId ? (await this.orgs.get(actor, unitId)).path : undefined;
-    const { rows, total } = await this.devicesRepo.list({
-      paths: scopePaths(actor, 'device.read'),
-      unitPath,
-      limit,
-      offset,
-    });
+    // The device registry's own list: the caller's device.read scope, the unit (which they must see).
+    const { rows, total } = await this.devices.list(actor, { unitId, limit, offset });
     const state = await this.repo.latest(rows.map((d) => d.id));
     const byDevice = new Map<string, typeof state>();
     for (const s of state) byDevice.set(s.device_id, [...(byDevice.get(s.device_id) ?? []), s]);
