@@ -166,7 +166,13 @@ export class ExternalSubscriber implements DownlinkTransport {
         return;
       }
       const topic = packet.topic.toString();
-      const settle = acks.admit(client.stream, packet.messageId, () => callback(ackedHere));
+      // The next packet is let in only after this one is handed to the router, so the router
+      // starts on a connection's messages in the order they arrived.
+      let routed = false;
+      let release = false;
+      const settle = acks.admit(client.stream, packet.messageId, () =>
+        routed ? callback(ackedHere) : (release = true),
+      );
       if (acks.peak > this.stats.peakInFlight[index]!) this.stats.peakInFlight[index] = acks.peak;
       this.stats.messages++;
       this.stats.perConnection[index]!++;
@@ -183,6 +189,8 @@ export class ExternalSubscriber implements DownlinkTransport {
           settle(0x80);
         },
       );
+      routed = true;
+      if (release) callback(ackedHere);
     };
     client.on('close', () => acks.reset());
     client.on('disconnect', (packet) => {
