@@ -500,7 +500,12 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
     for (let start = 0; start < 2; start++) {
       const worker = await startWorker({ ...env, INSTANCE: tag, LOG_LEVEL: 'info' }, 'ingest');
       try {
-        const ids = [...worker.output().matchAll(/"clientId":"([^"]+)","sessionPresent":(true|false)/g)];
+        // The log is written asynchronously: wait for all eight connections' lines.
+        const ids = await until(
+          'a log line per connection',
+          async () => [...worker.output().matchAll(/"clientId":"([^"]+)","sessionPresent":(true|false)/g)],
+          (found) => found.length >= 8,
+        );
         expect(ids.map((m) => m[1]).sort()).toEqual(
           [expected, ...Array.from({ length: 7 }, (_, i) => `${expected}-${i + 2}`)].sort(),
         );
