@@ -59,7 +59,7 @@ export interface ExternalOptions {
   connections: number;
   /**
    * QoS 1 messages one connection may hold unacknowledged, waiting for their commit (the MQTT 5
-   * Receive Maximum it announces; the broker may allow fewer, Mosquitto's `max_inflight_messages`).
+   * Receive Maximum it announces, which the broker must not exceed).
    */
   inflight: number;
   username?: string | undefined;
