@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -493,14 +494,26 @@ describe.skipIf(!available)('three processes behind HAProxy', () => {
     }
   }, 240_000);
 
-  it('a process without MQTT_CLIENT_ID warns that a crash would strand its readings', async () => {
+  it('a process without MQTT_CLIENT_ID takes a client id that is the same at every start', async () => {
     const { MQTT_CLIENT_ID: _stable, ...env } = node('a').env;
-    const warned = await startWorker({ ...env, LOG_LEVEL: 'warn' }, 'ingest');
-    try {
-      expect(warned.output()).toMatch(/MQTT_CLIENT_ID is not set/);
-      expect(node('a').proc.output()).not.toMatch(/MQTT_CLIENT_ID is not set/);
-    } finally {
-      await warned.stop();
+    const expected = `civitas-${os.hostname()}-ingest-${tag}`;
+    for (let start = 0; start < 2; start++) {
+      const worker = await startWorker({ ...env, INSTANCE: tag, LOG_LEVEL: 'info' }, 'ingest');
+      try {
+        // The log is written asynchronously: wait for all eight connections' lines.
+        const ids = await until(
+          'a log line per connection',
+          async () => [...worker.output().matchAll(/"clientId":"([^"]+)","sessionPresent":(true|false)/g)],
+          (found) => found.length >= 8,
+        );
+        expect(ids.map((m) => m[1]).sort()).toEqual(
+          [expected, ...Array.from({ length: 7 }, (_, i) => `${expected}-${i + 2}`)].sort(),
+        );
+        // The second start finds the sessions of the first.
+        expect(ids.every((m) => m[2] === String(start === 1))).toBe(true);
+      } finally {
+        await worker.stop();
+      }
     }
   });
 });

@@ -69,6 +69,7 @@ async function bench() {
       'no-docs': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'subscriber-connections': { type: 'string', default: '32' },
+      'subscriber-inflight': { type: 'string', default: '20' },
       'write-lanes': { type: 'string' },
       'cluster-processes': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
@@ -78,7 +79,7 @@ async function bench() {
     console.log(
       'usage: npm run bench:ingest -- [--duration 20] [--warmup 5] [--probe 15] [--clients 100] [--window 8]\n' +
         '         [--backlog 800] [--only peer,copy,pglite,postgres,mosquitto,cluster] [--soak [--soak-seconds 300]]\n' +
-        '         [--subscriber-connections 32] [--write-lanes N] [--cluster-processes 3] [--no-docs] [--cpu-prof]',
+        '         [--subscriber-connections 32] [--subscriber-inflight 20] [--write-lanes N] [--cluster-processes 3] [--no-docs] [--cpu-prof]',
     );
     return;
   }
@@ -98,6 +99,7 @@ async function bench() {
   const BACKLOG = num('backlog', 10, 100_000);
   const SOAK_SECONDS = num('soak-seconds', 30, 3600);
   const SUBSCRIBER_CONNECTIONS = num('subscriber-connections', 1, 64);
+  const SUBSCRIBER_INFLIGHT = num('subscriber-inflight', 1, 1000);
   // Unset: the server's default (half of DATABASE_POOL_SIZE, at most 4; ADR 0028).
   const WRITE_LANES = opt['write-lanes'] === undefined ? null : num('write-lanes', 1, 32);
   const CLUSTER = num('cluster-processes', 2, 8);
@@ -549,6 +551,7 @@ async function bench() {
         MQTT_URL: MOSQUITTO,
         MQTT_CLIENT_ID: clientIdOf(p),
         MQTT_SUBSCRIBER_CONNECTIONS: String(SUBSCRIBER_CONNECTIONS),
+        MQTT_SUBSCRIBER_INFLIGHT: String(SUBSCRIBER_INFLIGHT),
       });
       if (external) {
         Object.assign(env, externalEnv(0));
@@ -1051,7 +1054,8 @@ async function bench() {
     '## MQTT ingestion (`npm run bench:ingest`)',
     '',
     '`npm run build && npm run bench:ingest` (options: `--duration 20 --warmup 5 --probe 15 --clients 100',
-    '--window 8 --backlog 800 --subscriber-connections 32 --write-lanes N --cluster-processes 3`,',
+    '--window 8 --backlog 800 --subscriber-connections 32 --subscriber-inflight 20 --write-lanes N',
+    '--cluster-processes 3`,',
     '`--only peer,copy,pglite,postgres,mosquitto,cluster`, `--soak [--soak-seconds 300]`, `--no-docs`,',
     '`--cpu-prof` (keeps server CPU profiles in the temp folder, implies `--no-docs`)). It needs',
     'Mosquitto on 127.0.0.1:1883 with anonymous access (`BENCH_MOSQUITTO_URL`) and PostgreSQL on',
@@ -1083,7 +1087,8 @@ async function bench() {
     `  \`LOG_LEVEL=warn\`, writer defaults (\`TELEMETRY_BATCH\` 5000, \`TELEMETRY_BUFFER\` 100000), and`,
     `  \`DEVICE_RATE_LIMIT=${RATE_LIMIT}\` (default 50 msg/s per device) so the per-device limiter never refuses`,
     '  a benchmark message; the "refused" counts below confirm none was. Behind Mosquitto the server',
-    `  opens ${SUBSCRIBER_CONNECTIONS} subscriber connection${SUBSCRIBER_CONNECTIONS === 1 ? '' : 's'} in the shared group (\`MQTT_SUBSCRIBER_CONNECTIONS\`). Writer lanes:`,
+    `  opens ${SUBSCRIBER_CONNECTIONS} subscriber connection${SUBSCRIBER_CONNECTIONS === 1 ? '' : 's'} in the shared group (\`MQTT_SUBSCRIBER_CONNECTIONS\`), each`,
+    `  with up to ${SUBSCRIBER_INFLIGHT} messages waiting for their commit (\`MQTT_SUBSCRIBER_INFLIGHT\`, ADR 0032). Writer lanes:`,
     `  ${WRITE_LANES === null ? 'the default (`TELEMETRY_WRITE_LANES` unset: 4 with the default pool of 10; PGlite 1)' : `\`TELEMETRY_WRITE_LANES=${WRITE_LANES}\``}.`,
     `- Cluster: ${CLUSTER} processes on one database, the first with every role (HTTP, the probe's reads, jobs),`,
     `  the others \`ROLE=ingest\`, each with its own \`MQTT_CLIENT_ID\` and ${SUBSCRIBER_CONNECTIONS} connections in the`,

@@ -88,15 +88,25 @@ export const configSchema = z.object({
     .string()
     .regex(/^mqtts?:\/\/|^wss?:\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
     .optional(),
-  /** Client id at the external broker; keep it stable so the persistent session survives restarts. */
+  /**
+   * Client id at the external broker; keep it stable so the persistent session survives restarts.
+   * Unset: `civitas-<host>-<role>-<INSTANCE>`, stable across restarts.
+   */
   MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
+  /** Tells apart processes of the same roles on one host in the default MQTT_CLIENT_ID. */
+  INSTANCE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"')
+    .default('0'),
   /** Shared-subscription group at the external broker; empty: plain subscriptions (one subscribing process). */
   MQTT_SHARED_GROUP: z
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" or "-"')
     .default('civitas'),
-  /** Connections this process opens in the shared group; each carries one message at a time. */
+  /** Connections this process opens in the shared group. */
   MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(32),
+  /** QoS 1 messages one subscriber connection holds waiting for their commit (its Receive Maximum). */
+  MQTT_SUBSCRIBER_INFLIGHT: z.coerce.number().int().min(1).max(1000).default(20),
   /** Username and password Civitas uses at the external broker. */
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),

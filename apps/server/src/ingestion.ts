@@ -1,7 +1,8 @@
+import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { EmbeddedBroker } from './modules/telemetry/doors/embedded-broker.js';
-import { ExternalSubscriber } from './modules/telemetry/doors/external-subscriber.js';
+import { defaultClientId, ExternalSubscriber } from './modules/telemetry/doors/external-subscriber.js';
 import type { Services } from './services.js';
 
 /**
@@ -18,17 +19,14 @@ export async function startIngestion(config: Config, services: Services, logger:
   await services.commandSignal.start();
   if (config.MQTT_URL) {
     // Mosquitto keeps a dead member's messages in its sessions until the same client id returns
-    // (docs/deployment.md); the default id changes with the pid, so a crash would strand them.
-    if (!config.MQTT_CLIENT_ID && config.MQTT_SHARED_GROUP)
-      log.warn(
-        'MQTT_CLIENT_ID is not set: this process takes a new client id at every start, so after a crash the readings the broker holds for its old sessions are not delivered; give each process a stable MQTT_CLIENT_ID (docs/deployment.md)',
-      );
+    // (docs/deployment.md), so the default id is the same at every start of this process.
     const sub = new ExternalSubscriber(services.router, log, services.deviceSecrets);
     await sub.start({
       url: config.MQTT_URL,
-      clientId: config.MQTT_CLIENT_ID,
+      clientId: config.MQTT_CLIENT_ID ?? defaultClientId(os.hostname(), config.ROLE, config.INSTANCE),
       sharedGroup: config.MQTT_SHARED_GROUP,
       connections: config.MQTT_SUBSCRIBER_CONNECTIONS,
+      inflight: config.MQTT_SUBSCRIBER_INFLIGHT,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
     });

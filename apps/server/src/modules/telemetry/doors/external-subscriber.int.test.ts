@@ -6,6 +6,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../../../test-support/test-app.js';
 import { ExternalSubscriber } from './external-subscriber.js';
 
@@ -63,6 +64,30 @@ async function stopBroker(): Promise<void> {
   });
 }
 
+const onPostgres = process.env.TEST_DB === 'postgres';
+
+/**
+ * Holds every telemetry write back until the answer is called: on PostgreSQL another session
+ * holds a SHARE lock on the hourly rollup table, which each write statement must wait for; on
+ * PGlite a transaction holds the single connection.
+ */
+async function holdWrites(): Promise<() => Promise<void>> {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held: () => void = () => undefined;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const done = t.services.database.db.transaction().execute(async (trx) => {
+    if (onPostgres) await sql`LOCK TABLE telemetry_1h IN SHARE MODE`.execute(trx);
+    held();
+    await gate;
+  });
+  await holding;
+  return async () => {
+    release();
+    await done;
+  };
+}
+
 let t: TestApp;
 let device: { id: string; token: string };
 
@@ -112,6 +137,7 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       clientId: `civitas-plain-${process.pid}`,
       sharedGroup: '',
       connections: 4,
+      inflight: 20,
     });
     // Each plain subscriber receives every message, so plain mode keeps to one connection.
     expect(sub.connections).toHaveLength(1);
@@ -155,6 +181,7 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       clientId: `civitas-shared-${process.pid}`,
       sharedGroup: 'civitas',
       connections: 2,
+      inflight: 20,
     });
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       clientId: `device2-${process.pid}`,
@@ -198,6 +225,7 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       clientId: `civitas-multi-${process.pid}`,
       sharedGroup: 'civitas-multi',
       connections: 4,
+      inflight: 20,
     });
     expect(sub.connections).toHaveLength(4);
     // The writer announces readings on the bus only after their transaction has committed.
@@ -255,6 +283,62 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
     // The dropped connection comes back by itself (and subscribes again).
     await until(() => sub.stats.reconnects > 0 && sub.connected);
     off();
+    await sub.close();
+  }, 60_000);
+
+  it('holds several messages per connection until their commit, then acknowledges them in arrival order', async () => {
+    const sub = new ExternalSubscriber(t.services.router, pino({ level: 'silent' }));
+    await sub.start({
+      url: `mqtt://127.0.0.1:${port}`,
+      clientId: `civitas-inflight-${process.pid}`,
+      sharedGroup: 'civitas-inflight',
+      connections: 2,
+      inflight: 10,
+    });
+    // Each connection's wire, in order: the PUBLISHes it received and the PUBACKs it sent.
+    const received = sub.connections.map(() => [] as number[]);
+    const acked = sub.connections.map(() => [] as number[]);
+    sub.connections.forEach((client, i) => {
+      client.on('packetreceive', (p) => {
+        if (p.cmd !== 'publish' || p.messageId === undefined) return;
+        received[i]!.push(p.messageId);
+      });
+      client.on('packetsend', (p) => {
+        if (p.cmd === 'puback' && p.messageId !== undefined) acked[i]!.push(p.messageId);
+      });
+    });
+    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      clientId: `device4-${process.pid}`,
+      clean: true,
+    });
+    const base = Date.now() - 2_400_000;
+    const publish = (i: number) =>
+      pub.publishAsync(
+        `v1/devices/${device.token}/telemetry`,
+        JSON.stringify({ ts: base + i * 10, values: { o3: i } }),
+        { qos: 1 },
+      );
+    // Partitions exist before writes are held, so nothing but the hold stops a commit.
+    await publish(0);
+    await until(() => acked.flat().length === 1);
+    const before = await stored();
+    const release = await holdWrites();
+    const total = 12;
+    await Promise.all(Array.from({ length: total }, (_, i) => publish(i + 1)));
+    // Every message reaches the writer while none has committed: several wait on each connection
+    // (with one message per connection in flight, two would, and the rest wait at the broker).
+    await until(() => t.services.writer.bufferedReadings === total);
+    await until(() => t.services.writer.commitsInFlight > 0);
+    expect(received.flat()).toHaveLength(1 + total);
+    expect(acked.flat()).toHaveLength(1);
+    if (onPostgres) expect(await stored()).toBe(before);
+    expect(sub.stats.peakInFlight.every((n) => n >= 2)).toBe(true);
+    await release();
+    await until(() => acked.flat().length === 1 + total);
+    expect(await stored()).toBe(before + total);
+    // MQTT 5 §4.6: a connection's PUBACKs go in the order its PUBLISHes arrived.
+    expect(acked).toEqual(received);
+    await pub.endAsync();
     await sub.close();
   }, 60_000);
 });

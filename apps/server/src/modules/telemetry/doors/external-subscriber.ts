@@ -1,4 +1,3 @@
-import os from 'node:os';
 import mqtt, { type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { DeviceSecrets } from '../../devices/device-secrets.js';
@@ -10,6 +9,7 @@ import type {
   SendResult,
 } from '../../devices/downlink.js';
 import type { MqttRouter } from '../mqtt-router.js';
+import { InOrderAcks, pubackBytes } from './in-order-acks.js';
 import { externalTopic } from './topic-binding.js';
 import { looksSecret } from '../../../platform/logging/redact-url.js';
 
@@ -23,8 +23,9 @@ import { looksSecret } from '../../../platform/logging/redact-url.js';
  * Subscriptions are MQTT 5 shared subscriptions ($share/civitas/...), so several Civitas processes,
  * and several connections of one process, split the stream. Each session is persistent (clean
  * start off, one-hour expiry), so messages that arrive while Civitas is away wait at the broker.
- * PUBACK is sent by hand (customHandleAcks) only after the readings are durably stored; a message
- * is acknowledged to the broker only once safe.
+ * PUBACK is sent by hand only after the readings are durably stored, in the order the messages
+ * arrived, with several messages per connection waiting for their commit (ADR 0032); a message is
+ * acknowledged to the broker only once safe.
  */
 export const deviceTopics = [
   'v1/devices/+/telemetry',
@@ -47,8 +48,8 @@ export const subscriptionsFor = (group: string) =>
 
 export interface ExternalOptions {
   url: string;
-  /** Client id of the first connection; the others append `-2`, `-3`, … */
-  clientId?: string | undefined;
+  /** Client id of the first connection; the others append `-2`, `-3`, … (`defaultClientId`). */
+  clientId: string;
   /** Shared-subscription group; empty for plain subscriptions (a single subscribing process). */
   sharedGroup: string;
   /**
@@ -56,6 +57,11 @@ export interface ExternalOptions {
    * each plain subscriber would receive every message.
    */
   connections: number;
+  /**
+   * QoS 1 messages one connection may hold unacknowledged, waiting for their commit (the MQTT 5
+   * Receive Maximum it announces, which the broker must not exceed).
+   */
+  inflight: number;
   username?: string | undefined;
   password?: string | undefined;
 }
@@ -63,7 +69,13 @@ export interface ExternalOptions {
 export class ExternalSubscriber implements DownlinkTransport {
   readonly external = true;
   private clients: MqttClient[] = [];
-  readonly stats = { messages: 0, reconnects: 0, perConnection: [] as number[] };
+  readonly stats = {
+    messages: 0,
+    reconnects: 0,
+    perConnection: [] as number[],
+    /** Per connection, the most messages that waited for their commit at once. */
+    peakInFlight: [] as number[],
+  };
 
   constructor(
     private readonly router: MqttRouter,
@@ -102,11 +114,8 @@ export class ExternalSubscriber implements DownlinkTransport {
   }
 
   /**
-   * mqtt.js hands a connection's packets to `customHandleAcks` strictly one after another: the
-   * next PUBLISH is processed only after the previous one's PUBACK is sent. Since the PUBACK waits
-   * for the commit, one connection puts one message into each group commit. Several connections in
-   * the same shared group, which the broker serves round-robin, put up to one message each into
-   * every commit (ADR 0013).
+   * Several connections in the same shared group, which the broker serves round-robin (ADR
+   * 0013), each with up to `inflight` messages waiting for their commit (ADR 0032).
    */
   async start(opts: ExternalOptions): Promise<void> {
     const n = opts.sharedGroup ? Math.max(1, opts.connections) : 1;
@@ -115,8 +124,9 @@ export class ExternalSubscriber implements DownlinkTransport {
         { requested: opts.connections },
         'plain subscriptions (no shared group): one connection to the MQTT broker',
       );
-    const base = opts.clientId ?? `civitas-${os.hostname()}-${process.pid}`;
+    const base = opts.clientId;
     this.stats.perConnection = Array.from({ length: n }, () => 0);
+    this.stats.peakInFlight = Array.from({ length: n }, () => 0);
     try {
       await Promise.all(
         Array.from({ length: n }, (_, i) => this.connect(opts, i === 0 ? base : `${base}-${i + 1}`, i)),
@@ -128,31 +138,68 @@ export class ExternalSubscriber implements DownlinkTransport {
   }
 
   private connect(opts: ExternalOptions, clientId: string, index: number): Promise<void> {
+    const inflight = Math.max(1, opts.inflight);
     const client = mqtt.connect(opts.url, {
       protocolVersion: 5,
       clientId,
       clean: false,
-      properties: { sessionExpiryInterval: 3600 },
+      // Receive Maximum: the broker keeps at most this many QoS 1 messages unacknowledged here.
+      properties: { sessionExpiryInterval: 3600, receiveMaximum: inflight },
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       ...(opts.username ? { username: opts.username, password: opts.password } : {}),
-      customHandleAcks: (topic, payload, _packet, done) => {
-        this.stats.messages++;
-        this.stats.perConnection[index]!++;
-        this.router.route({ kind: 'broker' }, topic, payload).then(
-          () => done(0),
-          (e: unknown) => {
-            // An internal fault: answer "unspecified error" so the broker may redeliver.
-            // Behind an external broker the topic carries the device token or API key.
-            const shown = topic
-              .split('/')
-              .map((seg) => (looksSecret(seg) ? '[redacted]' : seg))
-              .join('/');
-            this.log.error({ err: e, topic: shown }, 'external MQTT message failed');
-            done(0x80);
-          },
+    });
+    const acks = new InOrderAcks<NonNullable<MqttClient['stream']>>(inflight, (stream, due) => {
+      // The connection these messages came on is gone: the broker sends them again on the next.
+      if (stream !== client.stream || stream.destroyed || !stream.writable) return;
+      stream.write(Buffer.concat(due.map((a) => pubackBytes(a.messageId, a.code))));
+      for (const a of due)
+        client.emit('packetsend', { cmd: 'puback', messageId: a.messageId, reasonCode: a.code });
+    });
+    // mqtt.js handles a connection's packets one at a time and, for QoS 1, sends the PUBACK
+    // itself once `handleMessage` calls back, before it reads the next packet: one message in
+    // flight per connection. Calling back with an error makes it go on to the next packet
+    // without a PUBACK; the PUBACK is then sent here, after the commit and in arrival order.
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish' || packet.qos !== 1 || packet.messageId === undefined) {
+        callback();
+        return;
+      }
+      const topic = packet.topic.toString();
+      // The next packet is let in only after this one is handed to the router, so the router
+      // starts on a connection's messages in the order they arrived.
+      let routed = false;
+      let release = false;
+      const settle = acks.admit(client.stream, packet.messageId, () =>
+        routed ? callback(ackedHere) : (release = true),
+      );
+      if (acks.peak > this.stats.peakInFlight[index]!) this.stats.peakInFlight[index] = acks.peak;
+      this.stats.messages++;
+      this.stats.perConnection[index]!++;
+      this.router.route({ kind: 'broker' }, topic, packet.payload as Buffer).then(
+        () => settle(0),
+        (e: unknown) => {
+          // An internal fault: answer "unspecified error".
+          // Behind an external broker the topic carries the device token or API key.
+          const shown = topic
+            .split('/')
+            .map((seg) => (looksSecret(seg) ? '[redacted]' : seg))
+            .join('/');
+          this.log.error({ err: e, topic: shown }, 'external MQTT message failed');
+          settle(0x80);
+        },
+      );
+      routed = true;
+      if (release) callback(ackedHere);
+    };
+    client.on('close', () => acks.reset());
+    client.on('disconnect', (packet) => {
+      // 0x8E Session taken over: another client connected with this client id (MQTT 5 §3.14.2.1).
+      if (packet.reasonCode === 0x8e)
+        this.log.error(
+          { clientId },
+          'the MQTT broker handed this session to another client with the same client id: give each process its own INSTANCE or MQTT_CLIENT_ID (docs/configuration.md)',
         );
-      },
     });
     this.clients.push(client);
     client.on('reconnect', () => {
@@ -201,3 +248,17 @@ export class ExternalSubscriber implements DownlinkTransport {
 }
 
 const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
+/** Tells mqtt.js that this subscriber sends the message's PUBACK itself (see `handleMessage`). */
+const ackedHere = new Error('PUBACK sent after the commit by ExternalSubscriber');
+
+/**
+ * The default client id: stable across restarts, so a restarted process takes back its
+ * persistent sessions and the readings the broker queued there (issue 10 §2). The host, the
+ * process's roles and `INSTANCE` tell apart processes that share a broker.
+ */
+export function defaultClientId(host: string, roles: readonly string[], instance: string): string {
+  const known = ['web', 'ingest', 'jobs'].filter((r) => roles.includes(r));
+  const role = known.length === 3 ? 'all' : known.join('_');
+  return `civitas-${host}-${role}-${instance}`;
+}
