@@ -19,6 +19,9 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          // Files share a worker's module cache instead of importing the server afresh each:
+          // importing took longer than testing (docs/ARCHITECTURE.md, Tests). No test mocks modules.
+          isolate: false,
           include: [
             'apps/server/src/**/*.test.ts',
             'packages/contracts/src/**/*.test.ts',
@@ -35,6 +38,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'pglite',
+          isolate: false,
           include: ['apps/server/src/**/*.int.test.ts'],
           env: { TZ: 'UTC', TEST_DB: 'pglite' },
           globalSetup: ['apps/server/src/test-support/database-template.global-setup.ts'],
@@ -47,6 +51,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'postgres',
+          isolate: false,
           include: ['apps/server/src/**/*.int.test.ts'],
           env: { TZ: 'Asia/Shanghai', TEST_DB: 'postgres' },
           globalSetup: ['apps/server/src/test-support/database-template.global-setup.ts'],
