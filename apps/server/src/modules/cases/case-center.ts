@@ -42,19 +42,27 @@ export function createCaseCenter(deps: {
     deps.orgs.unitsUnder(paths, epoch),
   );
   const caseConfig = new CaseConfigService(db, new CaseConfigRepository(db), deps.orgs, deps.audit);
-  const effects = new CaseEffects(casesRepo, caseWrites, caseStaff, notifications, deps.audit, deps.bus);
-  const cases = new CaseService(
-    db,
-    casesRepo,
-    caseInbox,
-    caseWrites,
-    new CaseFiguresRepository(db),
-    caseConfig,
-    deps.orgs,
-    effects,
-    clock,
-  );
-  const caseActions = new CaseActionsService(db, casesRepo, caseWrites, caseStaff, deps.orgs, effects, clock);
+  // The workflow's services on a clock: the system's for live use, a manual one for writing
+  // history as it would have happened (the demo's past cases).
+  const onClock = (at: Clock) => {
+    const effects = new CaseEffects(casesRepo, caseWrites, caseStaff, notifications, deps.audit, deps.bus);
+    return {
+      effects,
+      cases: new CaseService(
+        db,
+        casesRepo,
+        caseInbox,
+        caseWrites,
+        new CaseFiguresRepository(db),
+        caseConfig,
+        deps.orgs,
+        effects,
+        at,
+      ),
+      actions: new CaseActionsService(db, casesRepo, caseWrites, caseStaff, deps.orgs, effects, at),
+    };
+  };
+  const { effects, cases, actions: caseActions } = onClock(clock);
   const log = deps.logger.child({ area: 'cases' });
   const caseDeadlines = new CaseDeadlineJob(
     db,
@@ -81,5 +89,6 @@ export function createCaseCenter(deps: {
     caseDeadlines,
     caseEffects: effects,
     clock,
+    onClock,
   };
 }

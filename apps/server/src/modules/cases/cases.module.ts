@@ -2,7 +2,6 @@ import { defineModule } from '../../platform/module/module.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { UsersService } from '../identity/users.service.js';
-import { CaseActionsService } from './workflow/case-actions.service.js';
 import { CaseAssignees } from './desk/case-assignees.js';
 import { CaseAttachmentsRepository } from './attachments/case-attachments.repository.js';
 import { registerCaseAttachmentRoutes } from './attachments/case-attachments.routes.js';
@@ -13,10 +12,7 @@ import { registerCaseConfigRoutes } from './config/case-config.routes.js';
 import { CaseContactRepository } from './desk/case-contact.repository.js';
 import { CaseContacts } from './desk/case-contact.js';
 import { registerCaseDeskRoutes } from './desk/case-desk.routes.js';
-import { CaseEffects } from './workflow/case-effects.js';
-import { CaseFiguresRepository } from './figures/case-figures.repository.js';
 import { registerCaseRoutes } from './cases.routes.js';
-import { CaseService } from './cases.service.js';
 import { withCaseTables } from './cases.tables.js';
 
 /**
@@ -46,17 +42,7 @@ export const casesModule = defineModule<{
       reminderLeadPercent: host.config.CASE_REMINDER_LEAD_PERCENT,
       clock: host.clock,
     });
-    const {
-      casesRepo,
-      caseWrites,
-      caseStaff,
-      caseInbox,
-      caseConfig,
-      cases,
-      caseActions,
-      caseDeadlines,
-      caseEffects,
-    } = center;
+    const { casesRepo, caseConfig, cases, caseActions, caseDeadlines, caseEffects } = center;
     const db = withCaseTables(host.db);
     const attachmentsRepo = new CaseAttachmentsRepository(db);
     return {
@@ -84,27 +70,10 @@ export const casesModule = defineModule<{
        * those live use writes. It consumes no bus events and runs no jobs.
        */
       casesOnClock: (clock: Clock) => {
-        const effects = new CaseEffects(
-          casesRepo,
-          caseWrites,
-          caseStaff,
-          notifications,
-          host.audit,
-          host.bus,
-        );
+        const { cases: onClock, actions } = center.onClock(clock);
         return {
-          cases: new CaseService(
-            db,
-            casesRepo,
-            caseInbox,
-            caseWrites,
-            new CaseFiguresRepository(db),
-            caseConfig,
-            orgs,
-            effects,
-            clock,
-          ),
-          actions: new CaseActionsService(db, casesRepo, caseWrites, caseStaff, orgs, effects, clock),
+          cases: onClock,
+          actions,
           /** Whether a case from this channel with this source reference exists already. */
           written: (channel: string, sourceRef: string) => casesRepo.sourceRefTaken(channel, sourceRef),
         };
