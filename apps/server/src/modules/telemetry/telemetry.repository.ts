@@ -41,19 +41,21 @@ const dayStart = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS);
  * per batch whatever its size, on both engines.
  */
 export class TelemetryRepository {
-  private readonly knownPartitions = new Set<string>();
+  /** Days (since the epoch, UTC) whose partition exists: checked per reading, so a number, not a name. */
+  private readonly knownDays = new Set<number>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Creates the daily partitions the given timestamps fall in (idempotent, safe across processes). */
   async ensurePartitions(times: Date[]): Promise<void> {
-    const days = new Map<string, Date>();
+    const days = new Set<number>();
     for (const t of times) {
-      const d = dayStart(t.getTime());
-      const name = partitionName(d);
-      if (!this.knownPartitions.has(name)) days.set(name, d);
+      const day = Math.floor(t.getTime() / DAY_MS);
+      if (!this.knownDays.has(day)) days.add(day);
     }
-    for (const [name, d] of days) {
+    for (const day of days) {
+      const d = dayStart(day * DAY_MS);
+      const name = partitionName(d);
       const to = new Date(d.getTime() + DAY_MS);
       try {
         await sql
@@ -65,7 +67,7 @@ export class TelemetryRepository {
         // Another process created it between our check and our CREATE: that is the outcome we wanted.
         if (!/already exists/.test((e as Error).message)) throw e;
       }
-      this.knownPartitions.add(name);
+      this.knownDays.add(day);
     }
   }
 
