@@ -4,6 +4,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { StaffDirectory } from '../identity/staff-directory.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { CaseActionsService } from './workflow/case-actions.service.js';
 import { consumeAlarmIntake } from './intake/case-alarm-intake.js';
@@ -13,7 +14,6 @@ import { CaseConfigService } from './config/case-config.service.js';
 import { CaseDeadlineJob } from './deadlines/case-deadlines.job.js';
 import { CaseDeadlinesRepository } from './deadlines/case-deadlines.repository.js';
 import { CaseFiguresRepository } from './figures/case-figures.repository.js';
-import { CaseStaffRepository } from './desk/case-staff.repository.js';
 import { CaseInboxRepository } from './inbox/case-inbox.repository.js';
 import { CaseWritesRepository } from './workflow/case-writes.repository.js';
 import { CaseEffects } from './workflow/case-effects.js';
@@ -25,6 +25,8 @@ import { withCaseTables } from './cases.tables.js';
 export function createCaseCenter(deps: {
   db: Kysely<DB>;
   orgs: OrgsService;
+  /** Who holds which role where: identity's, asked for routing and notifications. */
+  staff: StaffDirectory;
   notifications: NotificationsService;
   audit: AuditLog;
   bus: EventBus;
@@ -37,7 +39,7 @@ export function createCaseCenter(deps: {
   const { notifications } = deps;
   const casesRepo = new CasesRepository(db);
   const caseWrites = new CaseWritesRepository();
-  const caseStaff = new CaseStaffRepository(db);
+  const caseStaff = deps.staff;
   const caseInbox = new CaseInboxRepository(db, casesRepo, caseWrites, (paths, epoch) =>
     deps.orgs.unitsUnder(paths, epoch),
   );

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module/module.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
+import type { StaffDirectory } from '../identity/staff-directory.js';
 import type { UsersService } from '../identity/users.service.js';
 import { CaseAssignees } from './desk/case-assignees.js';
 import { CaseAttachmentsRepository } from './attachments/case-attachments.repository.js';
@@ -23,18 +24,21 @@ import { withCaseTables } from './cases.tables.js';
 export const casesModule = defineModule<{
   orgs: OrgsService;
   users: UsersService;
+  staffDirectory: StaffDirectory;
   notifications: NotificationsService;
 }>()({
   name: 'cases',
-  needs: { orgs: true, users: true, notifications: true },
+  needs: { orgs: true, users: true, staffDirectory: true, notifications: true },
   tables: ['cases', 'case_events', 'case_followers', 'case_categories', 'routing_rules', 'case_attachments'],
-  reads: ['org_units', 'users', 'role_grants'],
+  // Display names of reporters, assignees and uploaders are joined in the list queries.
+  reads: ['org_units', 'users'],
   publishes: ['case.created', 'case.changed'],
   subscribes: ['alarm.raised'],
-  create: (host, { orgs, users, notifications }) => {
+  create: (host, { orgs, users, staffDirectory, notifications }) => {
     const center = createCaseCenter({
       db: host.db,
       orgs,
+      staff: staffDirectory,
       notifications,
       audit: host.audit,
       bus: host.bus,

@@ -4,6 +4,7 @@ import { registerAuthRoutes } from './auth.routes.js';
 import { AuthService } from './auth.service.js';
 import { IdentityRepository } from './identity.repository.js';
 import { LoginThrottle } from './login-throttle.js';
+import { StaffDirectory } from './staff-directory.js';
 import { registerUserRoutes } from './users.routes.js';
 import { UsersService } from './users.service.js';
 
@@ -32,6 +33,7 @@ export const identityModule = defineModule<{ orgs: OrgsService }>()({
         requireAdminMfa: config.REQUIRE_ADMIN_MFA && !config.demo,
       }),
       users: new UsersService(host.db, repo, orgs, host.audit),
+      staffDirectory: new StaffDirectory(host.db),
     };
   },
   routes: (app, s, host) => {

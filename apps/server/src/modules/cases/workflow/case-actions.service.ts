@@ -13,10 +13,10 @@ import { CaseHandover, type Outcome } from './case-handover.js';
 import { nextState, resolutionStates, responseStates, workflow } from './case-workflow.js';
 import { presentCase, presentPublicCase } from '../cases.presenter.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
-import type { CaseStaffRepository } from '../desk/case-staff.repository.js';
+import type { StaffDirectory } from '../../identity/staff-directory.js';
 import type { CasePatch, CaseWritesRepository } from './case-writes.repository.js';
 import { scopeOf } from '../cases.service.js';
-import type { CaseDB } from '../cases.tables.js';
+import { baseTx, type CaseDB } from '../cases.tables.js';
 
 type Ctx = RequestContext & { actor: Actor };
 type Units = { parent: OrgUnitRow | undefined; target: OrgUnitRow | undefined };
@@ -32,7 +32,7 @@ export class CaseActionsService {
     private readonly db: Kysely<CaseDB>,
     private readonly repo: CasesRepository,
     private readonly writes: CaseWritesRepository,
-    private readonly staff: CaseStaffRepository,
+    private readonly staff: StaffDirectory,
     private readonly orgs: OrgsService,
     private readonly effects: CaseEffects,
     private readonly clock: Clock,
@@ -277,7 +277,7 @@ export class CaseActionsService {
 
   /** The assignee must be able to handle the case where it is held (same rules as for actors). */
   private async assertAssignable(trx: Tx, c: CaseDetailRow, userId: string): Promise<void> {
-    const grants = await this.staff.grantsOf(userId, trx);
+    const grants = await this.staff.grantsOf(userId, baseTx(trx));
     const ok = grants.some(
       (g) =>
         g.kind === 'staff' &&

@@ -7,7 +7,7 @@ import type { NotificationsService } from '../../notifications/notifications.ser
 import { caseMessages } from './case-messages.js';
 import './case-events.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
-import type { CaseStaffRepository } from '../desk/case-staff.repository.js';
+import type { StaffDirectory } from '../../identity/staff-directory.js';
 import type { CaseWritesRepository } from './case-writes.repository.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
 
@@ -47,7 +47,7 @@ export class CaseEffects {
   constructor(
     private readonly repo: CasesRepository,
     private readonly writes: CaseWritesRepository,
-    private readonly staff: CaseStaffRepository,
+    private readonly staff: StaffDirectory,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditLog,
     private readonly bus: EventBus,
@@ -137,7 +137,7 @@ export class CaseEffects {
     at: Date,
     accessEpoch: number | null = null,
   ) {
-    const staff = await this.staff.staffAt(unitId, roles, department, trx, accessEpoch);
+    const staff = await this.staff.staffAt(unitId, roles, department, baseTx(trx), accessEpoch);
     await this.send(
       trx,
       staff.map((s) => s.id),

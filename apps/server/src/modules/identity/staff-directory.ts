@@ -1,20 +1,24 @@
-import type { Kysely } from 'kysely';
-import { Cache } from '../../../platform/cache/cache.js';
-import { prepared } from '../../../platform/db/prepared-statements.js';
-import type { CaseDB, CaseExecutor } from '../cases.tables.js';
+import type { Kysely, Transaction } from 'kysely';
+import { Cache } from '../../platform/cache/cache.js';
+import type { DB } from '../../platform/db/schema.js';
+import { prepared } from '../../platform/db/prepared-statements.js';
+
+/** Where a lookup runs: on its own, or inside the caller's transaction (a case's, say). */
+type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
- * The staff directory the case center routes to and notifies: read-only over identity's tables
- * (role_grants, users), inside the case transaction that needs it.
+ * Who holds which role where, for other modules that route work to people and notify them (the
+ * case center): identity's tables (role_grants, users) read by identity, inside the caller's
+ * transaction when it passes one.
  */
-export class CaseStaffRepository {
+export class StaffDirectory {
   /** Staff per unit, stamped with the access epoch (migration 0008). */
   private readonly staff = new Cache<string, { id: string; display_name: string }[]>({
     ttlMs: Infinity,
     maxEntries: 10_000,
   });
 
-  constructor(private readonly db: Kysely<CaseDB>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
   /**
    * Staff holding one of the roles directly on the unit. With the caller's access epoch (grants
@@ -24,7 +28,7 @@ export class CaseStaffRepository {
     unitId: string,
     roles: readonly string[],
     department: string | null,
-    ex: CaseExecutor = this.db,
+    ex: Executor = this.db,
     epoch: number | null = null,
   ): Promise<{ id: string; display_name: string }[]> {
     let q = ex
@@ -46,7 +50,7 @@ export class CaseStaffRepository {
   }
 
   /** A user's grants with unit paths, to check that an assignee may handle the case. */
-  grantsOf(userId: string, ex: CaseExecutor = this.db) {
+  grantsOf(userId: string, ex: Executor = this.db) {
     return ex
       .selectFrom('role_grants as g')
       .innerJoin('users as usr', 'usr.id', 'g.user_id')
