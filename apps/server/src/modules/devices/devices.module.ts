@@ -25,7 +25,6 @@ export const devicesModule = defineModule<{ orgs: OrgsService }>()({
     'device_attributes',
   ],
   reads: ['org_units'],
-  writes: ['telemetry', 'telemetry_1m', 'telemetry_1h'],
   publishes: ['device.changed'],
   subscribes: [],
   create: (host, { orgs }) => {

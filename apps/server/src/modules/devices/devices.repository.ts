@@ -145,9 +145,6 @@ export class DevicesRepository {
   }
 
   async delete(trx: Transaction<DB>, id: string): Promise<void> {
-    await trx.deleteFrom('telemetry_1m').where('device_id', '=', id).execute();
-    await trx.deleteFrom('telemetry_1h').where('device_id', '=', id).execute();
-    await trx.deleteFrom('telemetry').where('device_id', '=', id).execute();
     await trx.deleteFrom('devices').where('id', '=', id).execute();
   }
 

@@ -1,6 +1,6 @@
 import type { CreateDevice } from '@civitas/contracts/devices';
 import { latLngToCell } from 'h3-js';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { updateDevice } from '@civitas/contracts/devices';
 import { assertCovers, scopePaths } from '../../platform/auth/access.js';
@@ -24,6 +24,8 @@ type Ctx = RequestContext & { actor: Actor };
 
 /** The device registry: devices, their credentials and FIWARE API key groups. */
 export class DevicesService {
+  private readonly removeHooks: ((trx: Transaction<DB>, deviceId: string) => Promise<void>)[] = [];
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: DevicesRepository,
@@ -158,10 +160,19 @@ export class DevicesService {
     return presentDevice((await this.repo.findById(id))!);
   }
 
+  /**
+   * Work another module does, in the same transaction, when a device is deleted: the telemetry
+   * module removes its readings and rollups (they carry no foreign key, for the write path's sake).
+   */
+  onRemove(hook: (trx: Transaction<DB>, deviceId: string) => Promise<void>): void {
+    this.removeHooks.push(hook);
+  }
+
   async remove(ctx: Ctx, id: string): Promise<void> {
     const d = await this.get(ctx.actor, id);
     const grant = assertCovers(ctx.actor, 'device.write', d.unit_path, 'Device');
     await this.db.transaction().execute(async (trx) => {
+      for (const hook of this.removeHooks) await hook(trx, id);
       await this.repo.delete(trx, id);
       await this.audit.append(trx, ctx, {
         action: 'device.delete',

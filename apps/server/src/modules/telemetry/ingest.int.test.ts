@@ -220,3 +220,31 @@ describe('device credentials', () => {
     expect(stored.token_hash).toBeNull();
   });
 });
+
+describe('deleting a device', () => {
+  it('removes its readings and rollups with it, in one transaction, and keeps other devices’ data', async () => {
+    const created = await ca1.post('/api/v1/devices', {
+      code: 'AQ-GONE',
+      name: 'to be deleted',
+      profile: 'air-quality',
+      location: { type: 'Point', coordinates: [113.82, 22.55] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const gone: { id: string; token: string } = created.json();
+    const body = JSON.stringify({ ts: Date.now() - 2000, values: { pm25: 12, pm10: 20 } });
+    expect((await post(`/api/v1/ingest/${gone.token}/telemetry`, body)).statusCode).toBe(200);
+    const db = t.services.database.db;
+    const count = async (table: 'telemetry' | 'telemetry_1m' | 'telemetry_1h', id: string) =>
+      (await db.selectFrom(table).select('device_id').where('device_id', '=', id).execute()).length;
+    expect(await count('telemetry', gone.id)).toBe(2);
+    expect(await count('telemetry_1m', gone.id)).toBeGreaterThan(0);
+    const othersBefore = await count('telemetry', air.id);
+    expect(othersBefore).toBeGreaterThan(0);
+
+    expect((await ca1.delete(`/api/v1/devices/${gone.id}`)).statusCode).toBe(204);
+    for (const table of ['telemetry', 'telemetry_1m', 'telemetry_1h'] as const)
+      expect(await count(table, gone.id), table).toBe(0);
+    expect(await count('telemetry', air.id)).toBe(othersBefore);
+    expect((await ca1.get(`/api/v1/devices/${gone.id}`)).statusCode).toBe(404);
+  });
+});

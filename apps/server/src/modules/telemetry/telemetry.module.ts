@@ -62,6 +62,8 @@ export const telemetryModule = defineModule<{
   create: (host, n) => {
     const { config, db, bus } = host;
     const telemetryRepo = new TelemetryRepository(db);
+    // Readings carry no foreign key (the write path's sake): they go with their device.
+    n.devices.onRemove((trx, deviceId) => telemetryRepo.removeDevice(trx, deviceId));
     const writer = new TelemetryWriter(telemetryRepo, bus, host.logger.child({ area: 'telemetry' }), {
       maxBuffered: config.TELEMETRY_BUFFER,
       batchSize: config.TELEMETRY_BATCH,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 
 /** One validated reading ready to store. */
@@ -45,6 +45,13 @@ export class TelemetryRepository {
   private readonly knownDays = new Set<number>();
 
   constructor(private readonly db: Kysely<DB>) {}
+
+  /** A deleted device's readings and rollups, in the transaction that deletes it. */
+  async removeDevice(trx: Transaction<DB>, deviceId: string): Promise<void> {
+    await trx.deleteFrom('telemetry_1m').where('device_id', '=', deviceId).execute();
+    await trx.deleteFrom('telemetry_1h').where('device_id', '=', deviceId).execute();
+    await trx.deleteFrom('telemetry').where('device_id', '=', deviceId).execute();
+  }
 
   /** Creates the daily partitions the given timestamps fall in (idempotent, safe across processes). */
   async ensurePartitions(times: Date[]): Promise<void> {
