@@ -16,15 +16,8 @@ import { ProfilesRepository } from './profiles.repository.js';
 export const devicesModule = defineModule<{ orgs: OrgsService }>()({
   name: 'devices',
   needs: { orgs: true },
-  tables: [
-    'device_profiles',
-    'api_key_groups',
-    'devices',
-    'device_rejections',
-    'device_commands',
-    'device_attributes',
-  ],
-  reads: ['org_units'],
+  tables: ['device_profiles', 'api_key_groups', 'devices', 'device_commands', 'device_attributes'],
+  reads: ['org_units', 'device_rejections'],
   publishes: ['device.changed'],
   subscribes: [],
   create: (host, { orgs }) => {

@@ -11,7 +11,6 @@ declare module '../../platform/db/schema.js' {
     device_profiles: DeviceProfilesTable;
     api_key_groups: ApiKeyGroupsTable;
     devices: DevicesTable;
-    device_rejections: DeviceRejectionsTable;
   }
 }
 
@@ -71,13 +70,6 @@ export interface DevicesTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
-}
-
-export interface DeviceRejectionsTable {
-  device_id: string;
-  reason: string;
-  count: number;
-  last_at: Date;
 }
 
 export type DeviceRow = Selectable<DevicesTable>;

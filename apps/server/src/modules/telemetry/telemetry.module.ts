@@ -39,9 +39,10 @@ export const telemetryModule = defineModule<{
     deviceControl: true,
     deviceAttributes: true,
   },
-  tables: ['device_state', 'telemetry', 'telemetry_1m', 'telemetry_1h', 'device_events'],
+  tables: ['device_state', 'telemetry', 'telemetry_1m', 'telemetry_1h', 'device_events', 'device_rejections'],
   reads: ['org_units', 'devices', 'device_profiles'],
-  writes: ['devices', 'device_rejections'],
+  // The device row's last-seen, counters and last error are updated with the readings (ADR 0030).
+  writes: ['devices'],
   publishes: [
     'telemetry.stored',
     'device.event',

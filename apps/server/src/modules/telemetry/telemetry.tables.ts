@@ -7,6 +7,7 @@ import type { Json, Timestamp } from '../../platform/db/schema.js';
  */
 declare module '../../platform/db/schema.js' {
   interface DB {
+    device_rejections: DeviceRejectionsTable;
     device_state: DeviceStateTable;
     telemetry_1m: RollupTable;
     telemetry_1h: RollupTable;
@@ -50,4 +51,12 @@ export interface TelemetryTable {
   txt: string | null;
   outlier: boolean;
   received_at: Timestamp;
+}
+
+/** Refused readings per device and reason, counted by the ingest path; the device page shows them. */
+export interface DeviceRejectionsTable {
+  device_id: string;
+  reason: string;
+  count: number;
+  last_at: Date;
 }
