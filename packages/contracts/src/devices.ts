@@ -145,6 +145,37 @@ export type MetricState = z.infer<typeof metricState>;
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 export const deviceLatest = z.object({ deviceId: z.uuid(), code: z.string(), metrics: z.array(metricState) });
 
+const liveDevice = { deviceId: z.uuid(), code: z.string() };
+/**
+ * One message of GET /api/v1/live: the server-sent event's `event:` is `type`, its `data:` the JSON
+ * of `data` (the bus event without the org-unit path it was routed by).
+ */
+export const liveMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('telemetry.stored'),
+    data: z.object({ ...liveDevice, readings: z.array(metricState) }),
+  }),
+  z.object({
+    type: z.literal('device.event'),
+    data: z.object({
+      ...liveDevice,
+      kind: z.string(),
+      ts: z.string(),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  }),
+  z.object({
+    type: z.enum(['device.active', 'device.connected', 'device.disconnected']),
+    data: z.object({ ...liveDevice, at: z.string() }),
+  }),
+  z.object({
+    type: z.literal('device.inactive'),
+    data: z.object({ ...liveDevice, lastSeenAt: z.string().nullable() }),
+  }),
+]);
+export type LiveMessage = z.infer<typeof liveMessage>;
+export type LiveEventType = LiveMessage['type'];
+
 export const seriesQuery = z.object({
   metric: z.string(),
   from: z.iso.datetime({ offset: true }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problem } from './common.js';
 
 /**
  * Every stable error `code` the API can answer with, and the HTTP status it always comes with. The
@@ -110,3 +111,12 @@ export type CodeWithStatus<S extends number> = {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorStatus, value);
 }
+
+/**
+ * A problem+json body as a client reads it: the standard members, a `code` from the list above,
+ * and any extensions the refusal carries (`current` on a stale version, `retryAfterSeconds` on a
+ * throttle), kept unread for the schema of that refusal. A body that does not parse (a proxy's
+ * HTML page, a code from another standard) is no problem of ours.
+ */
+export const apiProblem = problem.extend({ code: errorCode }).catchall(z.unknown());
+export type ApiProblem = z.infer<typeof apiProblem>;

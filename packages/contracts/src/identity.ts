@@ -84,3 +84,9 @@ export const apiTokenSummary = z.object({
 export const createdApiToken = apiTokenSummary.extend({
   token: z.string().describe('shown once; only its hash is stored'),
 });
+
+/** The members a 429 `login_throttled` problem carries besides the standard ones. */
+export const loginThrottled = z.object({
+  code: z.literal('login_throttled'),
+  retryAfterSeconds: z.number().int().min(1),
+});

@@ -1,9 +1,29 @@
 import { expect, it } from 'vitest';
-import { screenshot, seriousA11yViolations } from '../support/browser';
+import { consoleErrorsOf, screenshot, seriousA11yViolations } from '../support/browser';
 import type { E2eEnv } from '../support/e2e-env';
 import { totpCode } from '../support/totp';
 
 export function accountSuite(env: E2eEnv): void {
+  it('my account at phone size in English passes axe: the token table scrolls and takes focus', async () => {
+    // demo-resident-1 has no token, so no revoke button inside the table could take focus.
+    const page = await env.signedIn('demo-resident-1', '/account', 'en-US');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByText('You have no API tokens.').waitFor();
+    const scroller = page.locator('.table-wrap', {
+      has: page.locator('caption', { hasText: 'Your API tokens' }),
+    });
+    // The case under test: the table is wider than the phone, so its container scrolls.
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await screenshot(page, 'account-phone-en');
+    expect(await seriousA11yViolations(page, 'account at 390x844, en')).toEqual([]);
+    // A keyboard user reaches the scroller by its name and scrolls it with the arrow keys.
+    const region = page.getByRole('region', { name: 'Your API tokens' });
+    await region.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => region.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    expect(consoleErrorsOf(page)).toEqual([]);
+  });
+
   it('API tokens: create shows the token once, it works as a bearer token, revoke stops it', async () => {
     const page = await env.signedIn('demo-health-1', '/account');
     await page.getByLabel('Token name').fill('e2e token');

@@ -118,4 +118,16 @@ export function deviceMapSuite(env: E2eEnv): void {
     expect(view.total).toBe(own.total);
     expect(view.total).toBeLessThan(fleet.length);
   });
+
+  it('at phone size the map page does not scroll sideways: map, legend and list fit the width', async () => {
+    const page = await env.signedIn('demo-community-1', '/devices/map');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await settled(page);
+    await screenshot(page, 'device-map-phone-en');
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      view: document.documentElement.clientWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+  });
 }

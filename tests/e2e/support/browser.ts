@@ -47,7 +47,38 @@ export async function newContext(
   await context.route('**/*', (route) =>
     route.request().url().startsWith(baseUrl) ? route.continue() : route.abort('blockedbyclient'),
   );
+  context.on('page', watchConsole);
   return context;
+}
+
+const consoleErrors = new WeakMap<Page, string[]>();
+
+/**
+ * A refusal the server answered and the app handles (the signed-out check of /auth/me, a 404 the
+ * page explains): Chromium logs each as a console error, but it is the API working, not the page.
+ */
+const handledRefusal = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
+
+/**
+ * Keeps what a page logs as an error: console.error, a Content-Security-Policy violation (Chromium
+ * logs those as console errors), an uncaught exception, a 5xx answer. Every page of newContext is
+ * watched.
+ */
+function watchConsole(page: Page): void {
+  const errors: string[] = [];
+  consoleErrors.set(page, errors);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !handledRefusal.test(message.text()))
+      errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: uncaught ${error.message}`));
+}
+
+/** The errors a page has logged so far (see watchConsole). */
+export function consoleErrorsOf(page: Page): string[] {
+  const errors = consoleErrors.get(page);
+  if (!errors) throw new Error('page not made by newContext: its console is not watched');
+  return [...errors];
 }
 
 /** Signs in through the real login form and waits for the signed-in shell. */

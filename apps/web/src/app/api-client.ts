@@ -1,4 +1,3 @@
-import type { Problem } from '@civitas/contracts/common';
 import {
   fillPath,
   type BodyInput,
@@ -7,10 +6,7 @@ import {
   type QueryInput,
   type ResponseOf,
 } from '@civitas/contracts/endpoint';
-import type { ErrorCode } from '@civitas/contracts/errors';
-
-/** A problem body as the server sends it: the code is one of the contract's, extensions ride along. */
-export type ApiProblem = Omit<Problem, 'code'> & { code: ErrorCode } & Record<string, unknown>;
+import { apiProblem, type ApiProblem, type ErrorCode } from '@civitas/contracts/errors';
 
 /** A non-2xx answer; carries the RFC 9457 problem body when the server sent one. */
 export class ApiError extends Error {
@@ -81,12 +77,16 @@ export function urlOf<E extends Endpoint>(endpoint: E, input?: CallInput<E>): st
   );
 }
 
+/** The refusal's problem+json, parsed: its code is one of ours, or there is no problem to read. */
 async function readProblem(response: Response): Promise<ApiProblem | null> {
+  let body: unknown;
   try {
-    return (await response.json()) as ApiProblem;
+    body = await response.json();
   } catch {
     return null;
   }
+  const parsed = apiProblem.safeParse(body);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

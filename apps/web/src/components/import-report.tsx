@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '@civitas/contracts/registry';
+import { TableRegion } from './table-region';
 
 export function ImportReport({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
@@ -10,7 +11,7 @@ export function ImportReport({ job }: { job: ImportJob }) {
         <li>{t('import.rejected', { count: job.rejectedRows })}</li>
       </ul>
       {job.errors.length > 0 && (
-        <div className="table-wrap">
+        <TableRegion label={t('import.errorsCaption')}>
           <table>
             <caption>{t('import.errorsCaption')}</caption>
             <thead>
@@ -30,7 +31,7 @@ export function ImportReport({ job }: { job: ImportJob }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </div>
   );

@@ -277,6 +277,10 @@ export const telemetryEndpoints = {
     path: '/api/v1/live',
     tags: ttags,
     summary: 'Live readings and device events as server-sent events',
+    description:
+      'Each event is named by its type (telemetry.stored, device.event, device.active, device.inactive, ' +
+      'device.connected, device.disconnected) and carries the JSON of `liveMessage` (contracts/devices) ' +
+      'for that type; ids count up, so a reconnect with Last-Event-ID replays what was missed.',
     query: z.object({
       unitId: z.uuid().optional(),
       lastEventId: z.coerce.number().int().min(0).optional(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveMessage } from '@civitas/contracts/devices';
 import { FIXTURE_PASSWORD } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 
@@ -34,7 +35,7 @@ async function collect(headers: Record<string, string>, want: number, trigger?: 
   });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const reader = res.body!.getReader();
-  const events: { id: number; data: { readings: { metric: string; value: number }[] } }[] = [];
+  const events: { id: number; data: { readings: { metric: string; value: unknown }[] } }[] = [];
   let buf = '';
   const started = Date.now();
   if (trigger) await trigger();
@@ -48,7 +49,10 @@ async function collect(headers: Record<string, string>, want: number, trigger?: 
       const id = /^id: (\d+)$/m.exec(block)?.[1];
       const type = /^event: (.+)$/m.exec(block)?.[1];
       const data = /^data: (.+)$/m.exec(block)?.[1];
-      if (id && type === 'telemetry.stored' && data) events.push({ id: Number(id), data: JSON.parse(data) });
+      if (!id || !data) continue;
+      // Every message must be what the contract says the web receives (contracts/devices liveMessage).
+      const message = liveMessage.parse({ type, data: JSON.parse(data) });
+      if (message.type === 'telemetry.stored') events.push({ id: Number(id), data: message.data });
     }
   }
   ctl.abort();

@@ -9,6 +9,7 @@ import { StatusMessage } from '../../components/status-message';
 import { AuditDetail } from './audit-detail';
 import { AuditFilters, emptyAuditFilter, SECURITY_ALERT, type AuditFilter } from './audit-filters';
 import { VerifyChain } from './verify-chain';
+import { TableRegion } from '../../components/table-region';
 
 const PAGE_SIZE = 50;
 
@@ -34,8 +35,7 @@ export function AuditLogPage() {
       />
       <StatusMessage>{entries.loading ? t('common.loading') : ''}</StatusMessage>
       <ErrorMessage error={entries.error} />
-      {/* Scrolls sideways on a phone: focusable, so keyboard users can scroll it too. */}
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.caption')}>
+      <TableRegion label={t('audit.caption')}>
         <table data-testid="audit-table">
           <caption>{t('audit.caption')}</caption>
           <thead>
@@ -67,7 +67,7 @@ export function AuditLogPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {entries.data?.items.length === 0 && <p>{t('audit.none')}</p>}
       <nav className="pager" aria-label={t('pager.label')}>
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>

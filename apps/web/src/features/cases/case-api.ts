@@ -1,4 +1,10 @@
-import type { CaseAction, CaseDetail, CaseState, CreateCase, PublicCase } from '@civitas/contracts/cases';
+import {
+  caseDetail,
+  publicCase,
+  type CaseAction,
+  type CaseState,
+  type CreateCase,
+} from '@civitas/contracts/cases';
 import { endpoints } from '@civitas/contracts/endpoints';
 import type { AnyCase } from '@civitas/contracts/endpoints/cases';
 import { call, hasCode } from '../../app/api-client';
@@ -20,10 +26,11 @@ export function createCase(body: CreateCase): Promise<AnyCase> {
  */
 export function conflictCurrent(error: unknown): AnyCase | null {
   if (!hasCode(error, 'stale_version')) return null;
-  const current = error.problem.current;
-  if (!current || typeof current !== 'object') return null;
-  const c = current as CaseDetail | PublicCase;
-  return 'unit' in c ? { ...c, view: 'staff' } : { ...c, view: 'public' };
+  // Staff get the full case, others the public view (case-actions.service.ts, stale()).
+  const staff = caseDetail.safeParse(error.problem.current);
+  if (staff.success) return { ...staff.data, view: 'staff' };
+  const shown = publicCase.safeParse(error.problem.current);
+  return shown.success ? { ...shown.data, view: 'public' } : null;
 }
 
 /** A refusal that is not a stale version (e.g. illegal transition) also arrives as 409. */

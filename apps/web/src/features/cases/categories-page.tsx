@@ -10,6 +10,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 import { StatusMessage } from '../../components/status-message';
 import { CategoryForm } from './category-form';
+import { TableRegion } from '../../components/table-region';
 
 /** The category tree with its deadlines, department and evidence rule, as routing uses them. */
 export default function CategoriesPage() {
@@ -48,7 +49,7 @@ export default function CategoriesPage() {
       </div>
       <StatusMessage>{res.loading ? t('common.loading') : message}</StatusMessage>
       <ErrorMessage error={res.error} />
-      <div className="table-wrap">
+      <TableRegion label={t('cases.categories.caption')}>
         <table data-testid="categories-table">
           <caption>{t('cases.categories.caption')}</caption>
           <thead>
@@ -97,7 +98,7 @@ export default function CategoriesPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <ModalDialog
         open={editing !== null}
         title={editing === 'new' ? t('cases.categoryForm.create') : t('cases.categoryForm.edit')}

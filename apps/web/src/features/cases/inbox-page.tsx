@@ -16,6 +16,7 @@ import { BulkAssign } from './bulk-assign';
 import { filterFromParams, filterKeys, InboxFilters, type InboxFilter } from './inbox-filters';
 import { SavedViewsPanel } from './saved-views-panel';
 import { useCategories, useMapConfig } from './use-case-data';
+import { TableRegion } from '../../components/table-region';
 
 type CaseListInput = NonNullable<CallInput<typeof endpoints.cases.list>['query']>;
 
@@ -107,7 +108,7 @@ export default function InboxPage() {
         />
       )}
       {canHandle && <BulkAssign selected={chosen} onDone={cases.reload} />}
-      <div className="table-wrap">
+      <TableRegion label={t('cases.inbox.caption')}>
         <table data-testid="inbox-table">
           <caption>{t('cases.inbox.caption')}</caption>
           <thead>
@@ -163,7 +164,7 @@ export default function InboxPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {cases.data && (
         <Pager
           total={cases.data.total}

@@ -1,4 +1,5 @@
 import type { AttachmentPurpose, CaseAction, CreateCase } from '@civitas/contracts/cases';
+import type { AnyCase } from '@civitas/contracts/endpoints/cases';
 
 /**
  * A photo taken with an action (evidence of a resolution). IndexedDB keeps the Blob itself, so the
@@ -38,8 +39,24 @@ export interface QueueEntry {
   seq: number;
   work: QueuedWork;
   status: EntryStatus;
-  /** The server's answer for a conflict or failure: the case as it is now, or the problem. */
-  detail: unknown;
+  /** The server's answer for a conflict or failure: the case as it is now, or the refusal. */
+  detail: AnyCase | QueueFailure | null;
+}
+
+/** A refusal other than a stale version, as the panel explains it. */
+export interface QueueFailure {
+  status: number;
+  title: string;
+}
+
+/** The case as it is now, for an entry parked on a stale version. */
+export function conflictCase(entry: QueueEntry): AnyCase | null {
+  return entry.status === 'conflict' && entry.detail && 'view' in entry.detail ? entry.detail : null;
+}
+
+/** Why the server refused an entry that failed. */
+export function failureOf(entry: QueueEntry): QueueFailure | null {
+  return entry.status === 'failed' && entry.detail && !('view' in entry.detail) ? entry.detail : null;
 }
 
 const DB = 'civitas-grid';

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { AnyCase } from './case-api';
-import type { QueueEntry } from './offline-queue';
+import { conflictCase, failureOf, type QueueEntry } from './offline-queue';
 import type { GridQueue } from './use-grid-queue';
 
 function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>) => string): string {
@@ -61,8 +60,8 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
           <h3>{t('grid.queue.problems')}</h3>
           <ul>
             {problems.map((e) => {
-              const current = e.status === 'conflict' ? (e.detail as AnyCase) : null;
-              const failure = e.status === 'failed' ? (e.detail as { title?: string } | null) : null;
+              const current = conflictCase(e);
+              const failure = failureOf(e);
               return (
                 <li key={e.id} data-status={e.status}>
                   <p>

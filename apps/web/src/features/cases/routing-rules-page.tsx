@@ -11,6 +11,7 @@ import { ModalDialog } from '../../components/modal-dialog';
 import { StatusMessage } from '../../components/status-message';
 import { RoutingRuleForm, type RuleDraft } from './routing-rule-form';
 import { useCategories } from './use-case-data';
+import { TableRegion } from '../../components/table-region';
 
 /** Who gets which cases: rules by category and area, most specific first (see docs/cases.md). */
 export default function RoutingRulesPage() {
@@ -71,7 +72,7 @@ export default function RoutingRulesPage() {
       </div>
       <StatusMessage>{rules.loading ? t('common.loading') : message}</StatusMessage>
       <ErrorMessage error={rules.error ?? error} />
-      <div className="table-wrap">
+      <TableRegion label={t('cases.rules.caption')}>
         <table data-testid="rules-table">
           <caption>{t('cases.rules.caption')}</caption>
           <thead>
@@ -109,7 +110,7 @@ export default function RoutingRulesPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {rules.data?.items.length === 0 && <p>{t('cases.rules.none')}</p>}
       <ModalDialog
         open={editing !== null}

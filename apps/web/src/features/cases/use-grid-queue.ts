@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AnyCase } from './case-api';
 import {
+  conflictCase,
   enqueue,
   listEntries,
   removeEntry,
@@ -109,7 +109,7 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
 
   const reapply = useCallback(
     async (entry: QueueEntry) => {
-      const current = entry.detail as AnyCase | null;
+      const current = conflictCase(entry);
       if (entry.work.kind !== 'action' || !current) return;
       await saveEntry({
         ...entry,

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import type { DeviceAttributes, DeviceDetail } from './device-api';
 import { parseValue, shortJson } from './device-commands';
+import { TableRegion } from '../../components/table-region';
 
 const KEY = '^[A-Za-z][A-Za-z0-9_.\\-]{0,63}$';
 type Attribute = DeviceAttributes['client'][number];
@@ -27,7 +28,7 @@ function AttributeTable(props: {
       </p>
     );
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
+    <TableRegion label={props.caption}>
       <table>
         <caption>{props.caption}</caption>
         <thead>
@@ -59,7 +60,7 @@ function AttributeTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

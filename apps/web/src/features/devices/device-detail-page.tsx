@@ -1,3 +1,4 @@
+import type { LiveMessage } from '@civitas/contracts/devices';
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -17,7 +18,7 @@ import { DeviceRefusals } from './device-refusals';
 import { DeviceEvents, type DeviceEvent } from './device-events';
 import { LatestState, mergeStates } from './latest-state';
 import { SeriesPanel } from './series-panel';
-import { liveStateKey, useLiveEvents, type LiveMessage } from './use-live-events';
+import { liveStateKey, useLiveEvents } from './use-live-events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_DAYS = 30;
@@ -70,6 +71,8 @@ export function DeviceDetailPage() {
             return { ...base, connectivity: 'active' };
           case 'device.inactive':
             return { ...base, connectivity: 'inactive' };
+          default:
+            return base;
         }
       });
     },

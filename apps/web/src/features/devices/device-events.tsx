@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/localized';
 
 import type { DeviceEvent } from '@civitas/contracts/endpoints/devices';
+import { TableRegion } from '../../components/table-region';
 
 export type { DeviceEvent };
 
@@ -10,7 +11,7 @@ export function DeviceEvents({ events }: { events: DeviceEvent[] }) {
   const { t, i18n } = useTranslation();
   if (events.length === 0) return <p className="muted">{t('device.noEvents')}</p>;
   return (
-    <div className="table-wrap">
+    <TableRegion label={t('device.eventsCaption')}>
       <table data-testid="device-events">
         <caption>{t('device.eventsCaption')}</caption>
         <thead>
@@ -30,6 +31,6 @@ export function DeviceEvents({ events }: { events: DeviceEvent[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }

@@ -1,3 +1,4 @@
+import type { LiveMessage } from '@civitas/contracts/devices';
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +14,7 @@ import { useProfiles } from './device-api';
 import { DeviceMapView } from './device-map-view';
 import { MapLegend } from './map-legend';
 import { MapTable } from './map-table';
-import { liveStateKey, useLiveEvents, type LiveMessage } from './use-live-events';
+import { liveStateKey, useLiveEvents } from './use-live-events';
 
 /** Live readings since the last answer, by device: sources and connectivity. */
 type LivePatch = Record<

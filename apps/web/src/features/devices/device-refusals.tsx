@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/localized';
 import type { DeviceDetail } from './device-api';
+import { TableRegion } from '../../components/table-region';
 
 /** Reasons the server counts (docs/devices.md); anything newer reads as "other", never as a raw code. */
 const KNOWN = new Set([
@@ -41,7 +42,7 @@ export function DeviceRefusals({ device }: { device: DeviceDetail }) {
               at: formatDateTime(last.lastAt, i18n.language),
             })}
           </p>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('device.rejectionsCaption')}>
+          <TableRegion label={t('device.rejectionsCaption')}>
             <table>
               <caption>{t('device.rejectionsCaption')}</caption>
               <thead>
@@ -64,7 +65,7 @@ export function DeviceRefusals({ device }: { device: DeviceDetail }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
           <p className="hint">{t('device.refusals.qosNote')}</p>
           {device.lastError && (
             <details>

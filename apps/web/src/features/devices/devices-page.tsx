@@ -14,6 +14,7 @@ import { ConnectivityBadge } from './connectivity-badge';
 import { useProfiles } from './device-api';
 import { DeviceFilters, emptyDeviceFilter, type DeviceFilter } from './device-filters';
 import { reasonKey } from './device-refusals';
+import { TableRegion } from '../../components/table-region';
 
 const PAGE_SIZE = 20;
 
@@ -68,7 +69,7 @@ export function DevicesPage() {
             : ''}
       </StatusMessage>
       <ErrorMessage error={devices.error} />
-      <div className="table-wrap">
+      <TableRegion label={t('devices.caption')}>
         <table data-testid="devices-table">
           <caption>{t('devices.caption')}</caption>
           <thead>
@@ -112,7 +113,7 @@ export function DevicesPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {devices.data && (
         <Pager
           total={devices.data.total}

@@ -3,6 +3,7 @@ import type { DeviceProfile } from '@civitas/contracts/devices';
 import { formatDateTime } from '../../app/localized';
 import type { MetricState, MetricValue } from './device-api';
 import { unitSymbol } from './unit-symbols';
+import { TableRegion } from '../../components/table-region';
 
 /** A value with its unit symbol; `unit` is the profile's UN/CEFACT code. */
 export function formatValue(value: MetricValue, unit: string | null | undefined, lang: string): string {
@@ -27,7 +28,7 @@ export function LatestState({
   const unitOf = (metric: string) => profile?.metrics.find((m) => m.key === metric)?.unit ?? null;
   if (states.length === 0) return <p className="muted">{t('device.noReadings')}</p>;
   return (
-    <div className="table-wrap">
+    <TableRegion label={t('device.latestCaption')}>
       <table data-testid="latest-state">
         <caption>{t('device.latestCaption')}</caption>
         <thead>
@@ -54,7 +55,7 @@ export function LatestState({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

@@ -1,12 +1,10 @@
+import type { seriesPoint } from '@civitas/contracts/devices';
 import { useEffect, useRef } from 'react';
+import type { z } from 'zod';
 import { echarts } from './echarts-setup';
 
-export interface ChartPoint {
-  ts: string;
-  value: number | null;
-  min?: number | null | undefined;
-  max?: number | null | undefined;
-}
+/** A point of a metric's series as GET /devices/:id/series answers it (or a live reading). */
+export type ChartPoint = Pick<z.infer<typeof seriesPoint>, 'ts' | 'value' | 'min' | 'max'>;
 
 interface SeriesChartProps {
   points: ChartPoint[];

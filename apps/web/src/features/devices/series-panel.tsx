@@ -10,6 +10,7 @@ import type { LiveReading } from './device-api';
 import { formatValue } from './latest-state';
 import type { ChartPoint } from './series-chart';
 import { unitSymbol } from './unit-symbols';
+import { TableRegion } from '../../components/table-region';
 
 // ECharts is the second-largest dependency: only a device's detail screen downloads it.
 const SeriesChart = lazy(() => import('./series-chart'));
@@ -134,7 +135,7 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
       >
         {showTable ? t('device.chart.hideTable') : t('device.chart.showTable')}
       </button>
-      <div id={tableId} hidden={!showTable} className="table-wrap">
+      <TableRegion id={tableId} hidden={!showTable} label={summary}>
         {showTable && (
           <table data-testid="series-table">
             <caption>{summary}</caption>
@@ -158,7 +159,7 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
             </tbody>
           </table>
         )}
-      </div>
+      </TableRegion>
     </div>
   );
 }

@@ -1,19 +1,17 @@
 import { endpoints } from '@civitas/contracts/endpoints';
+import { liveMessage, type LiveEventType, type LiveMessage } from '@civitas/contracts/devices';
 import { useEffect, useRef, useState } from 'react';
 import { urlOf } from '../../app/api-client';
-import type { LiveReading } from './device-api';
-
-export type LiveMessage =
-  | { type: 'telemetry.stored'; data: { deviceId: string; code: string; readings: LiveReading[] } }
-  | {
-      type: 'device.event';
-      data: { deviceId: string; code: string; kind: string; ts: string; data: Record<string, unknown> };
-    }
-  | { type: 'device.active' | 'device.inactive'; data: { deviceId: string; code: string } };
 
 export type LiveState = 'connecting' | 'open' | 'error';
 
-const TYPES = ['telemetry.stored', 'device.event', 'device.active', 'device.inactive'] as const;
+/** The events the device screens draw; the stream's other types are not listened for. */
+const TYPES: readonly LiveEventType[] = [
+  'telemetry.stored',
+  'device.event',
+  'device.active',
+  'device.inactive',
+];
 
 /**
  * Subscribes to GET /api/v1/live (server-sent events) for a unit's subtree, or the user's whole
@@ -40,8 +38,10 @@ export function useLiveEvents(onMessage: (message: LiveMessage) => void, unitId:
       setState({ key, value: source.readyState === EventSource.CLOSED ? 'error' : 'connecting' });
     for (const type of TYPES) {
       source.addEventListener(type, (event: MessageEvent<string>) => {
+        // Parsed against the contract: a message of another shape is dropped, not drawn half-read.
         const data: unknown = JSON.parse(event.data);
-        handler.current({ type, data } as LiveMessage);
+        const parsed = liveMessage.safeParse({ type, data });
+        if (parsed.success) handler.current(parsed.data);
       });
     }
     return () => source.close();

@@ -8,6 +8,7 @@ import { formatDateTime } from '../../app/localized';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
+import { TableRegion } from '../../components/table-region';
 
 type CreatedToken = z.infer<typeof createdApiToken>;
 
@@ -78,7 +79,7 @@ export function ApiTokens() {
         )}
       </StatusMessage>
       <ErrorMessage error={error ?? tokens.error} />
-      <div className="table-wrap">
+      <TableRegion label={t('tokens.caption')}>
         <table>
           <caption>{t('tokens.caption')}</caption>
           <thead>
@@ -114,7 +115,7 @@ export function ApiTokens() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {!tokens.loading && items.length === 0 && <p>{t('tokens.none')}</p>}
     </section>
   );

@@ -1,3 +1,4 @@
+import { loginThrottled } from '@civitas/contracts/identity';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, hasCode } from '../../app/api-client';
@@ -15,9 +16,8 @@ function loginError(error: unknown): LoginError {
   if (!(error instanceof ApiError)) return { key: 'errors.network' };
   if (error.status === 401) return { key: 'login.wrongCredentials' };
   if (error.status === 429) {
-    const wait = Number(error.problem?.retryAfterSeconds);
-    if (hasCode(error, 'login_throttled') && Number.isFinite(wait) && wait > 0)
-      return { key: 'login.throttled', wait };
+    const throttled = hasCode(error, 'login_throttled') ? loginThrottled.safeParse(error.problem) : null;
+    if (throttled?.success) return { key: 'login.throttled', wait: throttled.data.retryAfterSeconds };
     return { key: 'login.rateLimited' };
   }
   if (error.status === 400 || error.status === 422) return { key: 'login.invalidInput' };

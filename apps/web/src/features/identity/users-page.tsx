@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { CreateUserForm } from './create-user-form';
+import { TableRegion } from '../../components/table-region';
 
 const PAGE_SIZE = 50;
 
@@ -47,7 +48,7 @@ export function UsersPage() {
       )}
       <StatusMessage>{users.loading ? t('common.loading') : message}</StatusMessage>
       <ErrorMessage error={error ?? users.error} />
-      <div className="table-wrap">
+      <TableRegion label={t('users.caption')}>
         <table data-testid="users-table">
           <caption>{t('users.caption')}</caption>
           <thead>
@@ -87,7 +88,7 @@ export function UsersPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {users.data && (
         <Pager total={users.data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} />
       )}

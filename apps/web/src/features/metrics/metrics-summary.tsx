@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseMetricFigures } from '@civitas/contracts/metrics';
 import { formatCount, formatDuration, formatMean, formatRate } from './metrics-format';
+import { TableRegion } from '../../components/table-region';
 
 const ratings = ['1', '2', '3', '4', '5'] as const;
 
@@ -77,7 +78,7 @@ export function MetricsSummary({ figures }: { figures: CaseMetricFigures }) {
           </div>
         ))}
       </dl>
-      <div className="table-wrap">
+      <TableRegion label={t('metrics.distribution')}>
         <table data-testid="satisfaction-distribution">
           <caption>{t('metrics.distribution')}</caption>
           <thead>
@@ -97,7 +98,7 @@ export function MetricsSummary({ figures }: { figures: CaseMetricFigures }) {
             </tr>
           </tbody>
         </table>
-      </div>
+      </TableRegion>
     </div>
   );
 }

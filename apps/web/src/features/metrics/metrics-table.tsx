@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseMetricsGroup, MetricsGroupBy } from '@civitas/contracts/metrics';
 import { formatCount, formatDuration, formatMean, formatRate } from './metrics-format';
+import { TableRegion } from '../../components/table-region';
 
 interface MetricsTableProps {
   groups: CaseMetricsGroup[];
@@ -20,7 +21,7 @@ export function MetricsTable({ groups, groupBy, caption, groupLabel, canDrill, o
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
-    <div className="table-wrap">
+    <TableRegion label={caption}>
       <table data-testid="metrics-table" className="metrics-table">
         <caption>{caption}</caption>
         <thead>
@@ -86,6 +87,6 @@ export function MetricsTable({ groups, groupBy, caption, groupLabel, canDrill, o
           })}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }

@@ -2,12 +2,13 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { ResidentMasked } from '@civitas/contracts/registry';
 import { FlagBadges } from './flag-badges';
+import { TableRegion } from '../../components/table-region';
 
 /** Residents as the server sends them: masked values only. */
 export function ResidentsTable({ items }: { items: ResidentMasked[] }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableRegion label={t('residents.caption')}>
       <table data-testid="residents-table">
         <caption>{t('residents.caption')}</caption>
         <thead>
@@ -37,6 +38,6 @@ export function ResidentsTable({ items }: { items: ResidentMasked[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
