@@ -690,8 +690,18 @@ async function bench() {
       // Refusals (rate limit, malformed...) would show as device errors: there must be none.
       const list = await api.get('/api/v1/devices?q=BENCH-&limit=1000');
       const refused = list.items.reduce((n, d) => n + d.errorCount, 0);
+      // The last refusal's reason of each device that had one, so a count is never a mystery.
+      const reasons = {};
+      for (const d of list.items)
+        if (d.errorCount > 0)
+          reasons[d.lastErrorReason ?? 'unknown'] = (reasons[d.lastErrorReason ?? 'unknown'] ?? 0) + 1;
       const mem = { hwmMiB: Math.max(...pids.map((p) => procStatus(p).hwmMiB)) };
-      log(`  server peak RSS (VmHWM) ${fmt(mem.hwmMiB)} MiB, refused messages ${refused}`);
+      log(
+        `  server peak RSS (VmHWM) ${fmt(mem.hwmMiB)} MiB, refused messages ${refused}` +
+          (refused
+            ? ` (last reason per device: ${JSON.stringify(reasons)}; example: ${list.items.find((d) => d.errorCount > 0)?.lastError})`
+            : ''),
+      );
       return {
         key,
         title,
