@@ -1,8 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { OrgUnitRow } from '../../orgs/orgs.service.js';
 import type { CaseDetailRow } from '../cases.repository.js';
-import type { CaseDB, CasesTable, CaseUpdate } from '../cases.tables.js';
+import type { CaseDB, CaseEventsTable, CasesTable, CaseUpdate } from '../cases.tables.js';
 import type { CategoryRow } from '../cases.types.js';
+
+/** A timeline row as written: the table's columns without the generated ones, `data` as an object. */
+type NewCaseEvent = Omit<CaseEventsTable, 'id' | 'seq' | 'data'> & { data: Record<string, unknown> };
 
 type Insert = Omit<
   CasesTable,
@@ -117,22 +120,7 @@ export class CaseWritesRepository {
   }
 
   /** Timeline rows in insertion order (their seq follows the array). */
-  async addEvents(
-    trx: Transaction<CaseDB>,
-    events: {
-      case_id: string;
-      at: Date;
-      actor_id: string | null;
-      actor_name: string | null;
-      actor_role: string | null;
-      action: string;
-      from_state: string | null;
-      to_state: string | null;
-      visibility: 'public' | 'internal';
-      note: string | null;
-      data: Record<string, unknown>;
-    }[],
-  ): Promise<void> {
+  async addEvents(trx: Transaction<CaseDB>, events: NewCaseEvent[]): Promise<void> {
     if (events.length === 0) return;
     await trx
       .insertInto('case_events')
