@@ -639,9 +639,15 @@ async function bench() {
         at: performance.now(),
         cpu: cpuSnapshot(pids, db?.dbName),
         pub: loop.stats.published,
+        tx: await transactions(db),
       };
       await sleep(DURATION * 1000);
-      const after = { rows: await stored(), at: performance.now(), pub: loop.stats.published };
+      const after = {
+        rows: await stored(),
+        at: performance.now(),
+        pub: loop.stats.published,
+        tx: await transactions(db),
+      };
       const cpu = cpuSince(before.cpu, pids, db?.dbName);
       const load = os.loadavg()[0];
       const waited = waits ? await waits.stop() : null;
@@ -656,6 +662,7 @@ async function bench() {
           `, bench ${fmt(cpu.bench)} %, errors ${loop.stats.errors}; load average ${load.toFixed(2)}`,
       );
       if (waited) log(`  PostgreSQL sessions of this database, mean over the window: ${waitText(waited)}`);
+      if (db) log(`  commits at max: ${commitText(before, after)}`);
       // Behind Mosquitto, let the backlog drain before measuring latency at half the rate.
       const drainUntil = performance.now() + 120_000;
       while (external && total.published - storedMsgs >= 1 && performance.now() < drainUntil)
@@ -665,7 +672,7 @@ async function bench() {
       // Half the maximum rate, with the probe.
       const halfRate = Math.max(1, pointsPerSecond / POINTS / 2);
       const half = publisherLoop(clients, { mode: 'paced', rate: halfRate, allow, total });
-      const h0 = { rows: await stored(), at: performance.now() };
+      const h0 = { rows: await stored(), at: performance.now(), tx: await transactions(db) };
       await sleep(1000);
       const latest = async () => {
         const r = await api.get(`/api/v1/devices/${probe.id}/latest`);
@@ -680,8 +687,9 @@ async function bench() {
           }),
         visible: latest,
       });
-      const h1 = { rows: await stored(), at: performance.now() };
+      const h1 = { rows: await stored(), at: performance.now(), tx: await transactions(db) };
       await half.stop();
+      if (db) log(`  commits at half rate: ${commitText(h0, h1)}; ${await hotUpdates(db)}`);
       const halfPoints = (h1.rows - h0.rows) / ((h1.at - h0.at) / 1000);
       log(
         `  half rate (${fmt(halfRate)} msg/s offered, ${fmt(halfPoints)} points/s stored): publish → visible ` +
@@ -719,6 +727,40 @@ async function bench() {
         target: TARGETS[key],
       };
     });
+  }
+
+  /** Transactions committed in the scenario's database so far (PostgreSQL's statistics). */
+  async function transactions(db) {
+    if (!db) return null;
+    // Statistics reach the shared view at most once a second per session; a fresh snapshot.
+    await db.client.query('select pg_stat_clear_snapshot()');
+    const r = await db.client.query(
+      'select xact_commit::bigint as n from pg_stat_database where datname = $1',
+      [db.dbName],
+    );
+    return Number(r.rows[0].n);
+  }
+
+  /** Commits per second and data points per commit between two samples. */
+  function commitText(a, b) {
+    const seconds = (b.at - a.at) / 1000;
+    const commits = b.tx - a.tx;
+    return `${fmt(commits / seconds)}/s, ${fmt((b.rows - a.rows) / Math.max(1, commits))} data points per commit`;
+  }
+
+  /** Share of the updates of the hot rows that were HOT (no index entry written). */
+  async function hotUpdates(db) {
+    await db.client.query('select pg_stat_clear_snapshot()');
+    const r = await db.client.query(
+      `select relname, n_tup_upd::bigint as upd, n_tup_hot_upd::bigint as hot from pg_stat_user_tables
+       where relname in ('devices', 'device_state', 'telemetry_1m', 'telemetry_1h') order by relname`,
+    );
+    return (
+      'HOT updates ' +
+      r.rows
+        .map((x) => `${x.relname} ${fmt((100 * Number(x.hot)) / Math.max(1, Number(x.upd)))} %`)
+        .join(', ')
+    );
   }
 
   /**

@@ -185,4 +185,96 @@ describe('telemetry writer lanes', () => {
     for (const id of ids) expect(Number((await deviceRow(database, id)).readings_count)).toBe(160);
     if (onPostgres) expect(writer.stats.peakConcurrentCommits).toBeGreaterThan(1);
   });
+
+  it.runIf(onPostgres)(
+    'with the deferred flush, releases the rows at commit and acknowledges only after the flush barrier',
+    async () => {
+      const database = await createTestDatabase();
+      const ids = await devices(database, 2);
+      let openBarrier: () => void = () => undefined;
+      let barrierGate: Promise<void> | null = null;
+      let barrierReached: () => void = () => undefined;
+      const reached = new Promise<void>((resolve) => (barrierReached = resolve));
+      /** The real repository, whose flush barrier waits for the test once the gate is set. */
+      class GatedRepository extends TelemetryRepository {
+        override async flushed(): Promise<void> {
+          if (barrierGate) {
+            barrierReached();
+            await barrierGate;
+          }
+          await super.flushed();
+        }
+      }
+      const repo = new GatedRepository(database.db);
+      const writer = new TelemetryWriter(repo, new EventBus(), silent, {
+        maxBuffered: 10_000,
+        batchSize: 1000,
+        deferFlush: true,
+      });
+      const base = Date.now() - 600_000;
+      await writer.write(batch(ids[0]!, base - 60_000, 1));
+      expect(repo.defersFlush, 'this server accepts the flush barrier').toBe(true);
+
+      barrierGate = new Promise<void>((resolve) => (openBarrier = resolve));
+      let acked = false;
+      const write = writer.write(batch(ids[1]!, base, 5)).then(() => (acked = true));
+      await reached;
+      // The statement has committed: another session sees the rows and can update the device's
+      // rollup and state rows without waiting (the locks went with the commit, not the flush)...
+      expect(await stored(database, ids[1]!)).toBe(5);
+      await database.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL lock_timeout = '2s'`.execute(trx);
+        await trx
+          .updateTable('device_state')
+          .set({ outlier: false })
+          .where('device_id', '=', ids[1]!)
+          .execute();
+        await trx
+          .updateTable('telemetry_1m')
+          .set({ count: sql`count` })
+          .where('device_id', '=', ids[1]!)
+          .execute();
+      });
+      // ...but the message is not acknowledged before the barrier has waited for the WAL flush.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(acked).toBe(false);
+      const before = (
+        await sql<{ lsn: string }>`SELECT pg_current_wal_insert_lsn()::text AS lsn`.execute(database.db)
+      ).rows[0]!.lsn;
+      openBarrier();
+      await write;
+      expect(acked).toBe(true);
+      // Once acknowledged, the WAL is on disk at least up to where it was written before.
+      const flushedPast = (
+        await sql<{ ok: boolean }>`SELECT pg_current_wal_flush_lsn() >= ${before}::pg_lsn AS ok`.execute(
+          database.db,
+        )
+      ).rows[0]!.ok;
+      expect(flushedPast).toBe(true);
+    },
+  );
+
+  it.runIf(onPostgres)(
+    'the flush barrier waits for the disk: one synchronous flush per barrier',
+    async () => {
+      const database = await createTestDatabase();
+      const repo = new TelemetryRepository(database.db);
+      expect(await repo.enableDeferredFlush()).toBeNull();
+      // A barrier is a transaction that commits synchronously after writing WAL: its commit record
+      // goes to the disk before it returns, and with it every commit record written before it.
+      const insertLsn = async () =>
+        (await sql<{ lsn: string }>`SELECT pg_current_wal_insert_lsn()::text AS lsn`.execute(database.db))
+          .rows[0]!.lsn;
+      for (let i = 0; i < 5; i++) {
+        const before = await insertLsn();
+        await repo.flushed();
+        const ok = (
+          await sql<{ ok: boolean }>`SELECT pg_current_wal_flush_lsn() > ${before}::pg_lsn AS ok`.execute(
+            database.db,
+          )
+        ).rows[0]!.ok;
+        expect(ok).toBe(true);
+      }
+    },
+  );
 });

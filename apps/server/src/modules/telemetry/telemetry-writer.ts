@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { EventBus } from '../../platform/bus/event-bus.js';
+import type { BusEvents, EventBus } from '../../platform/bus/event-bus.js';
 import type { Engine } from '../../platform/db/database.js';
+import { LivePacer, type PacerOptions } from './live-pacer.js';
 import type {
   DeviceCounters,
   DeviceEventRow,
@@ -42,6 +43,14 @@ export interface WriterOptions {
    * never touch the same device's rows. PGlite has one connection: one lane. Default 1.
    */
   lanes?: number;
+  /**
+   * Commit each group without waiting for the WAL flush, so its row locks are released at once,
+   * and acknowledge only after a barrier has waited for the flush (ADR 0033). PostgreSQL only;
+   * off if the server refuses the barrier. Default false.
+   */
+  deferFlush?: boolean;
+  /** Pacing of `telemetry.stored` for live views (LivePacer; default one per device per second). */
+  livePacing?: PacerOptions;
 }
 
 /**
@@ -67,6 +76,13 @@ export class TelemetryWriter {
   private closed = false;
   private failures = 0;
   private committing = 0;
+  /** Whether the deferred flush was asked of the repository yet (once, at the first commit). */
+  private flushModeSettled = false;
+  /** The flush barrier running now, and the one that will run after it (shared by every lane). */
+  private barrier: Promise<void> | null = null;
+  private nextBarrier: Promise<void> | null = null;
+  private readonly live: LivePacer;
+  private readonly storedListeners = new Set<(e: BusEvents['telemetry.stored']) => void>();
   readonly stats = {
     written: 0,
     duplicates: 0,
@@ -83,6 +99,7 @@ export class TelemetryWriter {
     private readonly log: Logger,
     private readonly opts: WriterOptions,
   ) {
+    this.live = new LivePacer(bus, opts.livePacing);
     const n = Math.max(1, Math.floor(opts.lanes ?? 1));
     this.lanes = Array.from({ length: n }, () => ({ queue: [], flushing: false }));
   }
@@ -109,6 +126,15 @@ export class TelemetryWriter {
     return (h >>> 0) % this.lanes.length;
   }
 
+  /**
+   * Every committed group's new readings, per device, in this process and unpaced (the bus's
+   * `telemetry.stored` is paced for live views): for what must see each reading once it is on disk.
+   */
+  onStored(listener: (e: BusEvents['telemetry.stored']) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
+  }
+
   async write(batch: WriteBatch): Promise<void> {
     const size = Math.max(1, batch.readings.length + batch.events.length);
     while (this.buffered > 0 && this.buffered + size > this.opts.maxBuffered) {
@@ -133,6 +159,7 @@ export class TelemetryWriter {
   async close(): Promise<void> {
     await this.drain();
     this.closed = true;
+    this.live.flush();
   }
 
   private take(lane: Lane): Pending[] {
@@ -235,19 +262,66 @@ export class TelemetryWriter {
       for (const r of [...b.readings, ...b.events]) if (!c.lastSeen || c.lastSeen < r.ts) c.lastSeen = r.ts;
       counters.set(b.deviceId, c);
     }
+    await this.settleFlushMode();
     // Reading counts, rollups and state come from the rows really inserted (writeBatch), so a
-    // redelivered reading is counted once. The promise settles after the statement's commit.
+    // redelivered reading is counted once. The promise settles after the statement's commit and,
+    // with the deferred flush, once that commit is on disk: a failure of either retries the whole
+    // group (the readings then skip as duplicates), because a commit that was not flushed may be
+    // lost with the server.
     this.committing++;
     this.stats.peakConcurrentCommits = Math.max(this.stats.peakConcurrentCommits, this.committing);
     const {
       inserted,
       events: newEvents,
       becameActive,
-    } = await this.repo.writeBatch(readings, events, [...counters.values()]).finally(() => this.committing--);
+    } = await this.repo
+      .writeBatch(readings, events, [...counters.values()])
+      .then(async (r) => {
+        await this.flushedAfterNow();
+        return r;
+      })
+      .finally(() => this.committing--);
     this.stats.batches++;
     this.stats.written += inserted.length;
     this.stats.duplicates += readings.length - inserted.length;
     this.announce(group, inserted, newEvents, becameActive);
+  }
+
+  /**
+   * Resolves once a flush barrier that started after this call has finished, so every commit
+   * made before the call is on disk. Lanes share barriers: while one runs, the commits that end
+   * meanwhile all wait for the single next one, so a process sends at most one barrier at a time
+   * instead of one per commit. A failed barrier rejects all its waiters, whose groups are retried.
+   */
+  private flushedAfterNow(): Promise<void> {
+    if (!this.repo.defersFlush) return Promise.resolve();
+    const run = (): Promise<void> => {
+      const p = this.repo.flushed().finally(() => {
+        if (this.barrier === p) this.barrier = null;
+      });
+      this.barrier = p;
+      return p;
+    };
+    if (!this.barrier) return run();
+    // The running barrier may have started before this commit: wait for the next one.
+    this.nextBarrier ??= this.barrier
+      .catch(() => undefined)
+      .then(() => {
+        this.nextBarrier = null;
+        return run();
+      });
+    return this.nextBarrier;
+  }
+
+  private async settleFlushMode(): Promise<void> {
+    if (!this.opts.deferFlush || this.flushModeSettled) return;
+    const refused = await this.repo.enableDeferredFlush();
+    this.flushModeSettled = true;
+    if (refused)
+      this.log.warn(
+        { reason: refused },
+        'telemetry commits wait for their own WAL flush: the server refused the flush barrier (ADR 0033)',
+      );
   }
 
   private announce(
@@ -266,7 +340,7 @@ export class TelemetryWriter {
     }
     for (const [id, rows] of byDevice) {
       const m = meta.get(id)!;
-      this.bus.publish('telemetry.stored', {
+      const event: BusEvents['telemetry.stored'] = {
         deviceId: id,
         code: m.code,
         orgUnitPath: m.orgUnitPath,
@@ -276,7 +350,9 @@ export class TelemetryWriter {
           value: r.num ?? r.txt,
           outlier: r.outlier,
         })),
-      });
+      };
+      for (const l of this.storedListeners) l(event);
+      this.live.add(event);
     }
     for (const e of events) {
       const m = meta.get(e.deviceId)!;

@@ -69,6 +69,7 @@ export const telemetryModule = defineModule<{
       maxBuffered: config.TELEMETRY_BUFFER,
       batchSize: config.TELEMETRY_BATCH,
       lanes: writeLanesFor(host.database.engine, config.TELEMETRY_WRITE_LANES, config.DATABASE_POOL_SIZE),
+      deferFlush: host.database.engine === 'postgres',
     });
     const directory = new DeviceDirectory(n.devices, bus);
     const ingest = new IngestService(writer, {

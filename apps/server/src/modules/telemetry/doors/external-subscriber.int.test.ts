@@ -228,9 +228,9 @@ describe.runIf(available)('external broker (Mosquitto)', () => {
       inflight: 20,
     });
     expect(sub.connections).toHaveLength(4);
-    // The writer announces readings on the bus only after their transaction has committed.
+    // The writer announces readings only after their transaction has committed.
     const committed = new Set<string>();
-    const off = t.services.bus.subscribe('telemetry.stored', (e) => {
+    const off = t.services.writer.onStored((e) => {
       for (const r of e.readings) committed.add(r.ts);
     });
     // Watch each connection's wire: a PUBACK must never precede the commit of its message.
