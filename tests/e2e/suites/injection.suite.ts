@@ -48,8 +48,21 @@ export function injectionSuite(env: E2eEnv): void {
 
   /** Waits until the page shows every field's payload as text. */
   async function showsText(page: Page, fields: string[]) {
-    for (const f of fields)
-      await page.waitForFunction((text) => document.body.textContent?.includes(text) ?? false, shown(f));
+    for (const f of fields) {
+      try {
+        await page.waitForFunction((text) => document.body.textContent?.includes(text) ?? false, shown(f));
+      } catch (e) {
+        // Say what the page showed instead, so a failure on a busy machine can be explained.
+        const seen = await page
+          .evaluate(() => ({
+            url: location.href,
+            main: (document.querySelector('main')?.textContent ?? '').replace(/\s+/g, ' ').slice(0, 600),
+            inputs: [...document.querySelectorAll('input')].map((i) => `${i.id}=${i.value}`).join(' '),
+          }))
+          .catch(() => null);
+        throw new Error(`"${shown(f)}" not shown: ${JSON.stringify(seen)}`, { cause: e });
+      }
+    }
   }
 
   /** Nothing came from a payload: no element carries its attribute and nothing fetched its URL. */

@@ -41,7 +41,10 @@ export function useEndpoint<E extends Endpoint>(
     const controller = new AbortController();
     const args = { ...given, signal: controller.signal } as CallInput<E>;
     (call as (e: E, i: CallInput<E>) => Promise<ResponseOf<E>>)(endpoint, args).then(
-      (data) => setLoaded({ key, data, error: null }),
+      (data) => {
+        // An answer that completed after its input changed is not the current one.
+        if (!controller.signal.aborted) setLoaded({ key, data, error: null });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setLoaded({ key, data: null, error: error instanceof Error ? error : new Error(String(error)) });
