@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { role as roleSchema, department as departmentSchema } from '@civitas/contracts/roles';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config.js';
@@ -12,6 +13,7 @@ import { createLogger } from './platform/logging/logger.js';
 import { openRuntime } from './runtime.js';
 import type { Services } from './services.js';
 import { writeMosquittoConfig } from './modules/devices/mosquitto-config.js';
+import { boundaryFromGeoJson, firstInstall, initialise, SetupError } from './setup/first-install.js';
 import { version } from './version.js';
 
 /** Operator commands: the same config, database and services as the server, without a browser. */
@@ -55,6 +57,118 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .action(() => withServices(async () => out('database is up to date')));
+
+/**
+ * A value from its flag or, on a terminal, from a question; without a terminal (scripts, CI) a
+ * missing value is a usage error naming the flag.
+ */
+async function ask(
+  given: string | undefined,
+  flag: string,
+  question: string,
+  fallback?: string,
+): Promise<string> {
+  if (given !== undefined && given.trim() !== '') return given;
+  if (!process.stdin.isTTY) {
+    if (fallback !== undefined) return fallback;
+    throw new UsageError(`${flag} is required (no terminal to ask on)`);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
+    if (answer) return answer;
+    if (fallback !== undefined) return fallback;
+    throw new UsageError(`${flag} is required`);
+  } finally {
+    rl.close();
+  }
+}
+
+/** A password from a file, or a generated one the caller prints once. */
+function passwordFrom(file: string | undefined): { password: string; generated: boolean } {
+  if (file) return { password: fs.readFileSync(file, 'utf8').trim(), generated: false };
+  return { password: randomBytes(15).toString('base64url'), generated: true };
+}
+
+program
+  .command('init')
+  .description(
+    'set up an empty installation: the root district and the first system administrator ' +
+      '(asks on a terminal for what the flags leave out)',
+  )
+  .option('--code <code>', 'code of the root district, e.g. 440306')
+  .option('--name-zh <name>', 'Chinese name of the district')
+  .option('--name-en <name>', 'English name of the district')
+  .option('--boundary-file <file>', 'GeoJSON Polygon/MultiPolygon (or a Feature of one) of the district')
+  .option('--admin <username>', 'username of the first system administrator')
+  .option('--admin-name <name>', 'display name of the administrator')
+  .option(
+    '--password-file <file>',
+    'read the password from this file (else one is generated and printed once)',
+  )
+  .action(
+    (o: {
+      code?: string;
+      nameZh?: string;
+      nameEn?: string;
+      boundaryFile?: string;
+      admin?: string;
+      adminName?: string;
+      passwordFile?: string;
+    }) =>
+      withServices(async (s) => {
+        // Refuse before asking anything when there is nothing to set up.
+        const roots = await s.orgs.roots();
+        if (roots.length > 0)
+          throw new SetupError(
+            `this installation is already set up (root unit ${roots.map((r) => r.code).join(', ')}); ` +
+              'add users with `civitas user create` and units in the web or with an org tree import',
+          );
+        const code = await ask(o.code, '--code', 'Code of the root district');
+        const nameZh = await ask(o.nameZh, '--name-zh', 'District name in Chinese');
+        const nameEn = await ask(o.nameEn, '--name-en', 'District name in English');
+        const username = await ask(o.admin, '--admin', 'Username of the first system administrator', 'admin');
+        const displayName = await ask(o.adminName, '--admin-name', 'Their display name', username);
+        const boundary = o.boundaryFile
+          ? boundaryFromGeoJson(fs.readFileSync(o.boundaryFile, 'utf8'), '--boundary-file')
+          : null;
+        const { password, generated } = passwordFrom(o.passwordFile);
+        const input = firstInstall.safeParse({
+          code,
+          name: { 'zh-CN': nameZh, en: nameEn },
+          boundary,
+          admin: { username, displayName, password },
+        });
+        if (!input.success) {
+          const flags: Record<string, string> = {
+            code: '--code',
+            'name.zh-CN': '--name-zh',
+            'name.en': '--name-en',
+            'admin.username': '--admin',
+            'admin.displayName': '--admin-name',
+            'admin.password': '--password-file',
+          };
+          const i = input.error.issues[0]!;
+          const path = i.path.join('.');
+          throw new UsageError(`${flags[path] ?? path}: ${i.message}`);
+        }
+        await initialise(s, operator, input.data);
+        out(`created district ${input.data.code} (${nameZh} / ${nameEn})`);
+        out(`created system administrator ${input.data.admin.username} on ${input.data.code}`);
+        if (generated) out(`password (shown once): ${password}`);
+        out('');
+        out('Next:');
+        out(
+          `  1. Sign in as ${input.data.admin.username}. Two-factor sign-in must be set up first (My account, ` +
+            'any TOTP authenticator app): until then the account holds no permission. A lost device: ' +
+            `civitas user mfa-reset ${input.data.admin.username}`,
+        );
+        out(
+          '  2. Import the org tree (Org units in the web, GeoJSON) and create users (Users, or civitas user create).',
+        );
+        out('  3. Register devices (Devices, or a CSV import); docs/operations.md walks through each step.');
+      }),
+  );
 
 const user = program.command('user').description('manage users');
 user
@@ -111,6 +225,54 @@ user
       if (!u) throw new UsageError(`no user ${username}`);
       await s.users.setDisabledAsOperator(operator, u.id, true);
       out(`disabled ${username}; their sessions are ended`);
+    }),
+  );
+
+user
+  .command('enable')
+  .argument('<username>')
+  .description('enable a disabled user')
+  .action((username: string) =>
+    withServices(async (s) => {
+      const u = await s.users.findByUsername(username);
+      if (!u) throw new UsageError(`no user ${username}`);
+      await s.users.setDisabledAsOperator(operator, u.id, false);
+      out(`enabled ${username}`);
+    }),
+  );
+user
+  .command('password-reset')
+  .argument('<username>')
+  .option(
+    '--password-file <file>',
+    'read the new password from this file (else one is generated and printed once)',
+  )
+  .description('set a new password (account recovery); every session of the user ends')
+  .action((username: string, o: { passwordFile?: string }) =>
+    withServices(async (s) => {
+      const u = await s.users.findByUsername(username);
+      if (!u) throw new UsageError(`no user ${username}`);
+      const { password, generated } = passwordFrom(o.passwordFile);
+      const ok = firstInstall.shape.admin.shape.password.safeParse(password);
+      if (!ok.success) throw new UsageError(`--password-file: ${ok.error.issues[0]!.message}`);
+      await s.users.resetPasswordAsOperator(operator, u.id, password);
+      out(`new password set for ${username}; their sessions are ended`);
+      if (generated) out(`password (shown once): ${password}`);
+    }),
+  );
+user
+  .command('mfa-reset')
+  .argument('<username>')
+  .description(
+    'turn two-factor sign-in off for a user who lost their device; every session ends and an ' +
+      'administrator must enrol again before any permission applies',
+  )
+  .action((username: string) =>
+    withServices(async (s) => {
+      const u = await s.users.findByUsername(username);
+      if (!u) throw new UsageError(`no user ${username}`);
+      await s.users.resetMfaAsOperator(operator, u.id);
+      out(`two-factor sign-in reset for ${username}; they enrol again at their next sign-in`);
     }),
   );
 
@@ -222,6 +384,7 @@ program
     if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? 0 : 2;
     else if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
     else if (e instanceof UsageError) fail(2, `civitas: ${e.message}`);
+    else if (e instanceof SetupError) fail(1, `civitas: ${e.message}`);
     else if (e instanceof AppError) fail(1, `civitas: ${e.message}`);
     else fail(1, `civitas: ${e instanceof Error ? e.message : String(e)}`);
   })

@@ -173,6 +173,26 @@ export class IdentityRepository {
       .execute();
   }
 
+  /** A new password set by an operator: every session of the user ends with the old one. */
+  async setPassword(trx: Transaction<DB>, userId: string, passwordHash: string): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  /** Two-factor sign-in off and its secret gone; every session ends, so the next sign-in enrols anew. */
+  async clearTotp(trx: Transaction<DB>, userId: string): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set({ totp_secret_enc: null, totp_enabled: false, totp_last_step: null, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
   async setDisabled(trx: Transaction<DB>, userId: string, disabled: boolean): Promise<void> {
     await trx
       .updateTable('users')

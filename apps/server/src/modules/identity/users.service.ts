@@ -125,6 +125,29 @@ export class UsersService {
     });
   }
 
+  /**
+   * For the CLI, acting as the operator (account recovery without SQL): a new password, every
+   * session ended, audited. The caller shows the password once; it is stored only as a hash.
+   */
+  async resetPasswordAsOperator(ctx: RequestContext, userId: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.setPassword(trx, userId, passwordHash);
+      await this.audit.append(trx, ctx, { action: 'user.password_reset', targetType: 'user', targetId: userId });
+    });
+  }
+
+  /**
+   * For the CLI, acting as the operator: two-factor sign-in off for a user who lost their device.
+   * Every session ends; an administrator must enrol again before any permission applies.
+   */
+  async resetMfaAsOperator(ctx: RequestContext, userId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.repo.clearTotp(trx, userId);
+      await this.audit.append(trx, ctx, { action: 'user.mfa_reset', targetType: 'user', targetId: userId });
+    });
+  }
+
   /** Disabling ends every session of the user in the same transaction: access stops at once. */
   async setDisabled(
     ctx: RequestContext & { actor: Actor },

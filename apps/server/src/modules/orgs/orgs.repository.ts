@@ -67,6 +67,10 @@ export class OrgsRepository {
   }
 
   /** The boundaries of the top-level units (the district or districts this installation covers). */
+  roots(): Promise<{ code: string; type: string }[]> {
+    return this.db.selectFrom('org_units').select(['code', 'type']).where('parent_id', 'is', null).execute();
+  }
+
   rootBoundaries(): Promise<{ boundary: unknown }[]> {
     return this.db
       .selectFrom('org_units')

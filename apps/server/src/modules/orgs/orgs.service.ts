@@ -79,6 +79,11 @@ export class OrgsService {
     return { bbox: [w, s, e, n], center: [(w + e) / 2, (s + n) / 2] };
   }
 
+  /** The units without a parent: none on an installation not yet set up (`civitas init`). */
+  roots(): Promise<{ code: string; type: string }[]> {
+    return this.repo.roots();
+  }
+
   findById(id: string): Promise<OrgUnitRow | undefined> {
     return this.repo.findById(id);
   }
