@@ -30,6 +30,8 @@ export function boundaryFromGeoJson(text: string, source: string): BoundaryGeome
   } catch (e) {
     throw new SetupError(`${source}: not JSON (${(e as Error).message})`);
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new SetupError(`${source}: not a GeoJSON object`);
   let g = json as { type?: unknown; geometry?: unknown; features?: unknown[] };
   if (g.type === 'FeatureCollection') {
     const n = Array.isArray(g.features) ? g.features.length : 0;
@@ -39,7 +41,7 @@ export function boundaryFromGeoJson(text: string, source: string): BoundaryGeome
       );
     g = g.features![0] as typeof g;
   }
-  if (g.type === 'Feature') g = g.geometry as typeof g;
+  if (g?.type === 'Feature') g = g.geometry as typeof g;
   const parsed = boundaryGeometry.safeParse(g);
   if (!parsed.success)
     throw new SetupError(
