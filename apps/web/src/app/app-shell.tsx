@@ -61,7 +61,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" ref={mainRef} tabIndex={-1}>
         {mustEnrol && (
           <p className="notice" role="note">
-            {t('shell.mfaRequired')}
+            {t('shell.mfaRequired')}{' '}
+            {location.pathname !== '/account' && <NavLink to="/account">{t('shell.mfaSetUp')}</NavLink>}
           </p>
         )}
         {children}
