@@ -22,6 +22,7 @@ export async function buildApp(
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     uploadTimeoutMs: config.UPLOAD_TIMEOUT_MS,
     strictContract: opts.strictContract ?? false,
+    metrics: services.monitoring,
   });
   // The platform's own routes, then each module's as its manifest declares them (services.ts).
   registerImportJobRoutes(app, services.importJobs);

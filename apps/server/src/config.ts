@@ -40,6 +40,7 @@ export const configSchema = z.object({
   /** Password shared by every demo login. */
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('civitas-demo-2026'),
   /** pino log level. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Map tile URL template for the web map, e.g. https://tile.example.org/{z}/{x}/{y}.png. Empty: no tiles. */
   MAP_TILE_URL: z.string().default(''),

@@ -32,11 +32,21 @@ export async function startIngestion(config: Config, services: Services, logger:
     });
     close = () => sub.close();
     detach = services.downlink.attach(sub);
+    services.monitoring.gaugeOf(
+      'mqtt_connections',
+      'MQTT connections of this process: to the broker at MQTT_URL, or of devices to the embedded broker',
+      () => sub.connectionCount,
+    );
   } else if (config.MQTT_PORT !== 0) {
     const broker = new EmbeddedBroker(services.directory, services.router, services.bus, log);
     mqttPort = await broker.start({ port: config.MQTT_PORT, host: config.HOST, portAttempts: 20 });
     close = () => broker.close();
     detach = services.downlink.attach(broker);
+    services.monitoring.gaugeOf(
+      'mqtt_connections',
+      'MQTT connections of this process: to the broker at MQTT_URL, or of devices to the embedded broker',
+      () => broker.connectionCount,
+    );
   }
   return {
     mqttPort,

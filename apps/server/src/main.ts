@@ -53,7 +53,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const doors = roles.has('ingest') ? await startIngestion(config, services, logger) : null;
-  const scheduler = new JobScheduler(services.database.db, logger.child({ area: 'jobs' }));
+  const scheduler = new JobScheduler(services.database.db, logger.child({ area: 'jobs' }), {
+    metrics: services.monitoring,
+  });
   if (roles.has('jobs')) {
     for (const job of platformJobs(services)) scheduler.register(job);
     await scheduler.start();

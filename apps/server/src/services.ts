@@ -10,6 +10,8 @@ import { openFileStore } from './platform/files/open-file-store.js';
 import { OrphanFileSweep } from './platform/files/orphan-file-sweep.js';
 import { ImportJobsRepository } from './platform/jobs/import-jobs.repository.js';
 import { Composition, type ModuleHost } from './platform/module/module.js';
+import { Metrics } from './platform/metrics/metrics.js';
+import { monitoringModule } from './modules/monitoring/monitoring.module.js';
 import { RateCounter } from './platform/rate-limit/rate-counter.js';
 import { SettingsStore } from './platform/settings/settings-store.js';
 import { auditModule } from './modules/audit/audit.module.js';
@@ -60,6 +62,7 @@ export function createServices(opts: {
     importJobs: new ImportJobsRepository(db),
     settings: new SettingsStore(db),
     clock: opts.clock ?? { now: () => new Date() },
+    monitoring: new Metrics(),
   };
   const composition = Composition.start(host, { ...host, auditCheckpoints })
     .add(orgsModule)
@@ -73,7 +76,8 @@ export function createServices(opts: {
     .add(ngsiLdModule)
     .add(open311Module)
     .add(metricsModule)
-    .add(systemModule);
+    .add(systemModule)
+    .add(monitoringModule);
   const { modules } = composition;
   return {
     ...composition.services,

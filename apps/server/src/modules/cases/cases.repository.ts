@@ -17,6 +17,15 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
 export class CasesRepository {
   constructor(private readonly db: Kysely<CaseDB>) {}
 
+  /** Cases by state over the whole installation (monitoring: the backlog). */
+  async countByState(): Promise<{ state: string; n: number }[]> {
+    return this.db
+      .selectFrom('cases')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+  }
+
   /** The detail query's shape, for its row type. */
   detailQuery() {
     return this.detail();

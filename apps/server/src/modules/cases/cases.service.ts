@@ -316,6 +316,11 @@ export class CaseService {
    * The governance figures of a unit's subtree over a period (the metrics module, which checks
    * the reader's metrics grants first): one aggregate row per group and one in total.
    */
+  /** Cases by state over the whole installation, for monitoring (no actor: served to the scraper). */
+  countByState(): Promise<{ state: string; n: number }[]> {
+    return this.repo.countByState();
+  }
+
   figures(f: CaseFiguresFilter): Promise<CaseFiguresRow[]> {
     return this.figuresRepo.figures(f);
   }

@@ -133,7 +133,11 @@ export class UsersService {
     const passwordHash = await hashPassword(password);
     await this.db.transaction().execute(async (trx) => {
       await this.repo.setPassword(trx, userId, passwordHash);
-      await this.audit.append(trx, ctx, { action: 'user.password_reset', targetType: 'user', targetId: userId });
+      await this.audit.append(trx, ctx, {
+        action: 'user.password_reset',
+        targetType: 'user',
+        targetId: userId,
+      });
     });
   }
 

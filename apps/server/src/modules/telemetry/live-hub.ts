@@ -54,6 +54,11 @@ export class LiveHub {
     return () => this.listeners.delete(fn);
   }
 
+  /** Live connections open in this process. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   get lastId(): number {
     return this.seq;
   }

@@ -91,7 +91,10 @@ export class TelemetryWriter {
     peakBuffered: 0,
     /** Most transactions that were open at the same moment. */
     peakConcurrentCommits: 0,
+    /** Readings and events refused before the store, by reason, as committed with their device's counters. */
+    rejected: new Map<string, number>(),
   };
+  private readonly commitObservers = new Set<(seconds: number, readings: number) => void>();
 
   constructor(
     private readonly repo: TelemetryRepository,
@@ -133,6 +136,12 @@ export class TelemetryWriter {
   onStored(listener: (e: BusEvents['telemetry.stored']) => void): () => void {
     this.storedListeners.add(listener);
     return () => this.storedListeners.delete(listener);
+  }
+
+  /** Each group commit's duration (statement and flush) and size, for monitoring. */
+  onCommit(observer: (seconds: number, readings: number) => void): () => void {
+    this.commitObservers.add(observer);
+    return () => this.commitObservers.delete(observer);
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -268,6 +277,7 @@ export class TelemetryWriter {
     // with the deferred flush, once that commit is on disk: a failure of either retries the whole
     // group (the readings then skip as duplicates), because a commit that was not flushed may be
     // lost with the server.
+    const started = performance.now();
     this.committing++;
     this.stats.peakConcurrentCommits = Math.max(this.stats.peakConcurrentCommits, this.committing);
     const {
@@ -282,6 +292,11 @@ export class TelemetryWriter {
       })
       .finally(() => this.committing--);
     this.stats.batches++;
+    for (const c of counters.values())
+      for (const [reason, n] of c.rejections)
+        this.stats.rejected.set(reason, (this.stats.rejected.get(reason) ?? 0) + n);
+    const seconds = (performance.now() - started) / 1000;
+    for (const o of this.commitObservers) o(seconds, readings.length);
     this.stats.written += inserted.length;
     this.stats.duplicates += readings.length - inserted.length;
     this.announce(group, inserted, newEvents, becameActive);

@@ -117,8 +117,11 @@ export class TelemetryRepository {
           )
           .execute(this.db);
       } catch (e) {
-        // Another process created it between our check and our CREATE: that is the outcome we wanted.
-        if (!/already exists/.test((e as Error).message)) throw e;
+        // Another process created it between our check and our CREATE: that is the outcome we
+        // wanted. Two CREATEs at the same moment can also collide in the catalog (23505 on
+        // pg_type_typname_nsp_index) instead of reporting 42P07 duplicate_table.
+        const code = (e as { code?: unknown }).code;
+        if (code !== '42P07' && code !== '23505' && !/already exists/.test((e as Error).message)) throw e;
       }
       this.knownDays.add(day);
     }

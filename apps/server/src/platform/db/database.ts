@@ -16,6 +16,8 @@ export interface Database {
   readonly where: string;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Connections of the pool (PostgreSQL): open, idle, and callers waiting for one. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
 }
 
 // Both engines return the same JS types: int8 as number (our counts and sequences stay far below
@@ -110,6 +112,12 @@ async function openPostgres(url: string, poolSize: number, statementTimeoutMs: n
     close: async () => {
       await db.destroy();
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: poolSize,
+    }),
   };
   await database.ping();
   return database;

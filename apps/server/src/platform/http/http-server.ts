@@ -12,6 +12,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import { csrfFailed, forbidden, unauthenticated } from '../errors/errors.js';
 import { SESSION_COOKIE, type Authenticator } from './access.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { ContractCheck, contractTransform } from './contract.js';
 import { handleError, sendProblem } from './problem.js';
 import { redactedPath } from '../logging/redact-url.js';
@@ -41,6 +42,8 @@ export interface HttpOptions {
   uploadTimeoutMs?: number;
   /** Turn every breach of an endpoint's contract into a 500 naming it (tests; see contract.ts). */
   strictContract?: boolean;
+  /** Where request durations go (`/metrics`); absent, none are recorded. */
+  metrics?: Metrics;
 }
 
 declare module 'fastify' {
@@ -139,6 +142,21 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (opts.metrics) {
+    const duration = opts.metrics.httpDuration;
+    // By route pattern, never the raw URL: ids and tokens would make a series per request.
+    app.addHook('onResponse', async (request, reply) => {
+      duration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: `${Math.floor(reply.statusCode / 100)}xx`,
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
 
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', null as never);

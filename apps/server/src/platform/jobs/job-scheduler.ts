@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.js';
 import type { DB } from '../db/schema.js';
 
 /** A periodic job, declared by the module that owns it. */
@@ -23,6 +24,8 @@ export interface JobSchedulerOptions {
   leaseMs?: (job: JobDefinition) => number;
   /** How often this process asks whether a job is due. Default: everyMs / 4, within [200 ms, 15 s]. */
   pollMs?: (job: JobDefinition) => number;
+  /** Where runs are counted for /metrics. */
+  metrics?: Metrics;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -156,6 +159,8 @@ export class JobScheduler {
       slot.abort = null;
     }
     if (error) this.log.warn({ err: error, job: job.name }, 'job run failed');
+    this.opts.metrics?.jobRuns.inc({ job: job.name, outcome: error === null ? 'ok' : 'failed' });
+    this.opts.metrics?.jobDuration.observe({ job: job.name }, (Date.now() - t0) / 1000);
     const message =
       error === null
         ? null

@@ -12,6 +12,7 @@ import type { App } from '../http/http-server.js';
 import type { ImportJobsRepository } from '../jobs/import-jobs.repository.js';
 import type { JobDefinition } from '../jobs/job-scheduler.js';
 import type { RateCounter } from '../rate-limit/rate-counter.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
 /** What the platform hands every module (ADR 0030): the shared machinery, never another module. */
@@ -31,6 +32,8 @@ export interface ModuleHost {
   readonly settings: SettingsStore;
   /** Time as the modules see it; tests pass a manual clock to move deadlines. */
   readonly clock: { now(): Date };
+  /** This process's Prometheus metrics, served at /metrics (the monitoring module). */
+  readonly monitoring: Metrics;
 }
 
 /**

@@ -80,6 +80,11 @@ export class EmbeddedBroker implements DownlinkTransport {
     this.bindings = new DownlinkBindings(directory);
   }
 
+  /** MQTT connections open now (devices), for monitoring. */
+  get connectionCount(): number {
+    return this.broker?.connectedClients ?? 0;
+  }
+
   async start(opts: EmbeddedBrokerOptions): Promise<number> {
     const broker = await Aedes.createBroker({
       authenticate: (client, username, _password, done) => {

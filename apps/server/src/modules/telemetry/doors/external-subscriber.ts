@@ -237,6 +237,11 @@ export class ExternalSubscriber implements DownlinkTransport {
     return this.clients;
   }
 
+  /** Connections to the broker that are up now, for monitoring. */
+  get connectionCount(): number {
+    return this.clients.filter((c) => c.connected).length;
+  }
+
   /** Whether every connection is up. */
   get connected(): boolean {
     return this.clients.length > 0 && this.clients.every((c) => c.connected);
