@@ -65,8 +65,8 @@ describe('starting on a PostgreSQL database', () => {
       // Three processes on two cores rarely reach the database in the same millisecond (the race
       // this guards against struck 3 starts in 27). A gate makes them: a transaction dropping the
       // public schema, rolled back once all three wait, holds up any statement creating a table
-      // there, and releases them together. Without the lock first, round 1 failed every time it
-      // was tried; three rounds are margin, not chances.
+      // there, and releases them together. Without the lock first, round 1 failed in both runs
+      // tried; three rounds are margin, not chances.
       const gate = new pg.Client({ connectionString: scratch.url });
       await gate.connect();
       await gate.query('BEGIN');

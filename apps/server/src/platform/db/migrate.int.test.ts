@@ -61,7 +61,9 @@ describe('migrations', () => {
     expect(message).not.toContain('\n');
     const t = await sql<{
       n: number;
-    }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'pending_here'`.execute(db);
+    }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'pending_here'`.execute(
+      db,
+    );
     expect(t.rows[0]?.n).toBe(0);
     expect(await pendingMigrations(db, withPending)).toEqual(['0999_pending_here']);
   });
