@@ -79,8 +79,15 @@ describe.runIf(process.env.TEST_DB === 'postgres')('migrations from several proc
     const migrations = loadMigrations();
     const admin = new pg.Client({ connectionString: testPostgresUrl });
     await admin.connect();
+    const waiting = async (name: string) =>
+      (
+        await admin.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+          [name],
+        )
+      ).rows[0]?.n ?? 0;
     try {
-      for (let round = 0; round < 5; round++) {
+      for (let round = 0; round < 2; round++) {
         const name = `civitas_t_${randomBytes(6).toString('hex')}`;
         await admin.query(`CREATE DATABASE ${name}`);
         const url = new URL(testPostgresUrl);
@@ -88,10 +95,24 @@ describe.runIf(process.env.TEST_DB === 'postgres')('migrations from several proc
         const pools = await Promise.all(
           [0, 1, 2, 3].map(() => openDatabase({ engine: 'postgres', url: url.toString(), poolSize: 1 })),
         );
+        // A gate, so that the four reach the database together: a transaction dropping the public
+        // schema holds up any statement creating a table there until it rolls back.
+        const gate = new pg.Client({ connectionString: url.toString() });
+        await gate.connect();
         try {
-          const applied = await Promise.all(pools.map((p) => migrate(p.db, migrations)));
+          await gate.query('BEGIN');
+          await gate.query('DROP SCHEMA public');
+          const running = Promise.allSettled(pools.map((p) => migrate(p.db, migrations)));
+          const deadline = Date.now() + 20_000;
+          while ((await waiting(name)) < 4 && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 20));
+          expect(await waiting(name), 'all four waited at the gate').toBe(4);
+          await gate.query('ROLLBACK');
+          const outcomes = await running;
+          expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []))).toEqual([]);
+          const applied = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.length : -1));
           // One of them applied every migration, the others found nothing left to do.
-          expect(applied.map((a) => a.length).sort((a, b) => a - b)).toEqual([0, 0, 0, migrations.length]);
+          expect(applied.sort((a, b) => a - b)).toEqual([0, 0, 0, migrations.length]);
           const rows = await sql<{
             n: number;
             stamps: number;
@@ -100,6 +121,7 @@ describe.runIf(process.env.TEST_DB === 'postgres')('migrations from several proc
           );
           expect(rows.rows[0]).toEqual({ n: migrations.length, stamps: 1 });
         } finally {
+          await gate.end();
           await Promise.all(pools.map((p) => p.close()));
           await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         }
