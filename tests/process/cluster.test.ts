@@ -108,7 +108,7 @@ beforeAll(async () => {
     MQTT_URL: `mqtt://127.0.0.1:${mqttPort}`,
     MQTT_SUBSCRIBER_CONNECTIONS: '8',
     CASE_DEADLINE_INTERVAL_SECONDS: String(JOB_INTERVAL_MS / 1000),
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '127.0.0.1',
   };
   // One after the other: the first migrates and loads the demo district, the others find them.
   for (const name of names) {

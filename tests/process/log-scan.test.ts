@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
@@ -107,6 +107,9 @@ describe('logs hold no secrets and no personal data', () => {
   let server: Running;
   const secrets: { what: string; value: string }[] = [];
   let log = '';
+  // What a log line may say of a credential: the start of its SHA-256, as Civitas stores it (ADR 0035).
+  const digests = { token: '', apikey: '' };
+  const digest = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 8);
 
   beforeAll(async () => {
     server = await startServer(
@@ -240,6 +243,8 @@ describe('logs hold no secrets and no personal data', () => {
       },
     );
     secrets.push({ what: 'a device token', value: device.token });
+    digests.token = digest(device.token);
+    digests.apikey = digest(group.apikey);
     const reading = JSON.stringify({ pm25: 12.5 });
     const ingest = (path: string) =>
       fetch(`${url}${path}`, {
@@ -309,9 +314,9 @@ describe('logs hold no secrets and no personal data', () => {
       return o.req?.url ? [o.req.url] : [];
     });
     expect(urls.length).toBeGreaterThan(20);
-    expect(urls).toContain('/api/v1/ingest/[token]/telemetry');
-    expect(urls).toContain('/api/v1/[token]/telemetry');
-    expect(urls.some((u) => u.startsWith('/iot/json?k=[redacted]'))).toBe(true);
+    expect(urls).toContain(`/api/v1/ingest/[token#${digests.token}]/telemetry`);
+    expect(urls).toContain(`/api/v1/[token#${digests.token}]/telemetry`);
+    expect(urls.some((u) => u.startsWith(`/iot/json?k=[k#${digests.apikey}]`))).toBe(true);
     expect(urls).toContain('/api/v1/residents?phone=[redacted]');
   });
 });

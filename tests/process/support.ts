@@ -297,6 +297,9 @@ defaults
 
 frontend civitas
   bind 127.0.0.1:${port}
+  http-request set-header X-Forwarded-Proto https if { ssl_fc }
+  http-request set-header X-Forwarded-Proto http unless { ssl_fc }
+  http-request del-header X-Forwarded-Host
   default_backend civitas
 
 backend civitas

@@ -32,6 +32,11 @@ describe('config', () => {
     [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD', /8 characters/],
     [{ ROLE: 'web,cron' }, 'ROLE', /comma list of web, ingest, jobs/],
     [{ ROLE: 'web' }, 'ROLE', /must be all on embedded storage/],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /"true" would trust any client .* list the addresses/],
+    [{ TRUST_PROXY: '127.0.0.1,*' }, 'TRUST_PROXY', /"\*" would trust any client/],
+    [{ TRUST_PROXY: '::/0' }, 'TRUST_PROXY', /covers every address/],
+    [{ TRUST_PROXY: 'haproxy.internal' }, 'TRUST_PROXY', /not an IPv4 or IPv6 address/],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT', /auto, json or pretty/],
   ])('rejects %o naming %s', (env, variable, message) => {
     let err: unknown;
     try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './platform/http/trusted-proxies.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -42,6 +43,8 @@ export const configSchema = z.object({
   /** pino log level. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines as JSON, or readable (pino-pretty); `auto`: readable when stdout is a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'must be auto, json or pretty' }).default('auto'),
   /** Map tile URL template for the web map, e.g. https://tile.example.org/{z}/{x}/{y}.png. Empty: no tiles. */
   MAP_TILE_URL: z.string().default(''),
   /** Attribution shown for the tiles. */
@@ -82,8 +85,19 @@ export const configSchema = z.object({
   IDENTIFIER_SEARCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
   /** The window of IDENTIFIER_SEARCH_LIMIT, in minutes. */
   IDENTIFIER_SEARCH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
-  /** Trust X-Forwarded-For from a reverse proxy. */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed: a comma list of IPs, CIDR
+   * ranges and `loopback`. Unset: none, the socket address is the client (ADR 0035).
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): TrustedProxies => {
+      const parsed = parseTrustedProxies(v ?? '');
+      if (parsed.ok) return parsed.proxies;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
   /** External MQTT broker (e.g. mqtt://127.0.0.1:1883). When set, Civitas subscribes there instead of running its own broker. */
   MQTT_URL: z
     .string()

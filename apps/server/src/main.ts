@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
     throw e;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT);
   let services;
   try {
     // Work events (alarms becoming cases) are handled by the processes that run jobs.

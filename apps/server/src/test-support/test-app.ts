@@ -21,7 +21,7 @@ export interface TestApp {
 /** The real application over a fresh database (engine per TEST_DB), seeded with the fixture tree. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; logger?: pino.Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -34,7 +34,7 @@ export async function createTestApp(
     config,
     database,
     cipher: new FieldCipher(randomBytes(32)),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   // Strict: any answer that breaks its endpoint's contract becomes a 500 naming the breach.

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/http-server.js';
+import { requestOrigin } from '../../platform/http/request-origin.js';
 import { redactedPath } from '../../platform/logging/redact-url.js';
 import type { FastifyRequest } from 'fastify';
-import { open311ErrorHandler, o311NotFound, sendOpen311Error } from './open311.errors.js';
+import { open311ErrorHandler, o311BadRequest, o311NotFound, sendOpen311Error } from './open311.errors.js';
 import { sendOpen311, splitFormat, type Format } from './open311-format.js';
 import { parseForm, parseSubmission, type FormFields } from './open311-form.js';
 import type { Locale } from './open311.presenter.js';
@@ -81,7 +82,10 @@ export function registerOpen311Routes(app: App, open311: Open311Service): void {
           schema: { tags, summary: `Service discovery (${format})` },
         },
         async (req, reply) => {
-          const base = `${req.protocol}://${req.host}/open311/v2`;
+          // https behind an HTTPS proxy listed in TRUST_PROXY (X-Forwarded-Proto), ADR 0035.
+          const origin = requestOrigin(req);
+          if (!origin) throw o311BadRequest('The Host header is not a host name.');
+          const base = `${origin}/open311/v2`;
           return sendOpen311(reply, format, 'discovery', {
             changeset: CHANGESET,
             contact: 'The operator of this Civitas server.',

@@ -40,7 +40,6 @@ async function server(strict: boolean, handler: (id: string) => unknown, seriali
     authenticator: nobody,
     bodyLimit: 1024,
     uploadLimit: 1024,
-    trustProxy: false,
     version: 'test',
     webRoot: null,
     strictContract: strict,

@@ -17,6 +17,7 @@ import { ContractCheck, contractTransform } from './contract.js';
 import { handleError, sendProblem } from './problem.js';
 import { redactedPath } from '../logging/redact-url.js';
 import { budgetError, frameworkError, refuseNul, uploadBudget } from './request-guards.js';
+import type { TrustedProxies } from './trusted-proxies.js';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -31,7 +32,8 @@ export interface HttpOptions {
   authenticator: Authenticator;
   bodyLimit: number;
   uploadLimit: number;
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-* headers are believed (TRUST_PROXY, ADR 0035); none when absent. */
+  trustProxy?: TrustedProxies;
   version: string;
   /** Built web app to serve at `/`; absent in API-only tests. */
   webRoot?: string | null;
@@ -62,7 +64,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger.child({ area: 'http' }),
     bodyLimit: opts.bodyLimit,
-    trustProxy: opts.trustProxy,
+    // Never `true`: only the listed hops may name the client, its protocol and host.
+    trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false,
     // Accept a caller's request id so a trace crosses a proxy; otherwise mint one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

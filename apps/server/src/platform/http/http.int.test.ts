@@ -61,7 +61,6 @@ describe('HTTP platform', () => {
       authenticator: t.services.auth,
       bodyLimit: 1024,
       uploadLimit: 1024,
-      trustProxy: false,
       version: 'test',
       webRoot: null,
     });

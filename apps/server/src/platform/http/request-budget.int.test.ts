@@ -19,7 +19,6 @@ beforeAll(async () => {
     authenticator: t.services.auth,
     bodyLimit: 1024,
     uploadLimit: 1024,
-    trustProxy: false,
     version: 'test',
     webRoot: null,
     requestTimeoutMs: 200,

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import { redactedUrl } from './redact-url.js';
 
 /**
@@ -7,14 +8,37 @@ import { redactedUrl } from './redact-url.js';
  */
 export const redactPaths = [
   // Headers wherever a library logs them (Fastify's request, @fastify/multipart's busboyOptions at trace).
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.headers["x-csrf-token"]',
-  '*.headers["set-cookie"]',
+  ...['headers', '*.headers'].flatMap((h) =>
+    [
+      'authorization',
+      '["proxy-authorization"]',
+      'cookie',
+      '["set-cookie"]',
+      '["x-csrf-token"]',
+      '["x-api-key"]',
+      '["x-auth-token"]',
+    ].map((name) => (name.startsWith('[') ? `${h}${name}` : `${h}.${name}`)),
+  ),
+  'cookies',
+  '*.cookies',
   'password',
   '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'password_hash',
+  '*.password_hash',
   'token',
   '*.token',
+  'sessionToken',
+  '*.sessionToken',
+  'bearerToken',
+  '*.bearerToken',
+  'csrfToken',
+  '*.csrfToken',
+  'apiKey',
+  '*.apiKey',
+  'access_token',
+  '*.access_token',
   'apikey',
   '*.apikey',
   'api_key',
@@ -75,7 +99,25 @@ export function scrubLine(line: string): string {
   return out;
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** LOG_FORMAT: `auto` is readable on a terminal and JSON anywhere else (a file, a pipe, journald). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * The process logger, writing to `destination` or standard output. Redaction and scrubbing run
+ * before a line is formatted, so the readable form holds no more than the JSON one. Readable
+ * lines are rendered by pino-pretty's formatter in the writing call itself, not in a worker or a
+ * stream pipeline: a line logged right before the process exits is still written.
+ */
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
+  const terminal = !destination && process.stdout.isTTY === true;
+  const pretty = format === 'pretty' || (format === 'auto' && terminal);
+  const out = pretty
+    ? readable(destination ?? pino.destination({ fd: 1, sync: true }), terminal)
+    : destination;
   return pino(
     {
       level,
@@ -85,7 +127,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'civitas' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    out,
   );
+}
+
+function readable(to: pino.DestinationStream, colorize: boolean): pino.DestinationStream {
+  const format = prettyFactory({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return { write: (line: string) => void to.write(format(line)) };
 }
 export type { Logger };

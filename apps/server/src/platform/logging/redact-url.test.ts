@@ -5,6 +5,9 @@ import { scrubLine } from './logger.js';
 
 const token = 'cvd_Q2hhbmdlTWUtdGhpcy1pcy1hLXRva2Vu';
 const apikey = 'k3n9x0q7w2e5r8t1y4u6i9o0p2a5';
+// The first 8 hex digits of each one's SHA-256, as devices.token_hash and apikey_hash begin.
+const T = '[token#493f8b48]';
+const K = 'e8645d07';
 
 describe('redactedPath', () => {
   it('shows a matched route as its pattern, secret parameters named', () => {
@@ -14,14 +17,14 @@ describe('redactedPath', () => {
         pattern: '/api/v1/ingest/:token/telemetry',
         params: { token },
       }),
-    ).toBe('/api/v1/ingest/[token]/telemetry');
+    ).toBe(`/api/v1/ingest/${T}/telemetry`);
     expect(
       redactedPath({
         url: `/api/v1/${token}/attributes`,
         pattern: '/api/v1/:token/attributes',
         params: { token },
       }),
-    ).toBe('/api/v1/[token]/attributes');
+    ).toBe(`/api/v1/${T}/attributes`);
     const id = '6f1c1f8e-4a53-4c1e-9a55-0d6f1c1f8e4a';
     expect(
       redactedPath({ url: `/api/v1/residents/${id}`, pattern: '/api/v1/residents/:id', params: { id } }),
@@ -29,10 +32,12 @@ describe('redactedPath', () => {
   });
 
   it('cuts credentials out of paths no route matched', () => {
-    expect(redactedPath({ url: `/api/v1/${token}/telemetry` })).toBe('/api/v1/[token]/telemetry');
-    expect(redactedPath({ url: '/api/v1/short123/rpc/request/1' })).toBe('/api/v1/[token]/rpc/request/1');
-    expect(redactedPath({ url: `/api/v1/ingest/${token}/nope` })).toBe('/api/v1/ingest/[token]/nope');
-    expect(redactedPath({ url: `/json/${apikey}/dev-1/attrs` })).toBe('/json/[apikey]/dev-1/attrs');
+    expect(redactedPath({ url: `/api/v1/${token}/telemetry` })).toBe(`/api/v1/${T}/telemetry`);
+    expect(redactedPath({ url: '/api/v1/short123/rpc/request/1' })).toBe(
+      '/api/v1/[token#ab065bfa]/rpc/request/1',
+    );
+    expect(redactedPath({ url: `/api/v1/ingest/${token}/nope` })).toBe(`/api/v1/ingest/${T}/nope`);
+    expect(redactedPath({ url: `/json/${apikey}/dev-1/attrs` })).toBe(`/json/[apikey#${K}]/dev-1/attrs`);
     expect(redactedPath({ url: `/anything/${apikey}/x?y=1` })).toBe('/anything/[redacted]/x');
     expect(redactedPath({ url: '/api/v1/no-such-thing/at-all' })).toBe('/api/v1/no-such-thing/at-all');
   });
@@ -41,7 +46,7 @@ describe('redactedPath', () => {
 describe('redactedUrl', () => {
   it('drops secret and personal query values by name and by looks', () => {
     expect(redactedUrl({ url: `/iot/json?k=${apikey}&i=dev-1`, pattern: '/iot/json' })).toBe(
-      '/iot/json?k=[redacted]&i=dev-1',
+      `/iot/json?k=[k#${K}]&i=dev-1`,
     );
     expect(
       redactedUrl({ url: '/api/v1/residents?phone=13812345678&limit=20', pattern: '/api/v1/residents' }),
@@ -49,8 +54,8 @@ describe('redactedUrl', () => {
     expect(redactedUrl({ url: '/api/v1/residents?idNumber=11010519491231002X' })).toBe(
       '/api/v1/residents?idNumber=[redacted]',
     );
-    expect(redactedUrl({ url: '/x?whatever=11010519491231002X&api_key=abc' })).toBe(
-      '/x?whatever=[redacted]&api_key=[redacted]',
+    expect(redactedUrl({ url: '/x?whatever=11010519491231002X&api_key=abc&password=abc' })).toBe(
+      '/x?whatever=[redacted]&api_key=[api_key#ba7816bf]&password=[redacted]',
     );
     expect(redactedUrl({ url: '/x?attribute%5Bphone%5D=%2B86%20138%201234%205678' })).toBe(
       '/x?attribute%5Bphone%5D=[redacted]',

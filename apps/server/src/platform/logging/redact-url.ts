@@ -5,7 +5,14 @@
  * (ASVS 5.0 V16.2.5, V14.2.1): a matched route is shown as its pattern with secret parameters
  * named instead of given, a path no route matched is cut at anything that looks like a secret,
  * and query parameters are dropped by name or by looks.
+ *
+ * A credential named as such (a device token, an API key) is shown as `[token#1a2b3c4d]`: the
+ * first 8 hex digits of its SHA-256, which are also the start of the digest Civitas stores for it
+ * (devices.token_hash, apikey_hash, sessions.id), so an operator can tell which device a line is
+ * about and follow one device across lines, while the line gives nothing to sign in with (ADR 0035).
+ * Passwords and personal values get no digest: they are guessable, so a hash would reveal them.
  */
+import { createHash } from 'node:crypto';
 
 /** Parameter names (path or query, compared without case) whose values are never shown. */
 const SECRET_NAMES = new Set([
@@ -25,6 +32,16 @@ const SECRET_NAMES = new Set([
   'id_number',
   'name',
 ]);
+
+/** Names whose values are random credentials, shown by digest; the other SECRET_NAMES are dropped. */
+const CREDENTIAL_NAMES = new Set(['token', 'access_token', 'accesstoken', 'k', 'key', 'apikey', 'api_key']);
+
+/** `[name#1a2b3c4d]` for a credential, `[name]` for anything else secret. */
+function standIn(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || !CREDENTIAL_NAMES.has(name.toLowerCase()))
+    return `[${name}]`;
+  return `[${name}#${createHash('sha256').update(value).digest('hex').slice(0, 8)}]`;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Tokens, keys and hashes: long, from a token alphabet, and not a word (a digit or mixed case).
@@ -67,13 +84,14 @@ export function redactedPath(r: UrlSource): string {
   if (r.pattern && r.pattern !== '*' && !r.pattern.includes('*')) {
     return r.pattern.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, (_, name: string) => {
       const v = params[name];
-      if (SECRET_NAMES.has(name.toLowerCase())) return `[${name}]`;
+      if (SECRET_NAMES.has(name.toLowerCase())) return standIn(name, v);
       return typeof v === 'string' && !looksSecret(v) ? encodeURIComponent(v) : `[${name}]`;
     });
   }
   const segments = path.split('/');
   for (const c of CREDENTIAL_SEGMENT) {
-    if (c.shape.test(path) && segments.length > c.index) segments[c.index] = `[${c.name}]`;
+    if (c.shape.test(path) && segments.length > c.index)
+      segments[c.index] = standIn(c.name, decode(segments[c.index] ?? ''));
   }
   return segments
     .map((s) => {
@@ -104,6 +122,8 @@ export function redactedUrl(r: UrlSource): string {
       const name = decode(rawName);
       const bare = name.replace(/\[.*$/, '').toLowerCase();
       if (eq < 0) return looksSecret(name) ? '[redacted]' : pair;
+      if (CREDENTIAL_NAMES.has(bare) && rawValue !== '')
+        return `${rawName}=${standIn(bare, decode(rawValue))}`;
       if (SECRET_NAMES.has(bare) || looksSecret(decode(rawValue))) return `${rawName}=[redacted]`;
       return pair;
     });

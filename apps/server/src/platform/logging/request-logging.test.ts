@@ -16,7 +16,6 @@ beforeAll(async () => {
     authenticator: { authenticate: () => Promise.resolve(null) },
     bodyLimit: 1_048_576,
     uploadLimit: 1_048_576,
-    trustProxy: false,
     version: 'test',
     webRoot: null,
   });
@@ -44,13 +43,13 @@ describe('request logs and error bodies', () => {
       payload: {},
     });
     expect(matched.statusCode).toBe(401);
-    expect(matched.json().instance).toBe('/api/v1/ingest/[token]/telemetry');
+    expect(matched.json().instance).toBe('/api/v1/ingest/[token#493f8b48]/telemetry');
     const unmatched = await app.inject({ method: 'POST', url: `/api/v1/${token}/telemetry`, payload: {} });
     expect(unmatched.statusCode).toBe(404);
     expect(unmatched.body).not.toContain(token);
     expect(unmatched.json()).toMatchObject({
-      instance: '/api/v1/[token]/telemetry',
-      detail: 'No route for POST /api/v1/[token]/telemetry.',
+      instance: '/api/v1/[token#493f8b48]/telemetry',
+      detail: 'No route for POST /api/v1/[token#493f8b48]/telemetry.',
     });
     await app.inject({ method: 'POST', url: `/iot/json?k=${apikey}&i=dev-1`, payload: {} });
     await app.inject({ method: 'GET', url: '/api/v1/residents?phone=13812345678' });
@@ -61,9 +60,9 @@ describe('request logs and error bodies', () => {
       .map((l) => JSON.parse(l) as { req?: { url: string } })
       .flatMap((l) => (l.req ? [l.req.url] : []));
     expect(urls).toEqual([
-      '/api/v1/ingest/[token]/telemetry',
-      '/api/v1/[token]/telemetry',
-      '/iot/json?k=[redacted]&i=dev-1',
+      '/api/v1/ingest/[token#493f8b48]/telemetry',
+      '/api/v1/[token#493f8b48]/telemetry',
+      '/iot/json?k=[k#e8645d07]&i=dev-1',
       '/api/v1/residents?phone=[redacted]',
     ]);
   });
