@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { estimate, windowsAt, type RateCount } from './rate-counter.js';
 
 // One round trip, atomic: count this hit in its window, set the window to expire once nothing can
@@ -31,6 +31,8 @@ export class RedisRateCounter {
     prefix: string,
     opts: { now?: () => number; commandTimeoutMs?: number } = {},
   ): Promise<RedisRateCounter> {
+    // Loaded only by installations that set REDIS_URL.
+    const { Redis } = await import('ioredis');
     const redis = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,
