@@ -42,7 +42,7 @@ afterAll(async () => {
   await scratch?.drop();
   if (redisUp) {
     const admin = new Redis(REDIS);
-    const keys = await admin.keys(`${prefix}:*`);
+    const keys = await admin.keys(`${prefix}*`);
     if (keys.length) await admin.del(...keys);
     await admin.quit();
   }

@@ -164,7 +164,7 @@ describe.runIf(redisUp)('route limits counted in Redis (REDIS_URL)', () => {
   afterAll(async () => {
     await t.app.close();
     const keys: string[] = [];
-    for await (const batch of admin.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
+    for await (const batch of admin.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<
       string[]
     >)
       keys.push(...batch);
