@@ -1,7 +1,7 @@
 import { defaultWebRoot, createHttpServer, type App } from './platform/http/http-server.js';
 import { registerImportJobRoutes } from './platform/jobs/import-jobs.routes.js';
 import type { Services } from './services.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { version } from './version.js';
 
 /** Builds the HTTP application over the composed modules (services.ts lists them, in order). */
@@ -10,6 +10,7 @@ export async function buildApp(
   services: Services,
   opts: { webRoot?: string | null; strictContract?: boolean } = {},
 ): Promise<App> {
+  await openRouteRateLimits(config, services);
   const app = await createHttpServer({
     logger: services.logger,
     authenticator: services.auth,
@@ -23,7 +24,9 @@ export async function buildApp(
     uploadTimeoutMs: config.UPLOAD_TIMEOUT_MS,
     strictContract: opts.strictContract ?? false,
     metrics: services.monitoring,
+    rateLimitStore: services.routeRateLimits.fastifyStore(),
   });
+  app.addHook('onClose', () => services.routeRateLimits.close());
   // The platform's own routes, then each module's as its manifest declares them (services.ts).
   registerImportJobRoutes(app, services.importJobs);
   for (const m of services.modules) m.routes(app);
@@ -38,5 +41,15 @@ function tileOrigin(template: string): string[] {
     return [template.includes('{s}') ? `${u.protocol}//*.${u.host.split('.').slice(1).join('.')}` : u.origin];
   } catch {
     return [];
+  }
+}
+
+/** Route limits count in Redis when REDIS_URL names one (ADR 0036); a wrong URL stops the start. */
+async function openRouteRateLimits(config: Config, services: Services): Promise<void> {
+  if (!config.REDIS_URL) return;
+  try {
+    await services.routeRateLimits.useRedis(config.REDIS_URL, config.REDIS_PREFIX);
+  } catch (e) {
+    throw new ConfigError('REDIS_URL', `cannot reach Redis: ${(e as Error).message}`);
   }
 }

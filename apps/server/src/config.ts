@@ -169,6 +169,19 @@ export const configSchema = z.object({
     .default('civitas'),
   /** Seconds a work-queued event may go unacknowledged before another process is offered it. */
   BUS_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Redis for the routes' rate limits (ADR 0036): redis://host:port. Unset: they count in the database. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of the rate-limit keys, so several installations can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_-]{0,31}$/,
+      'must be 1-32 lower-case letters, digits, - or _, starting with a letter',
+    )
+    .default('civitas'),
   /** What this process does: all, or a comma list of web (HTTP), ingest (MQTT), jobs (periodic jobs). `--role=` overrides it. */
   ROLE: z
     .string()

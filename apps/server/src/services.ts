@@ -13,6 +13,7 @@ import { Composition, type ModuleHost } from './platform/module/module.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { monitoringModule } from './modules/monitoring/monitoring.module.js';
 import { RateCounter } from './platform/rate-limit/rate-counter.js';
+import { RouteRateLimits } from './platform/rate-limit/route-rate-limits.js';
 import { SettingsStore } from './platform/settings/settings-store.js';
 import { auditModule } from './modules/audit/audit.module.js';
 import { casesModule } from './modules/cases/cases.module.js';
@@ -82,6 +83,8 @@ export function createServices(opts: {
   return {
     ...composition.services,
     modules,
+    // Routes' own limits (Open311, the sign-in route): the same counter, or Redis (ADR 0036).
+    routeRateLimits: new RouteRateLimits(host.rateCounter, logger.child({ area: 'http' })),
     // Every module that keeps file keys in its rows declares them, or its files count as orphans.
     fileSweep: new OrphanFileSweep(
       host.fileStore,

@@ -120,3 +120,9 @@ export function isErrorCode(value: unknown): value is ErrorCode {
  */
 export const apiProblem = problem.extend({ code: errorCode }).catchall(z.unknown());
 export type ApiProblem = z.infer<typeof apiProblem>;
+
+/** The members a 429 `rate_limited` problem (a route's own limit, ADR 0036) carries besides the standard ones. */
+export const rateLimited = z.object({
+  code: z.literal('rate_limited'),
+  retryAfterSeconds: z.number().int().min(1),
+});

@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { afterAll } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Clock } from '../modules/cases/case-clock.js';
 import { FieldCipher } from '../platform/crypto/field-cipher.js';
+import { openDatabase } from '../platform/db/database.js';
 import type { App } from '../platform/http/http-server.js';
 import { createServices, type Services } from '../services.js';
 import { FIXTURE_PASSWORD, seedFixture } from './fixtures.js';
-import { createTestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
   app: App;
   services: Services;
   config: Config;
+  /** The personal-field key, for a second process over the same database (createSiblingApp). */
+  cipher: FieldCipher;
   units: Awaited<ReturnType<typeof seedFixture>>;
   login(username: string, password?: string): Promise<Client>;
 }
@@ -24,17 +28,13 @@ export async function createTestApp(
   opts: { clock?: Clock; logger?: pino.Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({
-    DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    REQUIRE_ADMIN_MFA: 'false',
-    ...env,
-  });
+  const config = testConfig(env);
+  const cipher = new FieldCipher(randomBytes(32));
   const services = createServices({
     config,
     database,
-    cipher: new FieldCipher(randomBytes(32)),
-    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    cipher,
+    logger: opts.logger ?? testLogger(),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   // Strict: any answer that breaks its endpoint's contract becomes a 500 naming the breach.
@@ -46,6 +46,7 @@ export async function createTestApp(
     app,
     services,
     config,
+    cipher,
     units,
     login: async (username, password = FIXTURE_PASSWORD) => {
       const res = await app.inject({
@@ -60,6 +61,29 @@ export async function createTestApp(
       return new Client(app, `civitas_session=${cookie.value}`, body.me.csrfToken);
     },
   };
+}
+
+const testConfig = (env: Record<string, string>) =>
+  loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', REQUIRE_ADMIN_MFA: 'false', ...env });
+const testLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/**
+ * A second server process over the same database as `t`, as a cluster runs them: its own services,
+ * counters and HTTP app, and on PostgreSQL its own connection pool (PGlite is one process, so
+ * there it shares the connection). Nothing is kept in memory between the two. Closed after the file.
+ */
+export async function createSiblingApp(t: TestApp, env: Record<string, string> = {}): Promise<App> {
+  const url = (t.services.database as TestDatabase).url;
+  const database = url ? await openDatabase({ engine: 'postgres', url, poolSize: 3 }) : t.services.database;
+  const config = testConfig(env);
+  const services = createServices({ config, database, cipher: t.cipher, logger: testLogger() });
+  const app = await buildApp(config, services, { webRoot: null, strictContract: true });
+  await app.ready();
+  afterAll(async () => {
+    await app.close();
+    if (url) await database.close();
+  });
+  return app;
 }
 
 /** A signed-in browser: sends the session cookie and the CSRF header like the web app does. */

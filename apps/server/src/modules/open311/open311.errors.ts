@@ -38,6 +38,8 @@ export function open311ErrorHandler(
 ) {
   if (error instanceof Open311Error) return sendOpen311Error(request, reply, error.status, error.message);
   if (error instanceof AppError) {
+    // A rate limit (the route's config.rateLimit) stays 429, its Retry-After already on the reply.
+    if (error.status === 429) return sendOpen311Error(request, reply, 429, error.message);
     // The case center's refusals (a category it does not know, a point outside every unit, an
     // attribute out of range) are the client's to fix: 404 stays 404, 403 stays 403, the rest is 400.
     const status = error.status === 404 || error.status === 403 ? error.status : 400;

@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { csrfFailed, forbidden, unauthenticated } from '../errors/errors.js';
+import { csrfFailed, forbidden, tooManyRequests, unauthenticated } from '../errors/errors.js';
 import { SESSION_COOKIE, type Authenticator } from './access.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { ContractCheck, contractTransform } from './contract.js';
@@ -46,6 +46,8 @@ export interface HttpOptions {
   strictContract?: boolean;
   /** Where request durations go (`/metrics`); absent, none are recorded. */
   metrics?: Metrics;
+  /** Where routes' `config.rateLimit` counts (RouteRateLimits); absent: this process's memory. */
+  rateLimitStore?: FastifyRateLimitStoreCtor;
 }
 
 declare module 'fastify' {
@@ -127,7 +129,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(opts.rateLimitStore ? { store: opts.rateLimitStore } : {}),
+    // The refusal every 429 is: problem+json with Retry-After and `retryAfterSeconds` (scopes with
+    // their own error shape, such as Open311, translate it in their handler).
+    errorResponseBuilder: (_request, context) =>
+      tooManyRequests('rate_limited', 'Too many requests; slow down.', context.ttl / 1000),
+  });
   await app.register(fastifyMultipart, { limits: { fileSize: opts.uploadLimit, files: 1, fields: 10 } });
   await app.register(fastifySwagger, {
     openapi: {

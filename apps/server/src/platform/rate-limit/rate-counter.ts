@@ -75,16 +75,20 @@ export class RateCounter {
   }
 
   private windows(windowSeconds: number) {
-    const windowMs = Math.max(1, Math.round(windowSeconds * 1000));
-    const t = this.now();
-    const start = Math.floor(t / windowMs) * windowMs;
-    return {
-      current: new Date(start),
-      previous: new Date(start - windowMs),
-      elapsed: t - start,
-      windowMs,
-    };
+    return windowsAt(this.now(), windowSeconds);
   }
+}
+
+/** The fixed window holding `t`, the one before it, and how far into it `t` is. */
+export function windowsAt(t: number, windowSeconds: number) {
+  const windowMs = Math.max(1, Math.round(windowSeconds * 1000));
+  const start = Math.floor(t / windowMs) * windowMs;
+  return {
+    current: new Date(start),
+    previous: new Date(start - windowMs),
+    elapsed: t - start,
+    windowMs,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { rateLimited } from '@civitas/contracts/errors';
 import { loginThrottled } from '@civitas/contracts/identity';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +9,7 @@ import { LanguageSwitcher } from '../../components/language-switcher';
 
 interface LoginError {
   key: string;
-  /** Seconds this source must wait (429 login_throttled). */
+  /** Seconds this source must wait (429 login_throttled or rate_limited). */
   wait?: number;
 }
 
@@ -18,6 +19,9 @@ function loginError(error: unknown): LoginError {
   if (error.status === 429) {
     const throttled = hasCode(error, 'login_throttled') ? loginThrottled.safeParse(error.problem) : null;
     if (throttled?.success) return { key: 'login.throttled', wait: throttled.data.retryAfterSeconds };
+    // The sign-in route's own limit per address: the same wait, told the same way.
+    const limited = hasCode(error, 'rate_limited') ? rateLimited.safeParse(error.problem) : null;
+    if (limited?.success) return { key: 'login.throttled', wait: limited.data.retryAfterSeconds };
     return { key: 'login.rateLimited' };
   }
   if (error.status === 400 || error.status === 422) return { key: 'login.invalidInput' };
