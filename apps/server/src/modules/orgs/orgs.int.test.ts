@@ -1,3 +1,4 @@
+import { boundaryInvalid, geometryRefusal } from '@civitas/contracts/orgs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { box } from '../../test-support/fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
@@ -173,6 +174,7 @@ describe('org unit boundaries (ADR 0037)', () => {
       count: 1,
     });
     expect(res.json().detail).toMatch(/100\.0 % \(1\.1 km²\) of grid FAR lies outside community C2/);
+    expect(geometryRefusal.safeParse(res.json()).success).toBe(true);
     expect(await stored('FAR')).toBeUndefined();
   });
 
@@ -233,6 +235,7 @@ describe('org unit boundaries (ADR 0037)', () => {
     expect(body.percent).toBe(100);
     expect(body.conflicts.map((c: { unitCode: string }) => c.unitCode)).toEqual(['SLIP', 'EDGE']);
     expect(body.conflicts[1].percent).toBeCloseTo(50.25, 1);
+    expect(geometryRefusal.safeParse(body).success).toBe(true);
     const after = await current('C2');
     expect(after.version).toBe(c2.version);
     expect(after.boundary).toEqual(c2.boundary);
@@ -259,6 +262,7 @@ describe('org unit boundaries (ADR 0037)', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'boundary_invalid', reason: 'self_intersection', ring: 1 });
     expect(res.json().position[0]).toBeCloseTo(113.865, 6);
+    expect(boundaryInvalid.safeParse(res.json()).success).toBe(true);
     expect(await stored('BOW')).toBeUndefined();
   });
 });
