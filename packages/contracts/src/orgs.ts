@@ -56,6 +56,48 @@ export const updateOrgUnit = z
   .strict();
 export type UpdateOrgUnit = z.infer<typeof updateOrgUnit>;
 
+/**
+ * Why a boundary is not a polygon the server can measure (`boundary_invalid`): positions count
+ * from 1, polygon 1 being the only one of a Polygon; `position` is where a ring meets itself.
+ */
+export const boundaryDefect = z.object({
+  reason: z.enum(['ring_not_closed', 'too_few_positions', 'self_intersection', 'zero_area']),
+  polygon: z.number().int().min(1),
+  ring: z.number().int().min(1),
+  position: z.tuple([z.number(), z.number()]).optional(),
+});
+export type BoundaryDefect = z.infer<typeof boundaryDefect>;
+
+/**
+ * One unit's boundary against another's (ADR 0037): the unit spills outside the other, the nearest
+ * unit above it with a boundary, or overlaps the other, a sibling. `percent` is of the unit's area
+ * when outside, of the smaller of the two when overlapping. (Not `unit`: i18next hands the values
+ * to Intl.NumberFormat, where `unit` is an option.)
+ */
+export const geometryConflict = z.object({
+  unitCode: z.string(),
+  unitType: orgUnitType,
+  otherCode: z.string(),
+  otherType: orgUnitType,
+  areaKm2: z.number().min(0),
+  percent: z.number().min(0),
+});
+export type GeometryConflict = z.infer<typeof geometryConflict>;
+
+/**
+ * The members a `boundary_outside_parent` or `boundary_overlaps_sibling` problem carries: every
+ * conflict found, the worst first, and the worst's figures at the top level with their `count`, so
+ * a client can say it in one sentence.
+ */
+export const geometryRefusal = geometryConflict.extend({
+  code: z.enum(['boundary_outside_parent', 'boundary_overlaps_sibling']),
+  count: z.number().int().min(1),
+  conflicts: z.array(geometryConflict).min(1),
+});
+export type GeometryRefusal = z.infer<typeof geometryRefusal>;
+
+export const boundaryInvalid = boundaryDefect.extend({ code: z.literal('boundary_invalid') });
+
 export const moveOrgUnit = z.object({ newParentId: z.uuid(), version: z.number().int() }).strict();
 
 export const orgUnitListQuery = z.object({

@@ -141,19 +141,8 @@ export function injectionSuite(env: E2eEnv): void {
       type: 'street',
       name: { 'zh-CN': payload('unit'), en: payload('unit') },
       parentId: units.find((u) => u.parentId === null)!.id,
-      // Far outside the demo district, so no report or device falls inside it.
-      boundary: {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [100.1, 10.1],
-            [100.11, 10.1],
-            [100.11, 10.11],
-            [100.1, 10.11],
-            [100.1, 10.1],
-          ],
-        ],
-      },
+      // No boundary, so no report or device falls inside it (one outside the district is refused,
+      // ADR 0037, and the district's streets leave no room for another).
     });
     // People: a staff member (administrator), a building and a resident (community).
     const workerId = (

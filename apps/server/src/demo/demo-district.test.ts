@@ -2,6 +2,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { centroid } from '@turf/centroid';
 import { point, polygon } from '@turf/helpers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { boundaryDefect, outsideArea, overlapArea, toleranceM2 } from '../modules/orgs/org-geometry-rules.js';
 import { birthDateOf, idNumberProblem } from '../modules/registry/id-number.js';
 import { DEMO_SEED, generateDemoDistrict, type DemoDistrict, type DemoUnit } from './demo-district.js';
 import { ageOn } from './demo-people.js';
@@ -116,6 +117,26 @@ describe('generateDemoDistrict', () => {
       expect(nudged.length / vertices.length, `${child.code} vertices inside ${parent.code}`).toBeGreaterThan(
         0.9,
       );
+    }
+  });
+
+  it('passes the geometry rules the org service applies (ADR 0037), for other seeds too', () => {
+    for (const district of [demo, generateDemoDistrict(7)]) {
+      const byCode = new Map(district.units.map((u) => [u.code, u]));
+      for (const unit of district.units) {
+        expect(boundaryDefect(unit.boundary), unit.code).toBeNull();
+        if (unit.parentCode === null) continue;
+        // Rounding to 6 decimals leaves slivers of some 100 m² along curved edges, well inside.
+        const out = outsideArea(unit.boundary, byCode.get(unit.parentCode)!.boundary);
+        expect(out.areaM2, `${unit.code} outside its parent`).toBeLessThan(toleranceM2(out.unitM2) / 2);
+        for (const sibling of district.units) {
+          if (sibling.parentCode !== unit.parentCode || sibling.code <= unit.code) continue;
+          const overlap = overlapArea(unit.boundary, sibling.boundary);
+          expect(overlap.areaM2, `${unit.code} overlaps ${sibling.code}`).toBeLessThan(
+            toleranceM2(overlap.smallerM2) / 2,
+          );
+        }
+      }
     }
   });
 

@@ -1,3 +1,4 @@
+import type { i18n, TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../app/api-client';
 
@@ -25,14 +26,46 @@ export function errorKey(error: unknown): string {
   }
 }
 
+/** RFC 9457's own members and ours; the rest of a problem are the values its sentence may use. */
+const standardMembers = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'requestId',
+  'errors',
+]);
+
+/**
+ * The refusal in the user's language where its code has a sentence of its own (`errors.byCode`),
+ * filled with the problem's extension members (the server's `detail` stays English); `count` above
+ * one says how many more cases the refusal found.
+ */
+function codeMessage(error: unknown, t: TFunction, i18n: i18n): string | null {
+  if (!(error instanceof ApiError) || !error.problem) return null;
+  const key = `errors.byCode.${error.problem.code}`;
+  if (!i18n.exists(key)) return null;
+  const values = Object.fromEntries(
+    Object.entries(error.problem).filter(
+      ([name, value]) =>
+        !standardMembers.has(name) && (typeof value === 'string' || typeof value === 'number'),
+    ),
+  );
+  const { count } = values;
+  const more = typeof count === 'number' && count > 1 ? ` ${t('errors.andMore', { count: count - 1 })}` : '';
+  return `${t(key, values)}${more}`;
+}
+
 export function ErrorMessage({ error }: { error: unknown }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!error) return null;
   const fieldErrors = error instanceof ApiError ? (error.problem?.errors ?? []) : [];
   const requestId = error instanceof ApiError ? error.problem?.requestId : undefined;
   return (
     <div role="alert" className="error">
-      <p>{t(errorKey(error))}</p>
+      <p>{codeMessage(error, t, i18n) ?? t(errorKey(error))}</p>
       {fieldErrors.length > 0 && (
         <ul>
           {fieldErrors.map((e) => (

@@ -47,7 +47,14 @@ export const orgEndpoints = {
     tags,
     body: createOrgUnit,
     responses: { 201: orgUnit },
-    errors: ['parent_not_found', 'bad_unit_type', 'code_taken'],
+    errors: [
+      'parent_not_found',
+      'bad_unit_type',
+      'code_taken',
+      'boundary_invalid',
+      'boundary_outside_parent',
+      'boundary_overlaps_sibling',
+    ],
   }),
   update: defineEndpoint({
     method: 'PATCH',
@@ -56,7 +63,14 @@ export const orgEndpoints = {
     params: idParams,
     body: updateOrgUnit,
     responses: { 200: orgUnit },
-    errors: ['not_found', 'stale_version', 'code_taken'],
+    errors: [
+      'not_found',
+      'stale_version',
+      'code_taken',
+      'boundary_invalid',
+      'boundary_outside_parent',
+      'boundary_overlaps_sibling',
+    ],
   }),
   move: defineEndpoint({
     method: 'POST',
@@ -65,6 +79,14 @@ export const orgEndpoints = {
     params: idParams,
     body: moveOrgUnit,
     responses: { 200: orgUnit },
-    errors: ['not_found', 'parent_not_found', 'move_into_own_subtree', 'bad_unit_type', 'stale_version'],
+    errors: [
+      'not_found',
+      'parent_not_found',
+      'move_into_own_subtree',
+      'bad_unit_type',
+      'stale_version',
+      'boundary_outside_parent',
+      'boundary_overlaps_sibling',
+    ],
   }),
 };

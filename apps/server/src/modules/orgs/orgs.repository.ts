@@ -43,9 +43,25 @@ export class OrgsRepository {
     return ex.selectFrom('org_units').selectAll().where('code', '=', code).executeTakeFirst();
   }
 
-  findManyByIds(ids: string[]): Promise<OrgUnitRow[]> {
+  findManyByIds(ids: string[], ex: Executor = this.db): Promise<OrgUnitRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
+    return ex.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /**
+   * Holds a unit's row until the transaction ends, so boundary checks against its children and
+   * their writes happen one after the other (two siblings created at once cannot both pass).
+   */
+  async lock(trx: Transaction<DB>, id: string): Promise<void> {
+    await trx.selectFrom('org_units').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
+  /** The units directly under `parentId` (the top-level units for null) that have a boundary. */
+  boundedChildren(parentId: string | null, ex: Executor = this.db): Promise<OrgUnitRow[]> {
+    const q = ex.selectFrom('org_units').selectAll().where('boundary', 'is not', null);
+    return (parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId))
+      .orderBy('code')
+      .execute();
   }
 
   async list(f: OrgListFilter): Promise<{ rows: OrgUnitRow[]; total: number }> {
@@ -80,13 +96,8 @@ export class OrgsRepository {
       .execute();
   }
 
-  subtree(path: string): Promise<OrgUnitRow[]> {
-    return this.db
-      .selectFrom('org_units')
-      .selectAll()
-      .where('path', 'like', `${path}%`)
-      .orderBy('path')
-      .execute();
+  subtree(path: string, ex: Executor = this.db): Promise<OrgUnitRow[]> {
+    return ex.selectFrom('org_units').selectAll().where('path', 'like', `${path}%`).orderBy('path').execute();
   }
 
   async insert(

@@ -15,6 +15,7 @@ import type { OrgUnitRow } from './orgs.tables.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors/errors.js';
 import { Cache } from '../../platform/cache/cache.js';
 import { cellOf, cellsCovering, contains } from './org-geometry.js';
+import { assertValidBoundary, OrgGeometryGuard } from './org-geometry-guard.js';
 import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
 import { presentOrgUnit } from './orgs.presenter.js';
 
@@ -35,6 +36,7 @@ export class OrgsService {
   private readonly cells: Cache<string, OrgUnitRow[]>;
   /** Unit ids under scope paths, stamped with the access epoch (migration 0008): a move shows at once. */
   private readonly scopes = new Cache<string, string[]>({ ttlMs: Infinity, maxEntries: 1_000 });
+  private readonly geometry: OrgGeometryGuard;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -43,6 +45,7 @@ export class OrgsService {
     cellTtlMs: number = ORG_CELL_TTL_MS,
   ) {
     this.cells = new Cache({ ttlMs: cellTtlMs, maxEntries: MAX_CACHED_CELLS });
+    this.geometry = new OrgGeometryGuard(repo);
   }
 
   /** Loads a unit the actor may read, or 404 (a unit outside one's tree is not shown to exist). */
@@ -156,6 +159,15 @@ export class OrgsService {
     if (await this.repo.findByCode(input.code, trx)) {
       throw conflict('code_taken', `code: an org unit with code ${input.code} already exists`);
     }
+    if (input.boundary) {
+      assertValidBoundary(input.boundary);
+      if (parent) await this.repo.lock(trx, parent.id);
+      await this.geometry.assertPlacement(
+        trx,
+        { id: null, code: input.code, type: input.type, boundary: input.boundary },
+        parent,
+      );
+    }
     const id = randomUUID();
     const row = await this.repo.insert(trx, {
       id,
@@ -187,13 +199,21 @@ export class OrgsService {
     const unit = await this.repo.findById(id);
     if (!unit) throw notFound('Org unit');
     const grant = assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
+    if (patch.boundary) assertValidBoundary(patch.boundary);
     return this.changing(() =>
       this.db.transaction().execute(async (trx) => {
+        const parent = unit.parent_id ? await this.repo.findById(unit.parent_id, trx) : undefined;
+        if (patch.boundary && parent) await this.repo.lock(trx, parent.id);
         const updated = await this.repo.update(trx, id, patch.version, {
           ...(patch.name ? { name_zh: patch.name['zh-CN'], name_en: patch.name.en } : {}),
           ...(patch.boundary !== undefined ? { boundary: patch.boundary } : {}),
         });
         if (!updated) throw staleVersion(await this.repo.findById(id, trx));
+        if (patch.boundary) {
+          const placed = { id, code: updated.code, type: updated.type, boundary: patch.boundary };
+          await this.geometry.assertPlacement(trx, placed, parent);
+          await this.geometry.assertHoldsDescendants(trx, updated, patch.boundary);
+        }
         if (patch.boundary !== undefined) {
           await this.repo.replaceCells(trx, id, patch.boundary ? cellsCovering(patch.boundary) : []);
         }
@@ -226,6 +246,16 @@ export class OrgsService {
     if (unit.version !== version) throw staleVersion(unit);
     return this.changing(() =>
       this.db.transaction().execute(async (trx) => {
+        if (unit.boundary !== null) {
+          await this.repo.lock(trx, parent.id);
+          const placed = {
+            id,
+            code: unit.code,
+            type: unit.type,
+            boundary: unit.boundary as BoundaryGeometry,
+          };
+          await this.geometry.assertPlacement(trx, placed, parent);
+        }
         await this.repo.move(trx, unit, parent);
         await this.audit.append(trx, ctx, {
           action: 'org.move',
