@@ -13,6 +13,7 @@ import type { ImportJobsRepository } from '../jobs/import-jobs.repository.js';
 import type { JobDefinition } from '../jobs/job-scheduler.js';
 import type { RateCounter } from '../rate-limit/rate-counter.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { Readiness } from '../lifecycle/readiness.js';
 
 /** What the platform hands every module (ADR 0030): the shared machinery, never another module. */
 export interface ModuleHost {
@@ -23,6 +24,8 @@ export interface ModuleHost {
   readonly logger: Logger;
   readonly audit: AuditLog;
   readonly bus: EventBus;
+  /** The dependency checks /readyz reports (ADR 0038); whoever opens a dependency registers it. */
+  readonly readiness: Readiness;
   readonly rateCounter: RateCounter;
   readonly fileStore: FileStore;
   /** Progress and per-row reports of long imports, whatever module runs them. */
