@@ -182,6 +182,10 @@ export const configSchema = z.object({
       'must be 1-32 lower-case letters, digits, - or _, starting with a letter',
     )
     .default('civitas'),
+  /** Seconds to keep retrying DATABASE_URL, MQTT_URL and BUS_URL at start; 0 fails at once (ADR 0038). */
+  STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Seconds a SIGTERM/SIGINT stop may take before the process logs what is still open and exits 1. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   /** What this process does: all, or a comma list of web (HTTP), ingest (MQTT), jobs (periodic jobs). `--role=` overrides it. */
   ROLE: z
     .string()

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Logger } from 'pino';
 import { createLogger } from './platform/logging/logger.js';
 import { busTransport, openRuntime } from './runtime.js';
 import { ensureDemo, demoBanner } from './demo/demo-loader.js';
@@ -8,6 +9,10 @@ import { startIngestion } from './ingestion.js';
 import { startDemoSimulator } from './demo/demo-simulator.js';
 import { platformJobs } from './jobs.js';
 import { JobScheduler } from './platform/jobs/job-scheduler.js';
+import { DependencyError } from './platform/lifecycle/startup-wait.js';
+import { drainConnectionsOnClose } from './platform/lifecycle/http-drain.js';
+import { runShutdown, type ShutdownStep } from './platform/lifecycle/shutdown.js';
+import type { Services } from './services.js';
 
 /**
  * `npm start` passes --demo-default so a first start shows a living district. `--role=` (or ROLE)
@@ -26,21 +31,92 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT);
-  let services;
+  // What is open so far: a stop signal may come at any point of the start, the wait for a late
+  // dependency included, and closes exactly what exists (ADR 0038).
+  const open: OpenParts = {};
+  const starting = new AbortController();
+  let closing = false;
+  let started: Promise<void> = Promise.resolve();
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    starting.abort();
+    const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    // The start stops at its next step (a dependency wait ends at once); what it opened is closed.
+    const steps: ShutdownStep[] = [
+      { name: 'start', run: () => started.catch(() => undefined) },
+      ...shutdownSteps(open),
+    ];
+    void runShutdown(steps, timeoutMs, logger).then((r) => process.exit(r.clean ? 0 : 1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  started = start(config, logger, open, starting.signal);
+  try {
+    await started;
+  } catch (e) {
+    // Stopping: the shutdown reports and exits.
+    if (closing) return;
+    if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
+    if (e instanceof DependencyError) fail(1, e.message);
+    throw e;
+  }
+}
+
+interface OpenParts {
+  services?: Services;
+  app?: Awaited<ReturnType<typeof buildApp>> | null;
+  doors?: Awaited<ReturnType<typeof startIngestion>> | null;
+  scheduler?: JobScheduler;
+  simulator?: { abort(): void } | null;
+}
+
+/**
+ * The order of a graceful stop: intake first (HTTP stops accepting and ends the live streams,
+ * requests in flight finish; MQTT takes no new message and acknowledges those it took once they
+ * are committed), then the writer's last commit, then bus and database.
+ */
+function shutdownSteps(p: OpenParts): ShutdownStep[] {
+  return [
+    { name: 'demo simulator', run: () => p.simulator?.abort() },
+    { name: 'jobs', run: () => p.scheduler?.stop() },
+    { name: 'http (requests in flight, live streams)', run: () => p.app?.close() },
+    { name: 'mqtt (messages waiting for their commit)', run: () => p.doors?.close() },
+    { name: 'telemetry writer', run: () => p.services?.writer.close() },
+    { name: 'bus', run: () => p.services?.bus.close() },
+    { name: 'audit checkpoint', run: () => p.services?.auditCheckpoints.final() },
+    { name: 'database', run: () => p.services?.database.close() },
+  ];
+}
+
+/** Opens the parts this process's roles need, recording each in `open` as soon as it exists. */
+async function start(config: Config, logger: Logger, open: OpenParts, signal: AbortSignal): Promise<void> {
+  const wait = { waitSeconds: config.STARTUP_WAIT_SECONDS, signal };
+  let services: Services;
   try {
     // Work events (alarms becoming cases) are handled by the processes that run jobs.
-    services = await openRuntime(config, logger, { consumeWork: config.ROLE.includes('jobs') });
+    services = await openRuntime(config, logger, {
+      consumeWork: config.ROLE.includes('jobs'),
+      startupWaitSeconds: wait.waitSeconds,
+      signal,
+    });
   } catch (e) {
-    if (e instanceof ConfigError) fail(2, `config error: ${e.message}`);
+    if (e instanceof ConfigError || e instanceof DependencyError || signal.aborted) throw e;
     fail(
       1,
       `cannot open the database (${config.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR'}): ${(e as Error).message}`,
     );
   }
+  open.services = services;
+  if (signal.aborted) return;
   const roles = new Set(config.ROLE);
   const bus = busTransport(config);
   const demo = config.demo ? await ensureDemo(services, config.DEMO_PASSWORD) : null;
   const app = roles.has('web') ? await buildApp(config, services) : null;
+  if (app) drainConnectionsOnClose(app);
+  open.app = app;
+  if (signal.aborted) return;
   try {
     await app?.listen({ port: config.PORT, host: config.HOST });
   } catch (e) {
@@ -52,10 +128,14 @@ async function main(): Promise<void> {
       fail(1, `PORT ${config.PORT} needs privileges on ${config.HOST}; choose a port above 1023.`);
     throw e;
   }
-  const doors = roles.has('ingest') ? await startIngestion(config, services, logger) : null;
+  // Listening already: while a late broker is awaited, /readyz answers 503 and /healthz 200.
+  const doors = roles.has('ingest') ? await startIngestion(config, services, logger, wait) : null;
+  open.doors = doors;
+  if (signal.aborted) return;
   const scheduler = new JobScheduler(services.database.db, logger.child({ area: 'jobs' }), {
     metrics: services.monitoring,
   });
+  open.scheduler = scheduler;
   if (roles.has('jobs')) {
     for (const job of platformJobs(services)) scheduler.register(job);
     await scheduler.start();
@@ -65,6 +145,7 @@ async function main(): Promise<void> {
     demo && config.DEMO_SIMULATOR && doors && doors.mqttPort !== null
       ? await startDemoSimulator(services, loopback, doors.mqttPort, logger.child({ area: 'demo' }))
       : null;
+  open.simulator = simulator;
   const address = app?.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -98,24 +179,6 @@ async function main(): Promise<void> {
       (simulator ? `  demo simulator: publishing for the demo devices\n` : ''),
   );
   if (demo) process.stdout.write(demoBanner(demo, config.DEMO_PASSWORD));
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    simulator?.abort();
-    await scheduler.stop();
-    await doors?.close();
-    await app?.close();
-    await services.writer.close();
-    await services.bus.close();
-    await services.auditCheckpoints.final();
-    await services.database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 function fail(code: number, line: string): never {

@@ -5,9 +5,11 @@ import { KeyError, resolveMasterKey } from './platform/crypto/master-key.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { SettingsStore } from './platform/settings/settings-store.js';
+import type { BusTransport } from './platform/bus/event-bus.js';
 import { NatsTransport } from './platform/bus/nats-transport.js';
 import { PgTransport } from './platform/bus/pg-transport.js';
 import { createServices, type Services } from './services.js';
+import { reach, shownUrl } from './platform/lifecycle/startup-wait.js';
 
 /**
  * Opens everything a Civitas process needs, in order: key, database, schema, services. Shared by
@@ -29,6 +31,13 @@ export async function openRuntime(
   opts: {
     /** False: this process enqueues work events but leaves handling them to the `jobs` processes. */
     consumeWork?: boolean;
+    /**
+     * How long to keep retrying the database and the bus (STARTUP_WAIT_SECONDS); the server
+     * passes its setting, the CLI fails at once (an operator at a terminal wants the answer now).
+     */
+    startupWaitSeconds?: number;
+    /** Aborted by a stop signal during the wait. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<Services> {
   let key;
@@ -50,14 +59,26 @@ export async function openRuntime(
   if (key.generated)
     logger.info({ file: key.source }, 'generated a new encryption key; back it up with the data');
   const cipher = new FieldCipher(key.key);
-  const database: Database = config.DATABASE_URL
-    ? await openDatabase({
-        engine: 'postgres',
-        url: config.DATABASE_URL,
-        poolSize: config.DATABASE_POOL_SIZE,
-        // No statement outlives the request budget it would serve (ADR 0019).
-        statementTimeoutMs: config.REQUEST_TIMEOUT_MS,
-      })
+  const wait = {
+    waitSeconds: opts.startupWaitSeconds ?? 0,
+    log: logger.child({ area: 'startup' }),
+    signal: opts.signal,
+  };
+  const databaseUrl = config.DATABASE_URL;
+  const database: Database = databaseUrl
+    ? await reach(
+        'DATABASE_URL',
+        shownUrl(databaseUrl),
+        () =>
+          openDatabase({
+            engine: 'postgres',
+            url: databaseUrl,
+            poolSize: config.DATABASE_POOL_SIZE,
+            // No statement outlives the request budget it would serve (ADR 0019).
+            statementTimeoutMs: config.REQUEST_TIMEOUT_MS,
+          }),
+        wait,
+      )
     : await openDatabase({ engine: 'pglite', dataDir: config.dataDir });
   try {
     const applied = await migrate(database.db);
@@ -78,15 +99,21 @@ export async function openRuntime(
       const name = `civitas-${process.pid}`;
       const busLog = logger.child({ area: 'bus' });
       const ackWaitMs = config.BUS_ACK_WAIT_SECONDS * 1000;
-      const transport =
-        bus === 'postgres'
-          ? await PgTransport.open(database.db, { url: config.DATABASE_URL!, ackWaitMs, name }, busLog)
-          : await NatsTransport.open({ url: bus, prefix: config.BUS_PREFIX, ackWaitMs, name }, busLog);
+      const transport = await reach<BusTransport>(
+        'BUS_URL',
+        bus === 'postgres' ? 'postgres' : shownUrl(bus),
+        () =>
+          bus === 'postgres'
+            ? PgTransport.open(database.db, { url: config.DATABASE_URL!, ackWaitMs, name }, busLog)
+            : NatsTransport.open({ url: bus, prefix: config.BUS_PREFIX, ackWaitMs, name }, busLog),
+        wait,
+      );
       await services.bus.attach(transport, { consume: opts.consumeWork ?? true });
+      services.readiness.set('bus', () => (transport.connected ? 'up' : 'down'));
     } catch (e) {
       await services.bus.close();
       await database.close();
-      throw new ConfigError('BUS_URL', `cannot reach the bus: ${(e as Error).message}`);
+      throw e;
     }
   }
   return services;

@@ -27,6 +27,7 @@ import { orgsModule } from './modules/orgs/orgs.module.js';
 import { registryModule } from './modules/registry/registry.module.js';
 import { systemModule } from './modules/system/system.module.js';
 import { telemetryModule } from './modules/telemetry/telemetry.module.js';
+import { Readiness } from './platform/lifecycle/readiness.js';
 
 /**
  * The composition root (ADR 0030): the platform's shared machinery, then every module in an order
@@ -57,6 +58,7 @@ export function createServices(opts: {
     logger,
     audit,
     bus: new EventBus(logger.child({ area: 'bus' })),
+    readiness: new Readiness(),
     // Limits that must hold across processes (identifier searches, sign-in failures) count here.
     rateCounter: new RateCounter(db),
     fileStore: opts.fileStore ?? new LazyFileStore(() => openFileStore(config)),
@@ -85,6 +87,7 @@ export function createServices(opts: {
     modules,
     // Routes' own limits (Open311, the sign-in route): the same counter, or Redis (ADR 0036).
     routeRateLimits: new RouteRateLimits(host.rateCounter, logger.child({ area: 'http' })),
+    readiness: host.readiness,
     // Every module that keeps file keys in its rows declares them, or its files count as orphans.
     fileSweep: new OrphanFileSweep(
       host.fileStore,

@@ -15,6 +15,7 @@ export const systemModule = defineModule<{ orgs: OrgsService }>()({
     registerSystemRoutes(
       app,
       host.database,
+      host.readiness,
       {
         tileUrl: host.config.MAP_TILE_URL || null,
         tileAttribution: host.config.MAP_TILE_ATTRIBUTION || null,

@@ -10,6 +10,13 @@ import type { LiveEvent, LiveHub } from './live-hub.js';
  * EventSource reconnects by itself and sends Last-Event-ID; missed events are replayed first.
  */
 export function registerLiveRoutes(app: App, hub: LiveHub, orgs: OrgsService): void {
+  // A stream never finishes by itself, so the server's close would wait for it: on stop the
+  // streams are ended first, and EventSource reconnects (to another process, behind a balancer)
+  // and resumes from its Last-Event-ID (ADR 0038).
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
   route(app, telemetryEndpoints.live, 'device.read', async (req, reply) => {
     // A unit filter must lie inside the caller's device.read reach: seeing a unit (org.read) is
     // not seeing its devices. Refused before the stream opens, so nothing is ever sent.
@@ -39,9 +46,13 @@ export function registerLiveRoutes(app: App, hub: LiveHub, orgs: OrgsService): v
     const stop = hub.listen(send);
     // A comment line every 15 s keeps proxies from closing an idle stream.
     const beat = setInterval(() => res.write(`: keep-alive\n\n`), 15_000);
-    req.raw.on('close', () => {
+    const end = () => {
       clearInterval(beat);
       stop();
-    });
+      streams.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    streams.add(end);
+    req.raw.on('close', end);
   });
 }

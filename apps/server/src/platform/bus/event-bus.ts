@@ -41,6 +41,8 @@ export type WorkHandler<K extends Topic> = (payload: BusEvents[K], id: string) =
  */
 export interface BusTransport {
   readonly name: string;
+  /** Whether the transport's connection is up now (for /readyz); it reconnects by itself. */
+  readonly connected: boolean;
   /** Sends to every other process; never back to this one (its subscribers already have it). */
   broadcast(topic: Topic, payload: unknown): void;
   /** Called for each broadcast event another process sent; resolves once the server has the subscription. */

@@ -42,6 +42,7 @@ export class NatsTransport implements BusTransport {
   readonly name = 'nats';
   private readonly streams: ConsumerMessages[] = [];
   private sub: Subscription | null = null;
+  private up = true;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -63,11 +64,26 @@ export class NatsTransport implements BusTransport {
       const jsm = await jetstreamManager(nc);
       const t = new NatsTransport(nc, jetstream(nc), jsm, opts, log);
       await t.ensureStream();
+      t.watchStatus();
       return t;
     } catch (e) {
       await nc.close();
       throw e;
     }
+  }
+
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  /** Follows the connection's status, for /readyz: the client reconnects by itself. */
+  private watchStatus(): void {
+    void (async () => {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect') this.up = false;
+        else if (s.type === 'reconnect') this.up = true;
+      }
+    })().catch(() => undefined);
   }
 
   private get streamName(): string {

@@ -89,6 +89,10 @@ export class PgTransport implements BusTransport {
     return t;
   }
 
+  get connected(): boolean {
+    return !this.closed && this.listener.connected;
+  }
+
   private get pollMs(): number {
     return Math.max(200, Math.min(5_000, Math.floor(this.opts.ackWaitMs / 2)));
   }

@@ -119,6 +119,12 @@ async function openPostgres(url: string, poolSize: number, statementTimeoutMs: n
       max: poolSize,
     }),
   };
-  await database.ping();
+  try {
+    await database.ping();
+  } catch (e) {
+    // Not reached: release the pool, so a caller retrying (STARTUP_WAIT_SECONDS) leaks nothing.
+    await db.destroy().catch(() => undefined);
+    throw e;
+  }
   return database;
 }

@@ -66,6 +66,11 @@ export class PgListener {
     this.retry.unref();
   }
 
+  /** Whether the listening connection is up (false while it waits to reconnect). */
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     if (this.retry) clearTimeout(this.retry);

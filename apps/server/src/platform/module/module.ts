@@ -14,6 +14,7 @@ import type { JobDefinition } from '../jobs/job-scheduler.js';
 import type { RateCounter } from '../rate-limit/rate-counter.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { Readiness } from '../lifecycle/readiness.js';
 
 /** What the platform hands every module (ADR 0030): the shared machinery, never another module. */
 export interface ModuleHost {
@@ -24,6 +25,8 @@ export interface ModuleHost {
   readonly logger: Logger;
   readonly audit: AuditLog;
   readonly bus: EventBus;
+  /** The dependency checks /readyz reports (ADR 0038); whoever opens a dependency registers it. */
+  readonly readiness: Readiness;
   readonly rateCounter: RateCounter;
   readonly fileStore: FileStore;
   /** Progress and per-row reports of long imports, whatever module runs them. */

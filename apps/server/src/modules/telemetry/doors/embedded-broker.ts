@@ -69,6 +69,9 @@ export class EmbeddedBroker implements DownlinkTransport {
   private readonly clientIds = new ClientIdRegistry<Client>();
   /** Downlink messages not yet forwarded, by internal topic (each is unique per message). */
   private readonly pending = new Map<string, Pending>();
+  /** Publishes handed to the router whose commit (and so PUBACK) is still to come. */
+  private readonly routing = new Set<Promise<void>>();
+  private closing = false;
   port = 0;
 
   constructor(
@@ -99,11 +102,13 @@ export class EmbeddedBroker implements DownlinkTransport {
       authorizePublish: (client, packet, done) => {
         const who = this.bindings.who(client);
         if (!who) return done(new Error('not authenticated'));
+        // Stopping: refused without PUBACK, so the device sends it again after reconnecting.
+        if (this.closing) return done(new Error('server stopping'));
         const { topic, payload } = packet;
         // Consumed whatever the outcome: never delivered through the broker, never retained.
         packet.topic = CONSUMED_TOPIC;
         packet.retain = false;
-        this.router.route(who, topic, payload as Buffer).then(
+        const routed = this.router.route(who, topic, payload as Buffer).then(
           (r) => {
             if (r.status !== 'stored')
               this.log.debug({ client: client?.id, reason: r.reason }, 'mqtt publish refused');
@@ -116,6 +121,8 @@ export class EmbeddedBroker implements DownlinkTransport {
             done(new Error('internal error'));
           },
         );
+        this.routing.add(routed);
+        void routed.finally(() => this.routing.delete(routed));
       },
       authorizeSubscribe: (client, sub, done) => {
         this.bindings.bind(client, sub.topic).then(
@@ -249,6 +256,11 @@ export class EmbeddedBroker implements DownlinkTransport {
   }
 
   async close(): Promise<void> {
+    // Publishes already taken reach their commit and PUBACK before the clients are cut (ADR 0038).
+    this.closing = true;
+    await Promise.allSettled([...this.routing]);
+    // aedes writes the PUBACK a few callbacks after `done`: let it leave before the cut.
+    await new Promise((r) => setImmediate(r));
     // The broker first: it disconnects every client, so the listener can then close.
     await new Promise<void>((r) => (this.broker ? this.broker.close(() => r()) : r()));
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));

@@ -69,6 +69,9 @@ export interface ExternalOptions {
 export class ExternalSubscriber implements DownlinkTransport {
   readonly external = true;
   private clients: MqttClient[] = [];
+  /** Messages handed to the router whose commit (and so PUBACK) is still to come. */
+  private readonly routing = new Set<Promise<void>>();
+  private closing = false;
   readonly stats = {
     messages: 0,
     reconnects: 0,
@@ -132,7 +135,9 @@ export class ExternalSubscriber implements DownlinkTransport {
         Array.from({ length: n }, (_, i) => this.connect(opts, i === 0 ? base : `${base}-${i + 1}`, i)),
       );
     } catch (e) {
-      await this.close();
+      // Not reached: drop the connections (they would keep retrying on their own), so a caller
+      // can call start again (STARTUP_WAIT_SECONDS) with nothing left over.
+      await Promise.all(this.clients.splice(0).map((c) => c.endAsync(true)));
       throw e;
     }
   }
@@ -165,6 +170,12 @@ export class ExternalSubscriber implements DownlinkTransport {
         callback();
         return;
       }
+      // Stopping: not taken, not acknowledged; the broker keeps it in the persistent session
+      // (or gives it to another member of the shared group).
+      if (this.closing) {
+        callback(ackedHere);
+        return;
+      }
       const topic = packet.topic.toString();
       // The next packet is let in only after this one is handed to the router, so the router
       // starts on a connection's messages in the order they arrived.
@@ -176,7 +187,7 @@ export class ExternalSubscriber implements DownlinkTransport {
       if (acks.peak > this.stats.peakInFlight[index]!) this.stats.peakInFlight[index] = acks.peak;
       this.stats.messages++;
       this.stats.perConnection[index]!++;
-      this.router.route({ kind: 'broker' }, topic, packet.payload as Buffer).then(
+      const routed$ = this.router.route({ kind: 'broker' }, topic, packet.payload as Buffer).then(
         () => settle(0),
         (e: unknown) => {
           // An internal fault: answer "unspecified error".
@@ -189,6 +200,8 @@ export class ExternalSubscriber implements DownlinkTransport {
           settle(0x80);
         },
       );
+      this.routing.add(routed$);
+      void routed$.finally(() => this.routing.delete(routed$));
       routed = true;
       if (release) callback(ackedHere);
     };
@@ -206,12 +219,18 @@ export class ExternalSubscriber implements DownlinkTransport {
       this.stats.reconnects++;
       this.log.warn({ url: redact(opts.url), clientId }, 'reconnecting to the MQTT broker');
     });
-    client.on('error', (e) => this.log.error({ err: e, clientId }, 'MQTT broker connection error'));
+    // Before the first connection the start reports the failure once (STARTUP_WAIT_SECONDS),
+    // not each of the connections.
+    let reached = false;
+    client.on('error', (e) => {
+      if (reached) this.log.error({ err: e, clientId }, 'MQTT broker connection error');
+    });
     return new Promise((resolve, reject) => {
       // Subscribe on every (re)connect, even when the broker says the session is present: some
       // brokers (Mosquitto 2.0.11 among them) restore a persistent session after a restart but not
       // its shared subscriptions. Subscribing again to the same filter replaces it (MQTT 5 3.8.4).
       client.on('connect', (connack) => {
+        reached = true;
         // `resubscribe: true` makes mqtt.js send the SUBSCRIBE even for filters it believes active.
         const filters = Object.fromEntries(
           subscriptionsFor(opts.sharedGroup).map((f) => [f, { qos: 1 as const }]),
@@ -247,7 +266,13 @@ export class ExternalSubscriber implements DownlinkTransport {
     return this.clients.length > 0 && this.clients.every((c) => c.connected);
   }
 
+  /**
+   * Takes no more messages, lets those already taken reach their commit and PUBACK, then
+   * disconnects: a graceful stop leaves nothing for the broker to send again (ADR 0038).
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.routing]);
     await Promise.all(this.clients.splice(0).map((c) => c.endAsync()));
   }
 }
