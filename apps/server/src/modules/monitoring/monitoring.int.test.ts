@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/test-app.js';
 
@@ -69,5 +70,22 @@ describe('GET /metrics', () => {
     const ok = await scrape(guarded, '10.1.2.3', { authorization: `Bearer ${TOKEN}` });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('civitas_http_request_duration_seconds');
+  });
+
+  it('serves every series the Grafana dashboard in docs/ reads', async () => {
+    const dashboard = fs.readFileSync(
+      new URL('../../../../../docs/grafana-dashboard.json', import.meta.url),
+      'utf8',
+    );
+    const wanted = new Set(
+      [...dashboard.matchAll(/civitas_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')),
+    );
+    // Registered by the MQTT door when the ingest role starts it; the test app starts none.
+    wanted.delete('civitas_mqtt_connections');
+    // PGlite has one connection and no pool.
+    if (t.services.database.engine === 'pglite') wanted.delete('civitas_db_pool_connections');
+    expect(wanted.size).toBeGreaterThan(8);
+    const text = (await scrape(t)).body;
+    for (const name of wanted) expect(text, name).toContain(`# TYPE ${name} `);
   });
 });
