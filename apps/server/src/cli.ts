@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { orgUnitTypes } from '@civitas/contracts/orgs';
 import { role as roleSchema, department as departmentSchema } from '@civitas/contracts/roles';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './config.js';
@@ -13,6 +14,7 @@ import { createLogger } from './platform/logging/logger.js';
 import { openRuntime } from './runtime.js';
 import type { Services } from './services.js';
 import { writeMosquittoConfig } from './modules/devices/mosquitto-config.js';
+import { defaultOrgImportMapping } from './modules/orgs/org-tree-import.js';
 import { boundaryFromGeoJson, firstInstall, initialise, SetupError } from './setup/first-install.js';
 import { version } from './version.js';
 
@@ -309,9 +311,8 @@ program
     ),
   );
 
-program
-  .command('import')
-  .description('bulk imports')
+const importCommand = program.command('import').description('bulk imports');
+importCommand
   .command('residents')
   .argument('<file>', 'CSV file (UTF-8, BOM optional)')
   .requiredOption('--as <username>', 'import with this user’s area and permissions')
@@ -329,6 +330,81 @@ program
       for (const e of job.errors) out(`  line ${e.line}: ${e.message}`);
       if (job.rejected_rows > 0) exitCode = 4;
     }),
+  );
+
+importCommand
+  .command('org-tree')
+  .argument('<file>', 'GeoJSON FeatureCollection, one feature per unit')
+  .option('--dry-run', 'check everything, boundaries included, and create nothing')
+  .option('--code-prop <name>', 'property holding the unit code', defaultOrgImportMapping.code)
+  .option('--parent-prop <name>', 'property holding the parent unit code', defaultOrgImportMapping.parent)
+  .option('--name-zh-prop <name>', 'property holding the Chinese name', defaultOrgImportMapping.nameZh)
+  .option('--name-en-prop <name>', 'property holding the English name', defaultOrgImportMapping.nameEn)
+  .option('--level-prop <name>', 'property holding the level', defaultOrgImportMapping.level)
+  .option(
+    '--level <value=type...>',
+    `how the file names a level, e.g. --level 8=street 10=community (types: ${orgUnitTypes.join(', ')})`,
+  )
+  .description(
+    'import the org tree (streets, communities, grids …) from GeoJSON: all units or none; ' +
+      'prints a report and exits 4 if anything was refused',
+  )
+  .action(
+    (
+      file: string,
+      o: {
+        dryRun?: boolean;
+        codeProp: string;
+        parentProp: string;
+        nameZhProp: string;
+        nameEnProp: string;
+        levelProp: string;
+        level?: string[];
+      },
+    ) =>
+      withServices(async (s) => {
+        if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+        const levels = { ...defaultOrgImportMapping.levels };
+        for (const pair of o.level ?? []) {
+          const [value, type] = pair.split('=');
+          const t = orgUnitTypes.find((x) => x === type);
+          if (!value || !t)
+            throw new UsageError(`--level ${pair}: write value=type, type one of ${orgUnitTypes.join(', ')}`);
+          levels[value] = t;
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(fs.readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
+        }
+        const r = await s.orgTreeImport.run(
+          operator,
+          json,
+          {
+            code: o.codeProp,
+            parent: o.parentProp,
+            nameZh: o.nameZhProp,
+            nameEn: o.nameEnProp,
+            level: o.levelProp,
+            levels,
+          },
+          { dryRun: o.dryRun ?? false },
+        );
+        const counts = Object.entries(r.byType)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ');
+        if (r.problems.length > 0) {
+          out(`nothing imported: ${r.problems.length} problem(s) in ${r.features} features`);
+          for (const p of r.problems)
+            out(`  feature ${p.feature}${p.code ? ` (${p.code})` : ''}: ${p.message}`);
+          exitCode = 4;
+          return;
+        }
+        out(`${r.dryRun ? 'would import' : 'imported'} ${r.features} units: ${counts}`);
+        if (r.englishFromChinese > 0)
+          out(`  ${r.englishFromChinese} without an English name took the Chinese one; edit them in the web`);
+      }),
   );
 
 program

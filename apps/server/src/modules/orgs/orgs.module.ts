@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module/module.js';
 import { OrgsRepository } from './orgs.repository.js';
 import { registerOrgRoutes } from './orgs.routes.js';
+import { OrgTreeImport } from './org-tree-import.js';
 import { OrgsService } from './orgs.service.js';
 
 /** The administrative tree every record hangs on: units, their boundaries and the cells they cover. */
@@ -10,6 +11,9 @@ export const orgsModule = defineModule()({
   tables: ['org_units', 'org_unit_cells'],
   publishes: [],
   subscribes: [],
-  create: (host) => ({ orgs: new OrgsService(host.db, new OrgsRepository(host.db), host.audit) }),
+  create: (host) => {
+    const orgs = new OrgsService(host.db, new OrgsRepository(host.db), host.audit);
+    return { orgs, orgTreeImport: new OrgTreeImport(orgs, host.db) };
+  },
   routes: (app, s) => registerOrgRoutes(app, s.orgs),
 });
