@@ -86,6 +86,13 @@ async function ask(
   }
 }
 
+/** The account behind a username given on the command line. */
+async function userNamed(s: Services, username: string) {
+  const u = await s.users.findByUsername(username);
+  if (!u) throw new UsageError(`no user ${username}`);
+  return u;
+}
+
 /** A password from a file, or a generated one the caller prints once. */
 function passwordFrom(file: string | undefined): { password: string; generated: boolean } {
   if (file) return { password: fs.readFileSync(file, 'utf8').trim(), generated: false };
@@ -223,8 +230,7 @@ user
   .description('disable a user and end their sessions')
   .action((username: string) =>
     withServices(async (s) => {
-      const u = await s.users.findByUsername(username);
-      if (!u) throw new UsageError(`no user ${username}`);
+      const u = await userNamed(s, username);
       await s.users.setDisabledAsOperator(operator, u.id, true);
       out(`disabled ${username}; their sessions are ended`);
     }),
@@ -236,8 +242,7 @@ user
   .description('enable a disabled user')
   .action((username: string) =>
     withServices(async (s) => {
-      const u = await s.users.findByUsername(username);
-      if (!u) throw new UsageError(`no user ${username}`);
+      const u = await userNamed(s, username);
       await s.users.setDisabledAsOperator(operator, u.id, false);
       out(`enabled ${username}`);
     }),
@@ -252,8 +257,7 @@ user
   .description('set a new password (account recovery); every session of the user ends')
   .action((username: string, o: { passwordFile?: string }) =>
     withServices(async (s) => {
-      const u = await s.users.findByUsername(username);
-      if (!u) throw new UsageError(`no user ${username}`);
+      const u = await userNamed(s, username);
       const { password, generated } = passwordFrom(o.passwordFile);
       const ok = firstInstall.shape.admin.shape.password.safeParse(password);
       if (!ok.success) throw new UsageError(`--password-file: ${ok.error.issues[0]!.message}`);
@@ -271,8 +275,7 @@ user
   )
   .action((username: string) =>
     withServices(async (s) => {
-      const u = await s.users.findByUsername(username);
-      if (!u) throw new UsageError(`no user ${username}`);
+      const u = await userNamed(s, username);
       await s.users.resetMfaAsOperator(operator, u.id);
       out(`two-factor sign-in reset for ${username}; they enrol again at their next sign-in`);
     }),
