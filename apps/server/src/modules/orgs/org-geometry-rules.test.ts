@@ -122,7 +122,9 @@ describe('outsideArea and overlapArea', () => {
           expect(out.areaM2).toBeLessThanOrEqual(out.unitM2 * (1 + 1e-9));
           const shared = overlapArea(star, parent);
           expect(shared.areaM2).toBeLessThanOrEqual(shared.smallerM2 * (1 + 1e-9));
-          expect(out.areaM2 + shared.areaM2).toBeCloseTo(out.unitM2, -1);
+          // Outside and shared make up the unit, to the precision of polygon clipping: one part in
+          // 10^4 (a seed found 5 m² on 0.75 km²), far below the rules' tolerance of 1 %.
+          expect(Math.abs(out.areaM2 + shared.areaM2 - out.unitM2)).toBeLessThanOrEqual(out.unitM2 * 1e-4);
         },
       ),
       { numRuns: 200 },
