@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 const scrape = (app: TestApp, remoteAddress = '127.0.0.1', headers: Record<string, string> = {}) =>
-  app.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers });
+  app.app.inject({ method: 'GET', url: '/api/metrics', remoteAddress, headers });
 
 /** The value of one sample line, e.g. `civitas_cases{state="new"}`. */
 const sample = (text: string, series: string) => {
@@ -22,7 +22,7 @@ const sample = (text: string, series: string) => {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
 
-describe('GET /metrics', () => {
+describe('GET /api/metrics', () => {
   it('counts what happened: HTTP by route pattern, stored and refused readings, the case backlog', async () => {
     const ca1 = await t.login('ca1');
     const device = (
@@ -87,5 +87,15 @@ describe('GET /metrics', () => {
     expect(wanted.size).toBeGreaterThan(8);
     const text = (await scrape(t)).body;
     for (const name of wanted) expect(text, name).toContain(`# TYPE ${name} `);
+  });
+
+  it('takes no path the web app routes to (the browser must get the app there, not an answer of ours)', () => {
+    const routes = fs.readFileSync(
+      new URL('../../../../web/src/app/app-routes.tsx', import.meta.url),
+      'utf8',
+    );
+    const paths = [...routes.matchAll(/path="(\/[^"]*)"/g)].map((m) => m[1]!).filter((p) => p !== '/');
+    expect(paths).toContain('/metrics');
+    for (const url of paths) expect(t.app.hasRoute({ method: 'GET', url }), url).toBe(false);
   });
 });

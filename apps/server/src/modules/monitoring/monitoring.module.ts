@@ -9,7 +9,7 @@ import { registerMonitoringRoutes } from './monitoring.routes.js';
 const BACKLOG_TTL_MS = 15_000;
 
 /**
- * Prometheus metrics at /metrics: the platform's own (HTTP, jobs, process) plus what the modules
+ * Prometheus metrics at /api/metrics: the platform's own (HTTP, jobs, process) plus what the modules
  * already count, read when scraped (telemetry writer, live connections, case backlog, pool).
  */
 export const monitoringModule = defineModule<{

@@ -6,13 +6,14 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * `GET /metrics`, the Prometheus exposition. Outside /api and without a session: a scraper
+ * `GET /api/metrics`, the Prometheus exposition (`/metrics` is the web app's page of case
+ * metrics, so it cannot be Prometheus's default path here). Without a session: a scraper
  * presents `Authorization: Bearer <METRICS_TOKEN>`; with no token configured only a scraper on
  * this machine (the socket's own address, never a forwarded one) is answered.
  */
 export function registerMonitoringRoutes(app: App, metrics: Metrics, token: string | null): void {
   const expected = token ? digest(token) : null;
-  app.get('/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
+  app.get('/api/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
     if (expected) {
       const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!given || !timingSafeEqual(digest(given), expected))

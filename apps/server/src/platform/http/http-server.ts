@@ -44,7 +44,7 @@ export interface HttpOptions {
   uploadTimeoutMs?: number;
   /** Turn every breach of an endpoint's contract into a 500 naming it (tests; see contract.ts). */
   strictContract?: boolean;
-  /** Where request durations go (`/metrics`); absent, none are recorded. */
+  /** Where request durations go (`/api/metrics`); absent, none are recorded. */
   metrics?: Metrics;
   /** Where routes' `config.rateLimit` counts (RouteRateLimits); absent: this process's memory. */
   rateLimitStore?: FastifyRateLimitStoreCtor;

@@ -24,7 +24,7 @@ export interface JobSchedulerOptions {
   leaseMs?: (job: JobDefinition) => number;
   /** How often this process asks whether a job is due. Default: everyMs / 4, within [200 ms, 15 s]. */
   pollMs?: (job: JobDefinition) => number;
-  /** Where runs are counted for /metrics. */
+  /** Where runs are counted for /api/metrics. */
   metrics?: Metrics;
 }
 

@@ -12,7 +12,7 @@ export type LabelledReading<L extends string> = () =>
  * This process's Prometheus metrics (prom-client), one registry per process (tests build several
  * processes' worth in one). Platform parts record into the fixed metrics below; modules add
  * metrics whose values are read at scrape time from what they already count, so nothing on a hot
- * path pays for a metric it does not need. The exposition is served at `/metrics` by the
+ * path pays for a metric it does not need. The exposition is served at `/api/metrics` by the
  * monitoring module (ADR 0039; the list is in docs/operations.md, Monitoring).
  */
 export class Metrics {

@@ -35,7 +35,7 @@ export interface ModuleHost {
   readonly settings: SettingsStore;
   /** Time as the modules see it; tests pass a manual clock to move deadlines. */
   readonly clock: { now(): Date };
-  /** This process's Prometheus metrics, served at /metrics (the monitoring module). */
+  /** This process's Prometheus metrics, served at /api/metrics (the monitoring module). */
   readonly monitoring: Metrics;
 }
 
