@@ -19,6 +19,8 @@ const OUTSIDE_CONTRACT = [
   /^\/api\/v1\/ingest\//,
   /^\/api\/openapi\.json$/,
   /^\/api\/docs/,
+  // The Prometheus text exposition, for scrapers (ADR 0039), like the OpenAPI document above.
+  /^\/api\/metrics$/,
 ];
 
 beforeAll(async () => {
