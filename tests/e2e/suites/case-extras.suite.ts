@@ -131,6 +131,27 @@ export function caseExtrasSuite(env: E2eEnv): void {
     expect(audit.items[0]).toMatchObject({ action: 'case.contact.reveal', targetId: caseId });
   });
 
+  it('a category typed before the categories arrive is kept when the field is left, and chosen once they do', async () => {
+    const page = await env.signedIn('demo-community-1', '/');
+    // The categories answer late, as on a slow network: only after the call taker has moved on.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/case-categories*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/cases/hotline');
+    await page.locator('#hotline-category').fill('pothole');
+    await page.locator('#hotline-lat').fill(String(g01.lat));
+    expect(await page.locator('#hotline-category').inputValue()).toBe('pothole');
+    release();
+    await page
+      .getByTestId('category-chosen')
+      .getByText('Chosen: Road and facility damage / Pothole')
+      .waitFor();
+    await page.unroute('**/api/v1/case-categories*');
+  });
+
   it('an admin creates a category; bad fields are named before anything is sent', async () => {
     const page = await env.signedIn('demo-admin', '/cases/categories');
     await page.getByTestId('categories-table').waitFor();

@@ -76,7 +76,12 @@ export function CategoryPicker({
         aria-describedby={hintId}
         aria-invalid={text !== '' && !selected}
         onChange={(e) => pick(e.target.value)}
-        onBlur={() => setTyped(null)}
+        // Leaving the field shows the chosen category's name. Text that matches nothing yet stays:
+        // the categories may still be loading (a slow network), and it resolves when they arrive;
+        // otherwise the field keeps what was typed, marked invalid, instead of silently emptying.
+        onBlur={() => {
+          if (selected) setTyped(null);
+        }}
         data-testid="category-input"
       />
       <datalist id={listId}>
