@@ -37,21 +37,40 @@ const procs: Running[] = [];
 
 beforeAll(async () => {
   if (!available) return;
-  const ports = await Promise.all([0, 1, 2].map(() => freePort()));
-  const routes = await Promise.all([0, 1, 2].map(() => freePort()));
-  const routeUrls = routes.map((p) => `nats://127.0.0.1:${p}`).join(',');
-  for (const i of [0, 1, 2]) {
-    nodes.push(
-      await startDaemon(
-        NATS,
-        [
-          ...['-a', '127.0.0.1', '-p', String(ports[i]), '-js', '-sd', path.join(dir, `n${i}`)],
-          ...['--server_name', `n${i}`, '--cluster_name', prefix],
-          ...['--cluster', `nats://127.0.0.1:${routes[i]}`, '--routes', routeUrls],
-        ],
-        ports[i]!,
-      ),
-    );
+  // A free port can be taken by another process between asking and binding: then start the
+  // cluster again on new ports (bounded), rather than fail on someone else's timing.
+  let ports: number[] = [];
+  for (let attempt = 1; ; attempt++) {
+    ports = await Promise.all([0, 1, 2].map(() => freePort()));
+    const routes = await Promise.all([0, 1, 2].map(() => freePort()));
+    const routeUrls = routes.map((p) => `nats://127.0.0.1:${p}`).join(',');
+    try {
+      for (const i of [0, 1, 2]) {
+        nodes.push(
+          await startDaemon(
+            NATS,
+            [
+              ...[
+                '-a',
+                '127.0.0.1',
+                '-p',
+                String(ports[i]),
+                '-js',
+                '-sd',
+                path.join(dir, `a${attempt}-n${i}`),
+              ],
+              ...['--server_name', `n${i}`, '--cluster_name', prefix],
+              ...['--cluster', `nats://127.0.0.1:${routes[i]}`, '--routes', routeUrls],
+            ],
+            ports[i]!,
+          ),
+        );
+      }
+      break;
+    } catch (e) {
+      for (const n of nodes.splice(0)) await n.stop();
+      if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+    }
   }
   busUrl = ports.map((p) => `nats://127.0.0.1:${p}`).join(',');
   nc = await connect({ servers: busUrl.split(',') });
