@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,10 +28,13 @@ let scratch: { url: string; drop: () => Promise<void> };
 let shared: Record<string, string>;
 const dirA = tempDir('files-a');
 const dirB = tempDir('files-b');
+const dirC = tempDir('files-c');
 const running = new Set<Running>();
 let db: pg.Client;
 let session: { cookie: string; csrf: string };
 let caseId: string;
+/** The photo the first test stored in the database, as B served it. */
+let first: { id: string; bytes: Buffer } | undefined;
 
 async function start(dir: string, fileStore: 'local' | 'database'): Promise<Running> {
   const r = await startServer(childEnv({ ...shared, DATA_DIR: dir, FILE_STORE: fileStore }));
@@ -83,7 +87,7 @@ afterAll(async () => {
   await stop(...running);
   await db?.end();
   await scratch?.drop();
-  for (const dir of [dirA, dirB]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [dirA, dirB, dirC]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('case photos across two processes', () => {
@@ -124,6 +128,7 @@ describe('case photos across two processes', () => {
     expect(stored.rows).toEqual([{ sha256: sha(bytesB) }]);
     // Neither process kept it on its own disk.
     for (const dir of [dirA, dirB]) expect(fs.existsSync(path.join(dir, 'files'))).toBe(false);
+    first = { id, bytes: bytesB };
     await stop(a, b);
   });
 
@@ -155,6 +160,33 @@ describe('case photos across two processes', () => {
     expect(migrated.status).toBe(200);
     expect(Buffer.from(await migrated.arrayBuffer()).equals(bytesA)).toBe(true);
     await stop(a, b2);
+  });
+
+  it('FILE_STORE=database: a pg_dump holds the photos, and a restore serves them again', async () => {
+    expect(first, 'the first test stored a photo').toBeDefined();
+    const dump = path.join(tempDir('files-dump'), 'civitas.dump');
+    execFileSync('pg_dump', ['-Fc', '-f', dump, scratch.url]);
+    const restored = await scratchDatabase('civitas_files_restored');
+    try {
+      execFileSync('pg_restore', ['--no-owner', '-d', restored.url, dump]);
+      const server = await startServer(
+        childEnv({
+          ...shared,
+          DATABASE_URL: restored.url,
+          DATA_DIR: dirC,
+          FILE_STORE: 'database',
+        }),
+      );
+      running.add(server);
+      // The session is a row of the dump too; the photo comes back byte for byte.
+      const res = await download(server, first!.id);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(first!.bytes)).toBe(true);
+      await stop(server);
+    } finally {
+      await restored.drop();
+      fs.rmSync(path.dirname(dump), { recursive: true, force: true });
+    }
   });
 
   it('refuses FILE_STORE=database without DATABASE_URL at start, naming the setting', async () => {
