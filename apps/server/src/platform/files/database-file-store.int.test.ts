@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { sql } from 'kysely';
+import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test-support/test-database.js';
 import { CHUNK_BYTES, DatabaseFileStore, FileChecksumMismatch } from './database-file-store.js';
 import { fileStoreContract } from './file-store.contract.js';
 import { openFileStore } from './open-file-store.js';
+import { ORPHAN_GRACE_MS, OrphanFileSweep } from './orphan-file-sweep.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -140,6 +142,30 @@ describe('DatabaseFileStore', () => {
         code: 'file_key_invalid',
       });
     });
+  });
+
+  it('is swept of orphans page by page through list and delete, keeping referenced and young ones', async () => {
+    await emptyTables();
+    const store = await DatabaseFileStore.open(database.db, { listPage: 2 });
+    const objects = [];
+    for (let i = 0; i < 7; i++) objects.push(await store.put(Buffer.from(`object ${i}`)));
+    const young = objects[6]!.key;
+    await database.db
+      .updateTable('file_objects')
+      .set({ completed_at: new Date(Date.now() - 2 * ORPHAN_GRACE_MS) })
+      .where('key', '!=', young)
+      .execute();
+    const referenced = new Set([objects[1]!.key, objects[4]!.key]);
+    const sweep = new OrphanFileSweep(
+      store,
+      [{ referenced: async (keys) => new Set(keys.filter((k) => referenced.has(k))) }],
+      pino({ level: 'silent' }),
+      { batch: 2 },
+    );
+    expect(await sweep.run()).toEqual({ scanned: 7, removed: 4 });
+    const left = await database.db.selectFrom('file_objects').select('key').orderBy('key').execute();
+    expect(left.map((r) => r.key)).toEqual([...referenced, young].sort());
+    expect(await database.db.selectFrom('file_chunks').select('key').execute()).toHaveLength(3);
   });
 
   it('is what FILE_STORE=database opens', async () => {
