@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { orgUnitTypes } from '@civitas/contracts/orgs';
 import { role as roleSchema, department as departmentSchema } from '@civitas/contracts/roles';
@@ -10,6 +11,9 @@ import { ensureDemo, demoBanner } from './demo/demo-loader.js';
 import { AppError } from './platform/errors/errors.js';
 import type { RequestContext } from './platform/auth/actor.js';
 import { describeVerification } from './platform/audit/audit-verify-report.js';
+import { DatabaseFileStore } from './platform/files/database-file-store.js';
+import { migrateFilesToDatabase } from './platform/files/files-migration.js';
+import { LocalFileStore } from './platform/files/local-file-store.js';
 import { createLogger } from './platform/logging/logger.js';
 import { openRuntime } from './runtime.js';
 import type { Services } from './services.js';
@@ -454,6 +458,39 @@ program
           `not included (no sealed credential; rotate the token or create a new key group): ` +
             [...r.missing.devices, ...r.missing.groups.map((g) => `group ${g}`)].join(', '),
         );
+    }),
+  );
+
+program
+  .command('files')
+  .description('attachment store (FILE_STORE)')
+  .command('migrate')
+  .description(
+    'copy every attachment from DATA_DIR/files into the database under the same key (FILE_STORE=database); ' +
+      'safe to run again: what is already copied is checked and skipped',
+  )
+  .requiredOption('--to <store>', 'where to copy to: database')
+  .action((o: { to: string }) =>
+    withServices(async (s) => {
+      if (o.to !== 'database') throw new UsageError('--to: only database can be migrated to');
+      const config = loadConfig(process.env);
+      if (!config.DATABASE_URL)
+        throw new UsageError(
+          'FILE_STORE=database needs DATABASE_URL: set it to the database the cluster uses',
+        );
+      const dir = path.join(config.dataDir, 'files');
+      const r = await migrateFilesToDatabase(
+        await LocalFileStore.open(dir),
+        await DatabaseFileStore.open(s.database.db),
+        out,
+      );
+      out(
+        `${r.scanned} files in ${dir}: ${r.copied} copied (${r.bytesCopied} bytes), ` +
+          `${r.present} already in the database, ${r.failed.length} failed`,
+      );
+      for (const f of r.failed) out(`  ${f.key}: ${f.problem}`);
+      if (r.failed.length > 0) exitCode = 1;
+      else out('every file is in the database: set FILE_STORE=database and restart the processes');
     }),
   );
 

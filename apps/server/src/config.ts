@@ -73,8 +73,8 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Time budget of a request that uploads a file (multipart), body transfer included. */
   UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
-  /** Where attachments (case photos, documents) are stored. Only `local` (DATA_DIR/files) today. */
-  FILE_STORE: z.enum(['local']).default('local'),
+  /** Where attachments (case photos, documents) are stored: `local` (DATA_DIR/files) or `database` (shared by a cluster; needs DATABASE_URL; ADR 0040). */
+  FILE_STORE: z.enum(['local', 'database'], { message: 'must be local or database' }).default('local'),
   /** Minutes between sweeps for stored files no attachment points at (also one sweep at start). */
   FILE_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** Largest accepted attachment in bytes; held in memory while inspected, hence the low ceiling. */
@@ -249,6 +249,12 @@ export function loadConfig(
   }
   if (c.BUS_URL === 'postgres' && !c.DATABASE_URL) {
     throw new ConfigError('BUS_URL', 'postgres needs DATABASE_URL; embedded storage is one process');
+  }
+  if (c.FILE_STORE === 'database' && !c.DATABASE_URL) {
+    throw new ConfigError(
+      'FILE_STORE',
+      'database needs DATABASE_URL; on embedded storage attachments stay local',
+    );
   }
   if (c.DATABASE_URL && !c.SECRET_KEY && !c.SECRET_KEY_FILE) {
     // Several processes share one database, so a key generated on one machine would strand the data.

@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Logger } from 'pino';
+import { fileStoreWarning } from './platform/files/open-file-store.js';
 import { createLogger } from './platform/logging/logger.js';
 import { busTransport, openRuntime } from './runtime.js';
 import { ensureDemo, demoBanner } from './demo/demo-loader.js';
@@ -110,6 +111,8 @@ async function start(config: Config, logger: Logger, open: OpenParts, signal: Ab
   }
   open.services = services;
   if (signal.aborted) return;
+  const fileStoreProblem = fileStoreWarning(config);
+  if (fileStoreProblem) logger.warn({ FILE_STORE: config.FILE_STORE }, fileStoreProblem);
   const roles = new Set(config.ROLE);
   const bus = busTransport(config);
   const demo = config.demo ? await ensureDemo(services, config.DEMO_PASSWORD) : null;

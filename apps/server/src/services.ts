@@ -61,7 +61,7 @@ export function createServices(opts: {
     readiness: new Readiness(),
     // Limits that must hold across processes (identifier searches, sign-in failures) count here.
     rateCounter: new RateCounter(db),
-    fileStore: opts.fileStore ?? new LazyFileStore(() => openFileStore(config)),
+    fileStore: opts.fileStore ?? new LazyFileStore(() => openFileStore(config, db)),
     importJobs: new ImportJobsRepository(db),
     settings: new SettingsStore(db),
     clock: opts.clock ?? { now: () => new Date() },

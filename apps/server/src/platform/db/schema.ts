@@ -107,6 +107,23 @@ export interface ImportJobsTable {
   finished_at: Date | null;
 }
 
+/** migrations/0024: attachments kept in the database (platform/files/database-file-store.ts, ADR 0040). */
+export interface FileObjectsTable {
+  key: string;
+  /** NULL until the put completes, like the other two below. */
+  size: number | null;
+  sha256: string | null;
+  chunk_count: number | null;
+  started_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
+export interface FileChunksTable {
+  key: string;
+  seq: number;
+  data: Uint8Array;
+}
+
 export interface DB {
   system_settings: SystemSettingsTable;
   rate_counters: RateCountersTable;
@@ -119,4 +136,6 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   import_jobs: ImportJobsTable;
+  file_objects: FileObjectsTable;
+  file_chunks: FileChunksTable;
 }

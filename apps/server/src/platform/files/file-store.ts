@@ -21,8 +21,9 @@ export interface ListedObject {
 export type FileSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
 /**
- * Where attachment bytes live. The contract every implementation keeps (local disk today, an
- * S3-compatible bucket later; see docs/adr/ for the decision record):
+ * Where attachment bytes live. The contract every implementation keeps (local disk, chunked rows
+ * in the database for a cluster (ADR 0040), an S3-compatible bucket perhaps later), checked for
+ * each by the shared suite in `file-store.contract.ts`:
  *
  * - **Keys are minted by the store**, never chosen by callers: 32 lowercase hex characters
  *   (128 random bits). They map one-to-one to an object name or a path, so a key can be stored in
@@ -30,8 +31,9 @@ export type FileSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
  *   before it reaches the disk or the network, which rules out path traversal.
  * - **Writes are atomic**: after `put` resolves the whole object is readable under its key; when
  *   `put` rejects (too large, source error, disk full) nothing is readable and no partial object
- *   is left behind. Local disk writes a temp file then renames it; S3 uses one PutObject or aborts
- *   the multipart upload.
+ *   is left behind. Local disk writes a temp file then renames it; the database completes the
+ *   object's row with one UPDATE after its chunks; S3 would use one PutObject or abort the
+ *   multipart upload.
  * - **Objects are immutable**: there is no overwrite. Equal content written twice gets two keys, so
  *   deleting one never breaks the other; callers deduplicate by `sha256` if they want to.
  * - `get` of a missing key rejects with `file_not_found` (404); `delete` is idempotent and says

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { chunksOf, destroySource } from './file-source.js';
 import { fileTooLarge } from './upload-errors.js';
 import {
   assertFileKey,
@@ -138,21 +139,6 @@ export class LocalFileStore implements FileStore {
     }
     return removed;
   }
-}
-
-async function* chunksOf(source: FileSource): AsyncIterable<Uint8Array> {
-  if (source instanceof Uint8Array) {
-    yield source;
-    return;
-  }
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-  }
-}
-
-function destroySource(source: FileSource): void {
-  const maybe = source as { destroy?: unknown };
-  if (typeof maybe.destroy === 'function') (source as Readable).destroy();
 }
 
 const SHARD = /^[0-9a-f]{2}$/;

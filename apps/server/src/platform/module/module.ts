@@ -120,6 +120,8 @@ export const PLATFORM_TABLES: readonly string[] = [
   'audit_log',
   'audit_head',
   'import_jobs',
+  'file_objects',
+  'file_chunks',
 ];
 
 /**
