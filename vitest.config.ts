@@ -66,6 +66,8 @@ export default defineConfig({
           name: 'process',
           include: ['tests/process/**/*.test.ts'],
           env: { TZ: 'UTC' },
+          // The demo district on embedded storage, loaded once per run and shared with e2e.
+          globalSetup: ['tests/process/demo-snapshot.global-setup.ts'],
           // Hang guards: loading the demo district through the CLI took over 120 s at load 8+.
           testTimeout: 300_000,
           hookTimeout: 600_000,

@@ -3,17 +3,17 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../apps/server/src/platform/db/database.js';
-import { childEnv, cliJs, run, signIn, startServer, tempDir } from './support.js';
+import { childEnv, cliJs, DEMO_PASSWORD, demoDataDir, run, signIn, startServer } from './support.js';
 
 // The whole path of ADR 0022 with real processes: the server keys the chain and writes signed
 // checkpoints at start and at shutdown; someone with only the database then cuts the tail off and
 // moves the head; `civitas audit verify` (exit 3) and the API both notice.
 
-const password = 'checkpoint-demo-pass';
+const password = DEMO_PASSWORD;
 
 describe('signed audit checkpoints outside the database', () => {
   it('are written at start and shutdown, and expose a tail cut back in the database', async () => {
-    const dataDir = tempDir('checkpoints');
+    const dataDir = demoDataDir('checkpoints');
     const env = childEnv({
       DATA_DIR: dataDir,
       PORT: '0',

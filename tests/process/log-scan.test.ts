@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
+import { childEnv, DEMO_PASSWORD, demoDataDir, signIn, startServer, type Running } from './support.js';
 
 // The review found phone numbers, ID numbers, device tokens and FIWARE keys in the request log.
 // This runs the flows that carry them against the built server, logging everything (trace), and
 // then looks for every known secret and personal string in what it printed: there must be none.
 
-const demoPassword = 'log-scan-demo-pass';
+const demoPassword = DEMO_PASSWORD;
 const wrongPassword = `Wr0ng-${randomBytes(6).toString('hex')}-pw`;
 const tag = randomBytes(3).toString('hex');
 
@@ -114,7 +114,7 @@ describe('logs hold no secrets and no personal data', () => {
   beforeAll(async () => {
     server = await startServer(
       childEnv({
-        DATA_DIR: tempDir('logscan'),
+        DATA_DIR: demoDataDir('logscan'),
         PORT: '0',
         MQTT_PORT: String(await freePort()),
         DEMO: 'true',

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api as apiAt, runClient, type Session } from './mqtt-support.js';
-import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
+import { childEnv, DEMO_PASSWORD, demoDataDir, signIn, startServer, type Running } from './support.js';
 
 // The issue's "done when", tried the way an integrator would: Debian's real `mosquitto_pub`
 // against a running Civitas, with ThingsBoard's and FIWARE's topic and credential conventions,
 // and the reading read back from the latest-state API.
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
-const password = 'demo-pass-123';
+const password = DEMO_PASSWORD;
 
 /** `mosquitto_pub` at QoS 1, so it returns only after the PUBACK. */
 const mosquittoPub = (args: string[]) => runClient('mosquitto_pub', ['-q', '1', ...args]);
@@ -79,7 +79,7 @@ describe('real mosquitto_pub against the embedded broker', () => {
   beforeAll(async () => {
     server = await startServer(
       childEnv({
-        DATA_DIR: tempDir('mqttpub'),
+        DATA_DIR: demoDataDir('mqttpub'),
         PORT: '0',
         MQTT_PORT: String(await freePort()),
         DEMO: 'true',
@@ -192,7 +192,7 @@ describe("real mosquitto_pub through the machine's Mosquitto (MQTT_URL)", async 
     if (!up) return;
     server = await startServer(
       childEnv({
-        DATA_DIR: tempDir('mqttext'),
+        DATA_DIR: demoDataDir('mqttext'),
         PORT: '0',
         DEMO: 'true',
         DEMO_SIMULATOR: 'false',

@@ -10,7 +10,7 @@ import {
   type Device,
   type Session,
 } from './mqtt-support.js';
-import { childEnv, signIn, startServer, tempDir, type Running } from './support.js';
+import { childEnv, DEMO_PASSWORD, demoDataDir, signIn, startServer, type Running } from './support.js';
 
 /**
  * The review's MQTT findings, tried with Debian's real `mosquitto_pub`/`mosquitto_sub` against the
@@ -20,7 +20,7 @@ import { childEnv, signIn, startServer, tempDir, type Running } from './support.
  * counted against C; the platform's own commands reach B and only B; C cannot subscribe to B's
  * topics, nor take B's client id.
  */
-const password = 'demo-pass-123';
+const password = DEMO_PASSWORD;
 let server: Running;
 let s: Session;
 let port: string;
@@ -62,7 +62,7 @@ const command = (d: Device, body: Record<string, unknown>) =>
 beforeAll(async () => {
   server = await startServer(
     childEnv({
-      DATA_DIR: tempDir('mqttiso'),
+      DATA_DIR: demoDataDir('mqttiso'),
       PORT: '0',
       MQTT_PORT: String(await freePort()),
       DEMO: 'true',

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inject } from 'vitest';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const mainJs = path.join(root, 'apps/server/dist/main.js');
@@ -14,6 +15,20 @@ export const cliJs = path.join(root, 'apps/server/dist/cli.js');
 export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `civitas-${prefix}-`));
+
+/** The demo logins' password in the shared demo snapshot (tests/e2e/support/server.ts). */
+export { DEMO_PASSWORD } from '../e2e/support/server.js';
+
+/**
+ * A DATA_DIR holding the demo district already loaded (database, key file, files): a copy of the
+ * run's demo snapshot (demo-snapshot.global-setup.ts). Start the server with `DEMO: 'true'` and
+ * sign in with DEMO_PASSWORD. Tests of the demo load itself start from an empty tempDir instead.
+ */
+export function demoDataDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  fs.cpSync(inject('processDemoSnapshot'), dir, { recursive: true });
+  return dir;
+}
 
 /** Environment for a child: only what we pass, so a developer's shell settings cannot leak in. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
