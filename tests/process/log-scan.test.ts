@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, DEMO_PASSWORD, demoDataDir, signIn, startServer, type Running } from './support.js';
+import {
+  childEnv,
+  DEMO_PASSWORD,
+  demoDataDir,
+  idNumber,
+  signIn,
+  startServer,
+  type Running,
+} from './support.js';
 
 // The review found phone numbers, ID numbers, device tokens and FIWARE keys in the request log.
 // This runs the flows that carry them against the built server, logging everything (trace), and
@@ -15,14 +23,6 @@ const tag = randomBytes(3).toString('hex');
 interface Session {
   cookie: string;
   csrf: string;
-}
-
-/** GB 11643 check character, so the ID numbers are ones the server accepts. */
-function idNumber(birth: string, seq: number): string {
-  const body = `110105${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((a, d, i) => a + Number(d) * weights[i]!, 0);
-  return body + '10X98765432'[sum % 11]!;
 }
 
 const phone = () => `139${String(Math.floor(10_000_000 + Math.random() * 89_999_999))}`;

@@ -16,6 +16,14 @@ export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://post
 
 export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `civitas-${prefix}-`));
 
+/** GB 11643 check character, so the ID numbers are ones the server accepts. */
+export function idNumber(birth: string, seq: number): string {
+  const body = `110105${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((a, d, i) => a + Number(d) * weights[i]!, 0);
+  return body + '10X98765432'[sum % 11]!;
+}
+
 /** The demo logins' password in the shared demo snapshot (tests/e2e/support/server.ts). */
 export { DEMO_PASSWORD } from '../e2e/support/server.js';
 
