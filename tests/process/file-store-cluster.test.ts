@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,8 +32,6 @@ const running = new Set<Running>();
 let db: pg.Client;
 let session: { cookie: string; csrf: string };
 let caseId: string;
-/** The photo the first test stored in the database, as B served it. */
-let first: { id: string; bytes: Buffer } | undefined;
 
 async function start(dir: string, fileStore: 'local' | 'database'): Promise<Running> {
   const r = await startServer(childEnv({ ...shared, DATA_DIR: dir, FILE_STORE: fileStore }));
@@ -128,7 +125,6 @@ describe('case photos across two processes', () => {
     expect(stored.rows).toEqual([{ sha256: sha(bytesB) }]);
     // Neither process kept it on its own disk.
     for (const dir of [dirA, dirB]) expect(fs.existsSync(path.join(dir, 'files'))).toBe(false);
-    first = { id, bytes: bytesB };
     await stop(a, b);
   });
 
@@ -162,32 +158,7 @@ describe('case photos across two processes', () => {
     await stop(a, b2);
   });
 
-  it('FILE_STORE=database: a pg_dump holds the photos, and a restore serves them again', async () => {
-    expect(first, 'the first test stored a photo').toBeDefined();
-    const dump = path.join(tempDir('files-dump'), 'civitas.dump');
-    execFileSync('pg_dump', ['-Fc', '-f', dump, scratch.url]);
-    const restored = await scratchDatabase('civitas_files_restored');
-    try {
-      execFileSync('pg_restore', ['--no-owner', '-d', restored.url, dump]);
-      const server = await startServer(
-        childEnv({
-          ...shared,
-          DATABASE_URL: restored.url,
-          DATA_DIR: dirC,
-          FILE_STORE: 'database',
-        }),
-      );
-      running.add(server);
-      // The session is a row of the dump too; the photo comes back byte for byte.
-      const res = await download(server, first!.id);
-      expect(res.status).toBe(200);
-      expect(Buffer.from(await res.arrayBuffer()).equals(first!.bytes)).toBe(true);
-      await stop(server);
-    } finally {
-      await restored.drop();
-      fs.rmSync(path.dirname(dump), { recursive: true, force: true });
-    }
-  });
+  // A pg_dump restored onto a new database serves the photos again: operator-walkthrough.test.ts.
 
   it('refuses FILE_STORE=database without DATABASE_URL at start, naming the setting', async () => {
     const r = await run(
