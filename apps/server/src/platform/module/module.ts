@@ -120,6 +120,9 @@ export const PLATFORM_TABLES: readonly string[] = [
   'audit_log',
   'audit_head',
   'import_jobs',
+  // SECRET_KEY rotation (ADR 0042).
+  'key_rotation_progress',
+  'audit_chain_keys',
 ];
 
 /**
