@@ -125,6 +125,9 @@ beforeAll(async () => {
     .set({ totp_secret_enc: t.cipher.encrypt(TOTP_SECRET, TOTP_AAD) })
     .where('username', '=', 'ca1')
     .execute();
+  // A value as installations before key ids hold it (`v1.`, no key id): the walk must find it too.
+  await sql`UPDATE residents SET name_enc = 'v1.' || split_part(name_enc, '.', 3)
+    WHERE phone_hash = ${phoneIndex(t.cipher, phone(5))}`.execute(db);
   await archiveAuditRoots(db, t.cipher);
   expect((await t.services.audit.verify()).ok).toBe(true);
 });
@@ -135,6 +138,11 @@ describe('SECRET_KEY rotation', () => {
   it('serves with both keys while a killed walk is resumed', async () => {
     const db = t.services.database.db;
     during = await processWith(new FieldCipher(K2, [K1]));
+    const before = await keyStatus(db, during.services.cipher);
+    expect(before.columns.find((c) => c.column === 'residents.name_enc')!.byKey).toEqual({
+      v1: 1,
+      [t.cipher.fingerprint]: RESIDENTS - 1,
+    });
     const gw1 = await login(during.app, 'gw1');
     // Before the walk every index is under K1: the lookup under both keys still finds it.
     let found = await search(gw1, 'phone', phone(3));
