@@ -149,6 +149,15 @@ describe('SECRET_KEY rotation', () => {
     expect(found.statusCode, found.body).toBe(200);
     expect(found.json().items).toHaveLength(1);
 
+    // The "ID number already held in your area" check finds a holder indexed under the old key.
+    const dup = await gw1.post('/api/v1/residents', {
+      name: '重复',
+      idNumber: ID_NUMBER,
+      gridId: t.units.get('G1')!.id,
+    });
+    expect(dup.statusCode, dup.body).toBe(409);
+    expect(dup.json()).toMatchObject({ code: 'id_number_taken' });
+
     let batches = 0;
     await expect(
       rotateKeys(db, during.services.cipher, during.services.audit, operator, {
