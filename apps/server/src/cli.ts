@@ -20,6 +20,7 @@ import type { Services } from './services.js';
 import { writeMosquittoConfig } from './modules/devices/mosquitto-config.js';
 import { defaultOrgImportMapping } from './modules/orgs/org-tree-import.js';
 import { boundaryFromGeoJson, firstInstall, initialise, SetupError } from './setup/first-install.js';
+import { registerKeyCommands } from './setup/key-cli.js';
 import { version } from './version.js';
 
 /** Operator commands: the same config, database and services as the server, without a browser. */
@@ -317,6 +318,8 @@ program
       { checkpoint: false },
     ),
   );
+
+registerKeyCommands(program, withServices, out, operator);
 
 const importCommand = program.command('import').description('bulk imports');
 importCommand

@@ -36,6 +36,10 @@ export const configSchema = z.object({
   SECRET_KEY: z.string().optional(),
   /** File holding SECRET_KEY. Default: DATA_DIR/secret.key, created on first embedded start. */
   SECRET_KEY_FILE: z.string().optional(),
+  /** Previous keys, comma-separated, still read while `civitas key rotate` runs (ADR 0042). */
+  SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** File holding the previous keys, one per line (instead of SECRET_KEY_PREVIOUS). */
+  SECRET_KEY_PREVIOUS_FILE: z.string().optional(),
   /** Load the demo district on first start. */
   DEMO: bool.optional(),
   /** Password shared by every demo login. */
@@ -242,6 +246,12 @@ export function loadConfig(
   const c = parsed.data;
   if (c.SECRET_KEY && c.SECRET_KEY_FILE) {
     throw new ConfigError('SECRET_KEY', 'set either SECRET_KEY or SECRET_KEY_FILE, not both');
+  }
+  if (c.SECRET_KEY_PREVIOUS && c.SECRET_KEY_PREVIOUS_FILE) {
+    throw new ConfigError(
+      'SECRET_KEY_PREVIOUS',
+      'set either SECRET_KEY_PREVIOUS or SECRET_KEY_PREVIOUS_FILE, not both',
+    );
   }
   if (!c.DATABASE_URL && c.ROLE.length < 3) {
     // Embedded storage is one process: a role left out there would never run anywhere.

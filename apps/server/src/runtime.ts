@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from './config.js';
 import { FieldCipher } from './platform/crypto/field-cipher.js';
-import { KeyError, resolveMasterKey } from './platform/crypto/master-key.js';
+import { archiveAuditRoots } from './platform/audit/audit-key-archive.js';
+import { checkKeyring, KeyMismatchError } from './platform/crypto/key-check.js';
+import { KeyError, resolveMasterKey, resolvePreviousKeys } from './platform/crypto/master-key.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
-import { SettingsStore } from './platform/settings/settings-store.js';
 import type { BusTransport } from './platform/bus/event-bus.js';
 import { NatsTransport } from './platform/bus/nats-transport.js';
 import { PgTransport } from './platform/bus/pg-transport.js';
@@ -41,12 +42,17 @@ export async function openRuntime(
   } = {},
 ): Promise<Services> {
   let key;
+  let previousKeys: Buffer[];
   try {
     key = resolveMasterKey({
       secretKey: config.SECRET_KEY,
       secretKeyFile: config.SECRET_KEY_FILE,
       dataDir: config.dataDir,
       allowGenerate: !config.DATABASE_URL,
+    });
+    previousKeys = resolvePreviousKeys({
+      previous: config.SECRET_KEY_PREVIOUS,
+      previousFile: config.SECRET_KEY_PREVIOUS_FILE,
     });
   } catch (e) {
     if (e instanceof KeyError)
@@ -58,7 +64,7 @@ export async function openRuntime(
   }
   if (key.generated)
     logger.info({ file: key.source }, 'generated a new encryption key; back it up with the data');
-  const cipher = new FieldCipher(key.key);
+  const cipher = new FieldCipher(key.key, previousKeys);
   const wait = {
     waitSeconds: opts.startupWaitSeconds ?? 0,
     log: logger.child({ area: 'startup' }),
@@ -83,10 +89,18 @@ export async function openRuntime(
   try {
     const applied = await migrate(database.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
-    const stored = await new SettingsStore(database.db).setIfAbsent('key_fingerprint', cipher.fingerprint);
-    if (stored !== cipher.fingerprint) {
-      throw new ConfigError('SECRET_KEY', 'does not match the key this database was encrypted with');
+    try {
+      const { rotationStarted } = await checkKeyring(database.db, cipher);
+      if (rotationStarted)
+        logger.warn(
+          { from: rotationStarted, to: cipher.fingerprint },
+          'SECRET_KEY changed: new values use the new key; run `civitas key rotate` to re-encrypt the rest',
+        );
+    } catch (e) {
+      if (e instanceof KeyMismatchError) throw new ConfigError(e.variable, e.message);
+      throw e;
     }
+    await archiveAuditRoots(database.db, cipher);
   } catch (e) {
     await database.close();
     throw e;

@@ -25,11 +25,11 @@ export interface TestApp {
 /** The real application over a fresh database (engine per TEST_DB), seeded with the fixture tree. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { clock?: Clock; logger?: pino.Logger } = {},
+  opts: { clock?: Clock; logger?: pino.Logger; cipher?: FieldCipher } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(env);
-  const cipher = new FieldCipher(randomBytes(32));
+  const cipher = opts.cipher ?? new FieldCipher(randomBytes(32));
   const services = createServices({
     config,
     database,

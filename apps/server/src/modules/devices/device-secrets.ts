@@ -3,8 +3,8 @@ import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB } from '../../platform/db/schema.js';
 import { credentialHash } from './device-credentials.js';
 
-const TOKEN_AAD = 'devices.token';
-const APIKEY_AAD = 'api_key_groups.apikey';
+export const TOKEN_AAD = 'devices.token';
+export const APIKEY_AAD = 'api_key_groups.apikey';
 
 export const sealToken = (cipher: FieldCipher, token: string) => cipher.encrypt(token, TOKEN_AAD);
 export const sealApiKey = (cipher: FieldCipher, apikey: string) => cipher.encrypt(apikey, APIKEY_AAD);

@@ -21,7 +21,7 @@ export interface AuthSettings {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOUCH_EVERY_MS = 60_000;
-const TOTP_AAD = 'users.totp_secret';
+export const TOTP_AAD = 'users.totp_secret';
 
 export type LoginOutcome = { status: 'ok'; sessionToken: string; actor: Actor } | { status: 'mfa_required' };
 

@@ -9,7 +9,7 @@ import type { SubmitterContact } from '@civitas/contracts/open311';
  * cipher, bound to the case by the AAD, with masks for staff screens (ADR 0005), and it never
  * appears in an Open311 response.
  */
-const aad = (caseId: string) => `open311_requests.contact:${caseId}`;
+export const open311ContactAad = (caseId: string) => `open311_requests.contact:${caseId}`;
 
 export function sealContact(cipher: FieldCipher, caseId: string, s: Submission): string | null {
   const c: SubmitterContact = {
@@ -21,13 +21,13 @@ export function sealContact(cipher: FieldCipher, caseId: string, s: Submission):
     accountId: s.accountId ?? null,
   };
   if (Object.values(c).every((v) => v === null)) return null;
-  return cipher.encrypt(JSON.stringify(c), aad(caseId));
+  return cipher.encrypt(JSON.stringify(c), open311ContactAad(caseId));
 }
 
 export function openContact(cipher: FieldCipher, caseId: string, sealed: string | null): SubmitterContact {
   if (!sealed)
     return { email: null, phone: null, firstName: null, lastName: null, deviceId: null, accountId: null };
-  return JSON.parse(cipher.decrypt(sealed, aad(caseId))) as SubmitterContact;
+  return JSON.parse(cipher.decrypt(sealed, open311ContactAad(caseId))) as SubmitterContact;
 }
 
 export function contactMasks(s: Submission) {

@@ -12,7 +12,7 @@ import { forbidden, tooManyRequests } from '../../platform/errors/errors.js';
 import type { RateCount, RateCounter } from '../../platform/rate-limit/rate-counter.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { presentResident } from './registry.presenter.js';
-import { idNumberIndex, phoneIndex } from './resident-sealing.js';
+import { idNumberIndexes, phoneIndexes } from './resident-sealing.js';
 import type { ResidentsRepository } from './residents.repository.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -58,8 +58,9 @@ export class IdentifierSearchService {
       );
     }
     const units = await this.orgs.unitsUnder(where.paths, ctx.actor.accessEpoch);
-    const hash = q.field === 'phone' ? phoneIndex(this.cipher, q.value) : idNumberIndex(this.cipher, q.value);
-    const rows = await this.repo.findByIdentifier(q.field, hash, units, RESIDENT_SEARCH_MAX + 1);
+    const hashes =
+      q.field === 'phone' ? phoneIndexes(this.cipher, q.value) : idNumberIndexes(this.cipher, q.value);
+    const rows = await this.repo.findByIdentifier(q.field, hashes, units, RESIDENT_SEARCH_MAX + 1);
     const found = rows.slice(0, RESIDENT_SEARCH_MAX);
     const ids = found.map((r) => r.id);
     // Written before anything is answered, like a reveal; never the searched value, clear or hashed.

@@ -5,7 +5,7 @@ import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import { BUILDING_CELL_RESOLUTION } from './buildings.service.js';
-import { idNumberIndex, sealResident, type ResidentFields } from './resident-sealing.js';
+import { idNumberIndexes, sealResident, type ResidentFields } from './resident-sealing.js';
 import type { ResidentsRepository } from './residents.repository.js';
 import type { ResidentsService } from './residents.service.js';
 
@@ -85,7 +85,7 @@ export class RegistrySeeding {
     const r = await trx
       .selectFrom('residents')
       .select('id')
-      .where('id_number_hash', '=', idNumberIndex(this.cipher, idNumber))
+      .where('id_number_hash', 'in', idNumberIndexes(this.cipher, idNumber))
       .executeTakeFirst();
     return r?.id ?? null;
   }

@@ -10,7 +10,7 @@ import type { OrgsService } from '../orgs/orgs.service.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import type { ImportJobsRepository, RowError } from '../../platform/jobs/import-jobs.repository.js';
 import { CsvHeaderError, parseResidentCsv, residentCsvRow } from './resident-csv.js';
-import { sealResident } from './resident-sealing.js';
+import { idNumberIndexes, sealResident } from './resident-sealing.js';
 import type { ResidentsRepository } from './residents.repository.js';
 import { checkFields, type ResidentsService } from './residents.service.js';
 
@@ -22,6 +22,8 @@ interface Prepared {
   line: number;
   row: NewResident;
   unitNo: string | null;
+  /** The ID number's index under every key of the ring (ADR 0042), for the holder check. */
+  idLookup: string[];
 }
 
 /**
@@ -175,17 +177,22 @@ export class ResidentImportService {
         seenIds.set(fields.idNumber, line);
       }
       const row = sealResident(this.cipher, fields, { orgUnitId: gridId, buildingId, householdId: null });
-      out.push({ line, row, unitNo: buildingId ? r.unit_no : null });
+      out.push({
+        line,
+        row,
+        unitNo: buildingId ? r.unit_no : null,
+        idLookup: fields.idNumber ? idNumberIndexes(this.cipher, fields.idNumber) : [],
+      });
     }
     // The same rule as a single create (ADR 0021): a row is refused only for a holder in the
     // importer's own area; a holder elsewhere leaves the report unchanged.
     const paths = scopePaths(actor, 'resident.read');
     const existing = await this.residentsRepo.idNumberHolders(
-      out.map((p) => p.row.id_number_hash).filter((h): h is string => !!h),
+      out.flatMap((p) => p.idLookup),
       paths.length === 0 ? [] : await this.orgs.unitsUnder(paths, actor.accessEpoch),
     );
     return out.filter((p) => {
-      if (p.row.id_number_hash && existing.has(p.row.id_number_hash)) {
+      if (p.idLookup.some((h) => existing.has(h))) {
         reject(p.line, 'id_number', 'id_number is already registered in your area');
         return false;
       }

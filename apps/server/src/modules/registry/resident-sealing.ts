@@ -31,6 +31,11 @@ export const phoneIndex = (cipher: FieldCipher, phone: string) =>
   cipher.blindIndex('phone', normalizePhone(phone));
 export const idNumberIndex = (cipher: FieldCipher, id: string) =>
   cipher.blindIndex('id_number', normalizeIdNumber(id));
+/** For lookups: the index under every key of the ring, so a rotation in progress finds every row. */
+export const phoneIndexes = (cipher: FieldCipher, phone: string) =>
+  cipher.blindIndexes('phone', normalizePhone(phone));
+export const idNumberIndexes = (cipher: FieldCipher, id: string) =>
+  cipher.blindIndexes('id_number', normalizeIdNumber(id));
 
 /** Turns plain fields into the stored form: ciphertext, mask and blind index per personal field. */
 export function sealResident(

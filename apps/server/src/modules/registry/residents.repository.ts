@@ -160,12 +160,15 @@ export class ResidentsRepository {
       .executeTakeFirst();
   }
 
-  /** Residents of `units` whose phone or ID number has this blind index, newest first. */
-  findByIdentifier(field: 'phone' | 'idNumber', hash: string, units: string[], limit: number) {
+  /**
+   * Residents of `units` whose phone or ID number has one of these blind indexes (one per key of
+   * the keyring, ADR 0042), newest first.
+   */
+  findByIdentifier(field: 'phone' | 'idNumber', hashes: string[], units: string[], limit: number) {
     if (units.length === 0) return Promise.resolve([]);
     return this.base()
       .select(this.columns)
-      .where(field === 'phone' ? 'r.phone_hash' : 'r.id_number_hash', '=', hash)
+      .where(field === 'phone' ? 'r.phone_hash' : 'r.id_number_hash', 'in', hashes)
       .where('r.org_unit_id', 'in', units)
       .orderBy('r.created_at', 'desc')
       .orderBy('r.id', 'desc')

@@ -15,7 +15,7 @@ import { badRequest, conflict, notFound } from '../../platform/errors/errors.js'
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import { birthDateOf, idNumberProblem } from './id-number.js';
-import { AAD, idNumberIndex, sealResident, type ResidentFields } from './resident-sealing.js';
+import { AAD, idNumberIndexes, sealResident, type ResidentFields } from './resident-sealing.js';
 import { AccessEpochProbe } from '../identity/session-cache.js';
 import { ResidentPageCache } from './resident-page-cache.js';
 import {
@@ -131,10 +131,11 @@ export class ResidentsService {
    * a duplicate for whoever can see both (`ResidentDuplicatesService`).
    */
   private async refuseIdNumberHeldInArea(actor: Actor, idNumber: string, except?: string) {
-    const hash = idNumberIndex(this.cipher, idNumber);
+    const hashes = idNumberIndexes(this.cipher, idNumber);
     const paths = scopePaths(actor, 'resident.read');
     const units = paths.length === 0 ? [] : await this.orgs.unitsUnder(paths, actor.accessEpoch);
-    const holder = (await this.repo.idNumberHolders([hash], units)).get(hash);
+    const held = await this.repo.idNumberHolders(hashes, units);
+    const holder = hashes.map((h) => held.get(h)).find((h) => h !== undefined);
     if (holder && holder !== except) throw idNumberTaken(holder);
   }
 

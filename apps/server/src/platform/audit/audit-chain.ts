@@ -8,6 +8,13 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export const KEYED_MARKER_ACTION = 'audit.chain_keyed';
 
+/**
+ * Written by a process whose chain key differs from the one the head was written with (after a
+ * SECRET_KEY rotation, ADR 0042). It and the rows after it are keyed with the key it names
+ * (`detail.keyId`); rows before it keep the key they were written with.
+ */
+export const REKEYED_MARKER_ACTION = 'audit.chain_rekeyed';
+
 export interface ChainedFields {
   seq: number;
   at: Date;

@@ -58,7 +58,8 @@ export class CheckpointStore {
     return cp;
   }
 
-  async read(): Promise<CheckpointReading> {
+  /** `alsoSignedBy`: checkpoint keys of earlier SECRET_KEYs, whose lines stay valid (ADR 0042). */
+  async read(alsoSignedBy: readonly Buffer[] = []): Promise<CheckpointReading> {
     const out: CheckpointReading = { valid: [], forged: 0, unreadable: 0 };
     let names: string[];
     try {
@@ -73,7 +74,7 @@ export class CheckpointStore {
         if (!line.trim()) continue;
         const cp = parse(line);
         if (!cp) out.unreadable++;
-        else if (this.signed(cp.body, cp.mac)) out.valid.push(cp.body);
+        else if ([this.key, ...alsoSignedBy].some((k) => signed(k, cp.body, cp.mac))) out.valid.push(cp.body);
         else out.forged++;
       }
     }
@@ -81,16 +82,20 @@ export class CheckpointStore {
   }
 
   private mac(cp: Checkpoint): string {
-    return createHmac('sha256', this.key)
-      .update(canonicalJson([1, cp.seq, cp.hash, cp.keyedFrom, cp.at, cp.host, cp.pid]))
-      .digest('hex');
+    return macWith(this.key, cp);
   }
+}
 
-  private signed(cp: Checkpoint, mac: string): boolean {
-    const want = Buffer.from(this.mac(cp), 'hex');
-    const got = Buffer.from(mac, 'hex');
-    return got.length === want.length && timingSafeEqual(got, want);
-  }
+function macWith(key: Buffer, cp: Checkpoint): string {
+  return createHmac('sha256', key)
+    .update(canonicalJson([1, cp.seq, cp.hash, cp.keyedFrom, cp.at, cp.host, cp.pid]))
+    .digest('hex');
+}
+
+function signed(key: Buffer, cp: Checkpoint, mac: string): boolean {
+  const want = Buffer.from(macWith(key, cp), 'hex');
+  const got = Buffer.from(mac, 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /** A line with every field of the right type, or null. Never throws: the file is outside input. */

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
 import { PREPARED_MARK, prepared } from '../db/prepared-statements.js';
-import { chainHash, KEYED_MARKER_ACTION, type ChainedFields } from './audit-chain.js';
+import { chainHash, KEYED_MARKER_ACTION, REKEYED_MARKER_ACTION, type ChainedFields } from './audit-chain.js';
 import type { CheckpointStore } from './audit-checkpoints.js';
 import type { AuditKeys } from './audit-keys.js';
 import { verifyChain } from './audit-verify.js';
@@ -49,6 +49,8 @@ export class AuditLog {
     private readonly keys: AuditKeys,
     /** Where signed checkpoints live; null where a process keeps none (some tests). */
     readonly checkpoints: CheckpointStore | null,
+    /** Chain keys of earlier SECRET_KEYs, for verifying what they keyed (ADR 0042). */
+    private readonly keyring: () => Promise<AuditKeys[]> = () => Promise.resolve([]),
   ) {}
 
   /** Appends inside the caller's transaction. */
@@ -109,7 +111,7 @@ export class AuditLog {
     const rows = chainRows(items, known, this.keys.chain);
     const next = rows.length > 0 ? rows[rows.length - 1]! : null;
     if (!next) return true;
-    const written = await writeRows(this.db, rows, known);
+    const written = await writeRows(this.db, rows, known, this.keys.chainKeyId);
     if (written !== rows.length) {
       this.head = null;
       return false;
@@ -128,12 +130,13 @@ export class AuditLog {
     const head = await trx
       .selectFrom('audit_head')
       .modifyFront(prepared)
-      .select(['seq', 'hash'])
+      .select(['seq', 'hash', 'key_id'])
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
     let all = items;
     let markerAdded = false;
+    let marked = this.markerKnown;
     if (!this.markerKnown) {
       const marker = await trx
         .selectFrom('audit_log')
@@ -146,12 +149,19 @@ export class AuditLog {
         markerAdded = true;
       }
       this.markerSeq = marker ? Number(marker.seq) : head.seq + 1;
+      marked = marker !== undefined;
+    }
+    // The head was keyed with another SECRET_KEY (a rotation, ADR 0042): say so in the chain
+    // before the first row this key signs, so verification knows where the key changes.
+    if (marked && head.key_id !== this.keys.chainKeyId) {
+      all = [{ ctx: SYSTEM, input: this.rekeyEntry(head.key_id) }, ...all];
     }
     const rows = chainRows(all, head, this.keys.chain);
     const last = rows[rows.length - 1];
     if (!last) return { head, markerAdded };
     // Under the lock the head is the one just read: the statement always writes.
-    if ((await writeRows(trx, rows, head)) !== rows.length) throw new Error('audit head moved while locked');
+    if ((await writeRows(trx, rows, head, this.keys.chainKeyId)) !== rows.length)
+      throw new Error('audit head moved while locked');
     return { head: { seq: last.seq, hash: last.hash }, markerAdded };
   }
 
@@ -159,6 +169,13 @@ export class AuditLog {
     return {
       action: KEYED_MARKER_ACTION,
       detail: { algorithm: 'HMAC-SHA-256', keyId: this.keys.chainKeyId },
+    };
+  }
+
+  private rekeyEntry(previousKeyId: string | null): AuditInput {
+    return {
+      action: REKEYED_MARKER_ACTION,
+      detail: { algorithm: 'HMAC-SHA-256', keyId: this.keys.chainKeyId, previousKeyId },
     };
   }
 
@@ -189,8 +206,8 @@ export class AuditLog {
   }
 
   /** Recomputes the chain with the key and checks it against the signed checkpoints. */
-  verify(): Promise<AuditVerifyResult> {
-    return verifyChain(this.db, this.keys, this.checkpoints);
+  async verify(): Promise<AuditVerifyResult> {
+    return verifyChain(this.db, this.keys, this.checkpoints, await this.keyring());
   }
 }
 
@@ -199,12 +216,17 @@ export class AuditLog {
  * when the head is no longer `known` (a concurrent update re-checks the condition after the other
  * writer's commit). Returns how many rows were written.
  */
-async function writeRows(ex: Executor, rows: ReturnType<typeof chainRows>, known: Head): Promise<number> {
+async function writeRows(
+  ex: Executor,
+  rows: ReturnType<typeof chainRows>,
+  known: Head,
+  keyId: string,
+): Promise<number> {
   const next = rows[rows.length - 1]!;
   const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
   const r = await sql`${sql.raw(PREPARED_MARK)}
     WITH head AS (
-      UPDATE audit_head SET seq = ${next.seq}, hash = ${next.hash}
+      UPDATE audit_head SET seq = ${next.seq}, hash = ${next.hash}, key_id = ${keyId}
       WHERE id = 1 AND seq = ${known.seq} AND hash = ${known.hash}
       RETURNING id
     )

@@ -1,7 +1,13 @@
 import type { AuditVerifyProblem, AuditVerifyResult } from '@civitas/contracts/audit';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLogTable, DB } from '../db/schema.js';
-import { chainHash, GENESIS_HASH, KEYED_MARKER_ACTION, type ChainedFields } from './audit-chain.js';
+import {
+  chainHash,
+  GENESIS_HASH,
+  KEYED_MARKER_ACTION,
+  REKEYED_MARKER_ACTION,
+  type ChainedFields,
+} from './audit-chain.js';
 import type { CheckpointReading, CheckpointStore } from './audit-checkpoints.js';
 import type { AuditKeys } from './audit-keys.js';
 
@@ -13,13 +19,21 @@ const PAGE = 5000;
  * (head mismatch), and, with the signed checkpoints kept outside the database, a history that
  * was rewritten or cut back and re-hashed consistently: a checkpoint's (seq, hash) must still be
  * in the chain, no checkpoint may lie beyond the head, and the marker must be where they saw it.
+ *
+ * After a SECRET_KEY rotation (ADR 0042) the key changes at each `audit.chain_rekeyed` entry, to
+ * the one it names; `earlier` holds the chain keys of previous SECRET_KEYs (ring and archive).
  */
 export async function verifyChain(
   db: Kysely<DB>,
   keys: AuditKeys,
   store: CheckpointStore | null,
+  earlier: readonly AuditKeys[] = [],
 ): Promise<AuditVerifyResult> {
-  const reading: CheckpointReading = store ? await store.read() : { valid: [], forged: 0, unreadable: 0 };
+  const ring = new Map<string, AuditKeys>(earlier.map((k) => [k.chainKeyId, k]));
+  ring.set(keys.chainKeyId, keys);
+  const reading: CheckpointReading = store
+    ? await store.read(earlier.map((k) => k.checkpoint))
+    : { valid: [], forged: 0, unreadable: 0 };
   const bySeq = new Map<number, { hashes: Set<string>; n: number }>();
   let latest: { seq: number; at: string } | null = null;
   for (const cp of reading.valid) {
@@ -65,6 +79,8 @@ export async function verifyChain(
 
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
+  // Chains keyed before key ids were recorded have a marker without one: the current key.
+  let active: Buffer | null = null;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
@@ -76,7 +92,19 @@ export async function verifyChain(
     for (const r of rows) {
       if (r.seq !== expectedSeq) return result('row_missing', expectedSeq, 'row missing');
       if (r.prev_hash !== prev) return result('link_broken', r.seq, 'link to the previous row is broken');
-      const key = keyedFrom !== null && r.seq >= keyedFrom ? keys.chain : null;
+      if ((r.seq === keyedFrom && r.action === KEYED_MARKER_ACTION) || r.action === REKEYED_MARKER_ACTION) {
+        const named = (r.detail as { keyId?: unknown }).keyId;
+        const k = typeof named === 'string' ? ring.get(named) : keys;
+        if (!k)
+          return result(
+            'content_mismatch',
+            r.seq,
+            `entry ${r.seq} is keyed with key ${String(named)}, which neither SECRET_KEY, ` +
+              'SECRET_KEY_PREVIOUS nor the key archive holds',
+          );
+        active = k.chain;
+      }
+      const key = keyedFrom !== null && r.seq >= keyedFrom ? active : null;
       const recomputed = chainHash(prev, rowFields(r), key);
       if (recomputed !== r.hash)
         return result('content_mismatch', r.seq, 'row content does not match its hash');

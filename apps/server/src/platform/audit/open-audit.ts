@@ -6,6 +6,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { DB } from '../db/schema.js';
 import { AuditCheckpointJob } from './audit-checkpoint.job.js';
 import { CheckpointStore } from './audit-checkpoints.js';
+import { auditKeyring } from './audit-key-archive.js';
 import { deriveAuditKeys } from './audit-keys.js';
 import { AuditLog } from './audit-log.js';
 
@@ -25,6 +26,6 @@ export function openAudit(
 ) {
   const keys = deriveAuditKeys(cipher.auditKey);
   const store = new CheckpointStore(checkpointDir(config), keys.checkpoint);
-  const audit = new AuditLog(db, keys, store);
+  const audit = new AuditLog(db, keys, store, () => auditKeyring(db, cipher));
   return { audit, auditCheckpoints: new AuditCheckpointJob(audit, store, logger.child({ area: 'audit' })) };
 }

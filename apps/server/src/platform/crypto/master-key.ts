@@ -40,3 +40,26 @@ export function resolveMasterKey(opts: {
   fs.writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   return { key, source: file, generated: true };
 }
+
+/**
+ * The keys SECRET_KEY replaced (SECRET_KEY_PREVIOUS, comma-separated, or SECRET_KEY_PREVIOUS_FILE,
+ * one per line): read-only members of the keyring during a rotation (ADR 0042).
+ */
+export function resolvePreviousKeys(opts: {
+  previous?: string | undefined;
+  previousFile?: string | undefined;
+}): Buffer[] {
+  if (opts.previous)
+    return opts.previous
+      .split(',')
+      .filter((t) => t.trim() !== '')
+      .map((t, i) => parseKey(t, `SECRET_KEY_PREVIOUS: key ${i + 1}`));
+  if (!opts.previousFile) return [];
+  if (!fs.existsSync(opts.previousFile))
+    throw new KeyError(`SECRET_KEY_PREVIOUS_FILE: key file ${opts.previousFile} does not exist`);
+  return fs
+    .readFileSync(opts.previousFile, 'utf8')
+    .split('\n')
+    .filter((t) => t.trim() !== '')
+    .map((t, i) => parseKey(t, `SECRET_KEY_PREVIOUS_FILE: line ${i + 1}`));
+}

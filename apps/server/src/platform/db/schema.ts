@@ -90,6 +90,26 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** migrations/0026: the chain key the head was written with (ADR 0042). */
+  key_id: string | null;
+}
+
+/** migrations/0026: how far `civitas key rotate` got in each table (ADR 0042). */
+export interface KeyRotationProgressTable {
+  table_name: string;
+  target_key: string;
+  after_id: string | null;
+  scanned: ColumnType<string | number, number | undefined, number>;
+  rewritten: ColumnType<string | number, number | undefined, number>;
+  started_at: Timestamp;
+  finished_at: Date | null;
+}
+
+/** migrations/0026: audit roots of earlier keys, sealed under the current key (ADR 0042). */
+export interface AuditChainKeysTable {
+  key_id: string;
+  sealed: string;
+  created_at: Timestamp;
 }
 
 export interface ImportJobsTable {
@@ -135,6 +155,8 @@ export interface DB {
   registry_epoch: EpochTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  key_rotation_progress: KeyRotationProgressTable;
+  audit_chain_keys: AuditChainKeysTable;
   import_jobs: ImportJobsTable;
   file_objects: FileObjectsTable;
   file_chunks: FileChunksTable;

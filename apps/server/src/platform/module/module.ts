@@ -122,6 +122,9 @@ export const PLATFORM_TABLES: readonly string[] = [
   'import_jobs',
   'file_objects',
   'file_chunks',
+  // SECRET_KEY rotation (ADR 0042).
+  'key_rotation_progress',
+  'audit_chain_keys',
 ];
 
 /**

@@ -25,7 +25,7 @@ export interface SealedContact {
 
 // The AAD binds each ciphertext to its column, so a sealed phone pasted into the name column
 // fails to decrypt instead of showing up under the wrong label.
-const AAD: Record<CaseContactField, string> = {
+export const CASE_CONTACT_AAD: Record<CaseContactField, string> = {
   name: 'cases.contact_name',
   phone: 'cases.contact_phone',
 };
@@ -49,9 +49,9 @@ export class CaseContacts {
     const phone = contact?.phone?.trim() || null;
     if (!name && !phone) return null;
     return {
-      contact_name_enc: name ? this.cipher.encrypt(name, AAD.name) : null,
+      contact_name_enc: name ? this.cipher.encrypt(name, CASE_CONTACT_AAD.name) : null,
       contact_name_mask: name ? maskName(name) : null,
-      contact_phone_enc: phone ? this.cipher.encrypt(phone, AAD.phone) : null,
+      contact_phone_enc: phone ? this.cipher.encrypt(phone, CASE_CONTACT_AAD.phone) : null,
       contact_phone_mask: phone ? maskPhone(phone) : null,
     };
   }
@@ -95,7 +95,7 @@ export class CaseContacts {
       throw notFound('Case');
     }
     const sealed = field === 'name' ? row.contact_name_enc : row.contact_phone_enc;
-    const value = sealed ? this.cipher.decrypt(sealed, AAD[field]) : null;
+    const value = sealed ? this.cipher.decrypt(sealed, CASE_CONTACT_AAD[field]) : null;
     // Logged before the value leaves (ASVS 16.3), like the resident reveal.
     await this.audit.record(ctx, {
       action: 'case.contact.reveal',

@@ -32,7 +32,7 @@ describe('caller contact', () => {
       phone: '138****8000',
     });
     const row = await caseRow(t, caseId);
-    expect(row?.contact_phone_enc).toMatch(/^v1\./);
+    expect(row?.contact_phone_enc).toMatch(/^v2\.[0-9a-f]{16}\./);
     const raw = JSON.stringify(row);
     expect(raw).not.toContain('0013 8000');
     expect(raw).not.toContain('13800138000');
