@@ -5,6 +5,7 @@ import { call } from '../../app/api-client';
 import { useAuth, useMe } from '../../app/auth-context';
 import { usePageTitle } from '../../app/use-page-title';
 import { ErrorMessage } from '../../components/error-message';
+import { LanguageSwitcher } from '../../components/language-switcher';
 import { StatusMessage } from '../../components/status-message';
 
 /**
@@ -103,13 +104,21 @@ export function ForcedPasswordChangePage() {
   const { refresh, logout } = useAuth();
   usePageTitle(t('password.forcedTitle'));
   return (
-    <main id="main" className="login-main" tabIndex={-1}>
-      <h1>{t('password.forcedTitle')}</h1>
-      <p>{t('password.forcedIntro', { username: me.username })}</p>
-      <ChangePasswordForm onChanged={refresh} />
-      <button type="button" className="small" onClick={() => void logout()}>
-        {t('account.logout')}
-      </button>
-    </main>
+    <div className="login-layout">
+      <header className="app-header">
+        <div className="brand">{t('shell.brand')}</div>
+        <div className="header-tools">
+          <LanguageSwitcher />
+        </div>
+      </header>
+      <main id="main" className="login-main" tabIndex={-1}>
+        <h1>{t('password.forcedTitle')}</h1>
+        <p>{t('password.forcedIntro', { username: me.username })}</p>
+        <ChangePasswordForm onChanged={refresh} />
+        <button type="button" className="small" onClick={() => void logout()}>
+          {t('account.logout')}
+        </button>
+      </main>
+    </div>
   );
 }
