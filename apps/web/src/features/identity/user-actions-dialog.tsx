@@ -168,24 +168,26 @@ function PasswordResetForm({
       <p>{t('recovery.confirm.password_reset', { name: user.username })}</p>
       <fieldset>
         <legend>{t('recovery.passwordMode')}</legend>
-        <label>
+        <div className="field-check">
           <input
+            id={`${id}-generate`}
             type="radio"
             name={`${id}-mode`}
             checked={mode === 'generate'}
             onChange={() => setMode('generate')}
-          />{' '}
-          {t('recovery.generate')}
-        </label>
-        <label>
+          />
+          <label htmlFor={`${id}-generate`}>{t('recovery.generate')}</label>
+        </div>
+        <div className="field-check">
           <input
+            id={`${id}-choose`}
             type="radio"
             name={`${id}-mode`}
             checked={mode === 'choose'}
             onChange={() => setMode('choose')}
-          />{' '}
-          {t('recovery.chooseOwn')}
-        </label>
+          />
+          <label htmlFor={`${id}-choose`}>{t('recovery.chooseOwn')}</label>
+        </div>
       </fieldset>
       {mode === 'choose' && (
         <>
