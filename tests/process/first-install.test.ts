@@ -150,6 +150,16 @@ describe('civitas init on an empty database', () => {
     expect(mfa.stdout).toMatch(/enrol again/);
     expect((await cli('user', 'disable', 'first-worker')).code).toBe(0);
     expect((await cli('user', 'enable', 'first-worker')).code).toBe(0);
+    const unlock = await cli('user', 'unlock', 'first-worker');
+    expect(unlock.code, unlock.stderr).toBe(0);
+    expect(unlock.stdout).toMatch(/sign-in throttle cleared for first-worker/);
+    const role = await cli('user', 'set-role', 'first-worker', '--role', 'community_admin', '--unit', 'D9');
+    expect(role.code, role.stderr).toBe(0);
+    expect(role.stdout).toMatch(/first-worker is now community_admin on D9/);
+    // The only system administrator: refused, and they stay enabled (ADR 0044).
+    const last = await cli('user', 'disable', 'root-admin');
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/last active system administrator/);
     const none = await cli('user', 'mfa-reset', 'nobody');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no user nobody/);

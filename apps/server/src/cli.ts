@@ -286,6 +286,40 @@ user
     }),
   );
 
+user
+  .command('unlock')
+  .argument('<username>')
+  .description('clear the sign-in throttle of a user: every wait on the account starts over')
+  .action((username: string) =>
+    withServices(async (s) => {
+      await s.users.unlockAsOperator(operator, (await userNamed(s, username)).id);
+      out(`sign-in throttle cleared for ${username}`);
+    }),
+  );
+user
+  .command('set-role')
+  .argument('<username>')
+  .description('replace every grant of a user with one role on one org unit (a downgrade ends sessions)')
+  .requiredOption('--role <role>', `one of: ${roleSchema.options.join(', ')}`)
+  .requiredOption('--unit <code>', 'org unit code the role is granted on')
+  .option('--department <dept>', `for department_staff: ${departmentSchema.options.join(', ')}`)
+  .action((username: string, o: { role: string; unit: string; department?: string }) =>
+    withServices(async (s) => {
+      const role = roleSchema.safeParse(o.role);
+      if (!role.success) throw new UsageError(`--role: must be one of ${roleSchema.options.join(', ')}`);
+      const dept = o.department === undefined ? null : departmentSchema.safeParse(o.department);
+      if (dept && !dept.success)
+        throw new UsageError(`--department: must be one of ${departmentSchema.options.join(', ')}`);
+      const unit = await s.orgs.findByCode(o.unit);
+      if (!unit) throw new UsageError(`--unit: no org unit with code ${o.unit}`);
+      const u = await userNamed(s, username);
+      await s.users.setGrantsAsOperator(operator, u.id, [
+        { role: role.data, orgUnitId: unit.id, department: dept?.data ?? null },
+      ]);
+      out(`${username} is now ${role.data} on ${unit.code}`);
+    }),
+  );
+
 program
   .command('token')
   .description('API tokens')

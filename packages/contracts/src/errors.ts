@@ -35,6 +35,12 @@ export const errorStatus = {
   username_taken: 409,
   cannot_disable_self: 400,
   department_required: 400,
+  // Account recovery (ADR 0044).
+  last_system_admin: 409,
+  role_not_grantable: 403,
+  cannot_change_own_roles: 400,
+  password_wrong: 400,
+  password_unchanged: 400,
   // Org tree, registry and devices.
   unit_not_found: 400,
   parent_not_found: 400,

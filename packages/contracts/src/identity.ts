@@ -38,6 +38,12 @@ export const passwordPolicy = z
   .max(200)
   .refine((p) => new Set(p).size >= 5, 'too few distinct characters');
 
+export const grantInput = z.object({
+  role,
+  orgUnitId: z.uuid(),
+  department: department.nullable().default(null),
+});
+
 export const createUser = z.object({
   username: z
     .string()
@@ -46,12 +52,38 @@ export const createUser = z.object({
   displayName: z.string().trim().min(1).max(100),
   kind: userKind.default('staff'),
   password: passwordPolicy,
-  grants: z
-    .array(z.object({ role, orgUnitId: z.uuid(), department: department.nullable().default(null) }))
-    .min(1)
-    .max(20),
+  grants: z.array(grantInput).min(1).max(20),
 });
 export type CreateUser = z.infer<typeof createUser>;
+
+/** An administrator's password reset: a temporary password they chose, or none to have one generated. */
+export const passwordResetRequest = z.object({ password: passwordPolicy.optional() });
+export const passwordResetResponse = z.object({
+  temporaryPassword: z
+    .string()
+    .nullable()
+    .describe('the generated password, shown once; null when the administrator chose it'),
+});
+/** The whole new set of grants of an account (role and unit changes). */
+export const setGrants = z.object({ grants: z.array(grantInput).min(1).max(20) });
+export type SetGrants = z.infer<typeof setGrants>;
+/** The signed-in user's own password change (required after an administrator's reset). */
+export const changePassword = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: passwordPolicy,
+});
+
+/** What the caller may do to an account, from the server's own policy (ADR 0044). */
+export const userActions = [
+  'password_reset',
+  'mfa_reset',
+  'unlock',
+  'disable',
+  'enable',
+  'change_grants',
+] as const;
+export const userAction = z.enum(userActions);
+export type UserAction = z.infer<typeof userAction>;
 
 export const userSummary = z.object({
   id: z.uuid(),
@@ -60,8 +92,10 @@ export const userSummary = z.object({
   kind: userKind,
   disabled: z.boolean(),
   mfaEnabled: z.boolean(),
+  passwordChangeRequired: z.boolean(),
   grants: z.array(roleGrant),
   createdAt: z.string(),
+  actions: z.array(userAction),
 });
 export type UserSummary = z.infer<typeof userSummary>;
 

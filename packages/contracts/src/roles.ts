@@ -139,3 +139,24 @@ export const roleGrant = z.object({
   department: department.nullable(),
 });
 export type RoleGrant = z.infer<typeof roleGrant>;
+
+/**
+ * Permissions that give power over accounts, the org tree or the audit trail. A role carrying one
+ * may be granted only by someone who holds it over the unit (ADR 0044): an administrator never
+ * hands out more control than they have, and auditors, who watch the administrators, are appointed
+ * by the operator (CLI), not by the people they watch.
+ */
+export const controlPermissions = [
+  'user.read',
+  'user.write',
+  'org.write',
+  'audit.read',
+] as const satisfies readonly Permission[];
+
+/** Whether someone holding `held` over a unit (and user.write there) may grant `r` on it. */
+export function mayGrantRole(held: ReadonlySet<string>, r: Role): boolean {
+  return (
+    held.has('user.write') &&
+    rolePermissions[r].every((p) => !(controlPermissions as readonly string[]).includes(p) || held.has(p))
+  );
+}

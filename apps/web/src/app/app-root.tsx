@@ -1,5 +1,6 @@
 import { BrowserRouter } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { ForcedPasswordChangePage } from '../features/identity/change-password-form';
 import { LoginPage } from '../features/identity/login-page';
 import { AppRoutes } from './app-routes';
 import { AppShell } from './app-shell';
@@ -20,6 +21,8 @@ function Gate() {
   }
   // Any deep link works: the login form appears in place and the page follows after signing in.
   if (state.status === 'anonymous') return <LoginPage />;
+  // A temporary password from an administrator: the server grants nothing until it is changed.
+  if (state.me.passwordChangeRequired) return <ForcedPasswordChangePage />;
   return (
     <AppShell>
       <AppRoutes />

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import {
   apiTokenSummary,
+  changePassword,
   createApiToken,
   createdApiToken,
   createUser,
   loginRequest,
   loginResponse,
   me,
+  passwordResetRequest,
+  passwordResetResponse,
+  setGrants,
   totpConfirm,
   totpSetupResponse,
   userSummary,
@@ -15,8 +19,14 @@ import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 
 const tags = ['auth'];
-/** The signed-in user, and whether an administrator must still enrol a second factor. */
-export const meWithMfa = me.extend({ mfaEnrolmentRequired: z.boolean() });
+/**
+ * The signed-in user, whether an administrator must still enrol a second factor, and whether the
+ * password is a temporary one that must be changed before any permission applies (ADR 0044).
+ */
+export const meWithMfa = me.extend({
+  mfaEnrolmentRequired: z.boolean(),
+  passwordChangeRequired: z.boolean(),
+});
 export type MeWithMfa = z.infer<typeof meWithMfa>;
 
 export const authEndpoints = {
@@ -62,6 +72,15 @@ export const authEndpoints = {
     responses: { 204: 'empty' },
     errors: ['mfa_not_started', 'mfa_code_wrong', 'mfa_already_enabled'],
   }),
+  changePassword: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    tags,
+    summary: 'Change your own password (ends your other sessions)',
+    body: changePassword,
+    responses: { 204: 'empty' },
+    errors: ['password_wrong', 'password_unchanged'],
+  }),
   tokens: defineEndpoint({
     method: 'GET',
     path: '/api/v1/auth/tokens',
@@ -104,7 +123,7 @@ export const userEndpoints = {
     tags: userTags,
     body: createUser,
     responses: { 201: z.object({ id: z.uuid() }) },
-    errors: ['username_taken', 'unit_not_found', 'department_required'],
+    errors: ['username_taken', 'unit_not_found', 'department_required', 'role_not_grantable'],
   }),
   disable: defineEndpoint({
     method: 'POST',
@@ -112,7 +131,7 @@ export const userEndpoints = {
     tags: userTags,
     params: idParams,
     responses: { 204: 'empty' },
-    errors: ['not_found', 'cannot_disable_self'],
+    errors: ['not_found', 'cannot_disable_self', 'last_system_admin'],
   }),
   enable: defineEndpoint({
     method: 'POST',
@@ -121,5 +140,50 @@ export const userEndpoints = {
     params: idParams,
     responses: { 204: 'empty' },
     errors: ['not_found'],
+  }),
+  passwordReset: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users/:id/password-reset',
+    tags: userTags,
+    summary: 'Set a temporary password (the user must change it at next sign-in); ends their sessions',
+    params: idParams,
+    body: passwordResetRequest,
+    responses: { 200: passwordResetResponse },
+    errors: ['not_found'],
+  }),
+  mfaReset: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users/:id/mfa-reset',
+    tags: userTags,
+    summary: 'Turn two-factor sign-in off so the user enrols again; ends their sessions',
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found'],
+  }),
+  unlock: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/users/:id/unlock',
+    tags: userTags,
+    summary: "Clear the sign-in throttle of the account (every source's count on it)",
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found'],
+  }),
+  setGrants: defineEndpoint({
+    method: 'PUT',
+    path: '/api/v1/users/:id/grants',
+    tags: userTags,
+    summary: 'Replace the roles and units of an account; a downgrade ends their sessions',
+    params: idParams,
+    body: setGrants,
+    responses: { 204: 'empty' },
+    errors: [
+      'not_found',
+      'unit_not_found',
+      'department_required',
+      'role_not_grantable',
+      'cannot_change_own_roles',
+      'last_system_admin',
+    ],
   }),
 };

@@ -24,7 +24,14 @@ export function registerAuthRoutes(
         secure: cookie.secure,
         maxAge: cookie.maxAgeSeconds,
       });
-      return { status: 'ok' as const, me: presentMe(out.actor, auth.mfaEnrolmentRequired(out.actor)) };
+      return {
+        status: 'ok' as const,
+        me: presentMe(
+          out.actor,
+          auth.mfaEnrolmentRequired(out.actor),
+          await auth.passwordChangeRequired(out.actor),
+        ),
+      };
     },
     { rateLimit: { max: 30, timeWindow: '1 minute' } },
   );
@@ -33,7 +40,17 @@ export function registerAuthRoutes(
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
   });
   route(app, e.me, 'authenticated', async (req) =>
-    presentMe(req.actor, auth.mfaEnrolmentRequired(req.actor)),
+    presentMe(req.actor, auth.mfaEnrolmentRequired(req.actor), await auth.passwordChangeRequired(req.actor)),
+  );
+  route(
+    app,
+    e.changePassword,
+    'authenticated',
+    async (req) => {
+      await auth.changePassword(req.ctx, req.actor, req.body.currentPassword, req.body.newPassword);
+    },
+    // Each try costs an argon2 run and guesses the current password: few per minute.
+    { rateLimit: { max: 10, timeWindow: '1 minute' } },
   );
   route(app, e.totpSetup, 'authenticated', async (req) => auth.beginTotp(req.ctx, req.actor));
   route(app, e.totpConfirm, 'authenticated', async (req) => {

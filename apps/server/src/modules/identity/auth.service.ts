@@ -5,11 +5,17 @@ import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js'
 import { permissionsOf } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
-import { AppError, badRequest, invalidCredentials, notFound } from '../../platform/errors/errors.js';
+import {
+  AppError,
+  badRequest,
+  forbidden,
+  invalidCredentials,
+  notFound,
+} from '../../platform/errors/errors.js';
 import type { Authenticator } from '../../platform/http/access.js';
 import { toGrant, type IdentityRepository } from './identity.repository.js';
 import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
-import { burnPasswordCheck, verifyPassword } from './password.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { Cache } from '../../platform/cache/cache.js';
 import { AccessEpochProbe, type CachedSession } from './session-cache.js';
 
@@ -45,9 +51,11 @@ export class AuthService implements Authenticator {
 
   async login(ctx: RequestContext, req: LoginRequest, userAgent: string | null): Promise<LoginOutcome> {
     // Throttled before anything is checked: a waiting source learns nothing, not even a right
-    // password or TOTP code (the second step is an attempt like the first).
-    const attempt = await this.throttle.admit(ctx.ip, req.username);
+    // password or TOTP code (the second step is an attempt like the first). The account is read
+    // first only for its throttle generation (moved on by an unlock, ADR 0044); a missing account
+    // counts under generation 0, and the answer is the same either way.
     const user = await this.repo.findUserByUsername(req.username);
+    const attempt = await this.throttle.admit(ctx.ip, req.username, user?.login_generation ?? 0);
     if (!user) {
       // The same work and the same counts as for a real account: no username oracle.
       await burnPasswordCheck(req.password);
@@ -185,6 +193,7 @@ export class AuthService implements Authenticator {
       kind: 'staff' | 'resident';
       locale: string;
       totp_enabled: boolean;
+      password_must_change: boolean;
     },
     grants: Grant[],
     via: 'session' | 'token',
@@ -195,6 +204,9 @@ export class AuthService implements Authenticator {
     const isAdmin = grants.some((g) => g.role === 'system_admin');
     // An admin without a second factor may only enrol one (REQUIRE_ADMIN_MFA, off in demo mode).
     const mustEnrol = isAdmin && this.settings.requireAdminMfa && !u.totp_enabled;
+    // A temporary password set by an administrator: nothing applies until the user chooses their
+    // own (ADR 0044); the session may still read itself and change the password.
+    const mustChange = u.password_must_change;
     // Frozen: a cached actor is shared by every request of its session.
     return deepFreeze({
       userId: u.id,
@@ -203,7 +215,7 @@ export class AuthService implements Authenticator {
       kind: u.kind,
       locale: u.locale,
       grants,
-      permissions: mustEnrol ? new Set() : permissionsOf(grants),
+      permissions: mustEnrol || mustChange ? new Set() : permissionsOf(grants),
       via,
       sessionId,
       csrfToken: csrf,
@@ -217,6 +229,46 @@ export class AuthService implements Authenticator {
       this.settings.requireAdminMfa &&
       !actor.mfaEnabled &&
       actor.grants.some((g) => g.role === 'system_admin')
+    );
+  }
+
+  /** Whether the caller signed in with a temporary password and must choose their own first. */
+  async passwordChangeRequired(actor: Actor): Promise<boolean> {
+    return (await this.repo.findUserById(actor.userId))?.password_must_change ?? false;
+  }
+
+  /**
+   * The signed-in user's own password change: the current one proves it is them (a stolen
+   * session alone cannot take the account over), the same policy as creation applies (checked at
+   * the edge), the flag of a temporary password clears and every other session ends.
+   */
+  async changePassword(
+    ctx: RequestContext,
+    actor: Actor,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    if (actor.via !== 'session') throw forbidden();
+    const user = await this.repo.findUserById(actor.userId);
+    if (!user) throw notFound('User');
+    if (!(await verifyPassword(user.password_hash, currentPassword))) {
+      await this.audit.record(ctx, {
+        action: 'auth.password_change_failed',
+        targetType: 'user',
+        targetId: actor.userId,
+      });
+      throw badRequest('password_wrong', 'currentPassword: that is not your current password');
+    }
+    if (currentPassword === newPassword)
+      throw badRequest('password_unchanged', 'newPassword: choose a password other than the current one');
+    const hash = await hashPassword(newPassword);
+    await this.repo.changeOwnPassword(actor.userId, hash, actor.sessionId, (trx) =>
+      this.audit.append(trx, ctx, {
+        action: 'auth.password_changed',
+        targetType: 'user',
+        targetId: actor.userId,
+        detail: { wasTemporary: user.password_must_change },
+      }),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Me, UserSummary } from '@civitas/contracts/identity';
+import type { Me, UserAction, UserSummary } from '@civitas/contracts/identity';
 import type { Actor, Grant } from '../../platform/auth/actor.js';
 import type { UserRow } from './identity.tables.js';
 
@@ -10,7 +10,11 @@ export const presentGrant = (g: Grant) => ({
   department: g.department as never,
 });
 
-export function presentMe(a: Actor, mfaEnrolmentRequired: boolean): Me & { mfaEnrolmentRequired: boolean } {
+export function presentMe(
+  a: Actor,
+  mfaEnrolmentRequired: boolean,
+  passwordChangeRequired: boolean,
+): Me & { mfaEnrolmentRequired: boolean; passwordChangeRequired: boolean } {
   return {
     id: a.userId,
     username: a.username,
@@ -20,12 +24,13 @@ export function presentMe(a: Actor, mfaEnrolmentRequired: boolean): Me & { mfaEn
     permissions: [...a.permissions].sort(),
     mfaEnabled: a.mfaEnabled,
     mfaEnrolmentRequired,
+    passwordChangeRequired,
     csrfToken: a.csrfToken ?? '',
     locale: a.locale === 'en' ? 'en' : 'zh-CN',
   };
 }
 
-export function presentUser(u: UserRow, grants: Grant[]): UserSummary {
+export function presentUser(u: UserRow, grants: Grant[], actions: UserAction[]): UserSummary {
   return {
     id: u.id,
     username: u.username,
@@ -33,8 +38,10 @@ export function presentUser(u: UserRow, grants: Grant[]): UserSummary {
     kind: u.kind,
     disabled: u.disabled_at !== null,
     mfaEnabled: u.totp_enabled,
+    passwordChangeRequired: u.password_must_change,
     grants: grants.map(presentGrant),
     createdAt: u.created_at.toISOString(),
+    actions,
   };
 }
 

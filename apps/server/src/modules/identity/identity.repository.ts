@@ -58,6 +58,7 @@ const sessionQuery = (db: Kysely<DB>) =>
       'u.locale',
       'u.disabled_at',
       'u.totp_enabled',
+      'u.password_must_change',
     ])
     .where('s.id', '=', '')
     .compile();
@@ -173,14 +174,90 @@ export class IdentityRepository {
       .execute();
   }
 
-  /** A new password set by an operator: every session of the user ends with the old one. */
-  async setPassword(trx: Transaction<DB>, userId: string, passwordHash: string): Promise<void> {
+  /**
+   * A new password: every session of the user ends with the old one, except `keepSessionId` (the
+   * session a user changes their own password in). `mustChange` marks it temporary (ADR 0044).
+   */
+  async setPassword(
+    trx: Transaction<DB>,
+    userId: string,
+    passwordHash: string,
+    mustChange: boolean,
+    keepSessionId: string | null = null,
+  ): Promise<void> {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .set({ password_hash: passwordHash, password_must_change: mustChange, updated_at: new Date() })
       .where('id', '=', userId)
       .execute();
+    await trx
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .$if(keepSessionId !== null, (q) => q.where('id', '!=', keepSessionId ?? ''))
+      .execute();
+  }
+
+  /** One's own new password, with its audit row, in one transaction; other sessions end. */
+  async changeOwnPassword(
+    userId: string,
+    passwordHash: string,
+    keepSessionId: string | null,
+    audit: (trx: Transaction<DB>) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.setPassword(trx, userId, passwordHash, false, keepSessionId);
+      await audit(trx);
+    });
+  }
+
+  async deleteSessionsOf(trx: Transaction<DB>, userId: string): Promise<void> {
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  /** Unlock: every sign-in throttle count of the account starts afresh (keys carry the generation). */
+  async bumpLoginGeneration(trx: Transaction<DB>, userId: string): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ login_generation: eb('login_generation', '+', 1), updated_at: new Date() }))
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  async replaceGrants(
+    trx: Transaction<DB>,
+    userId: string,
+    grants: { role: Role; orgUnitId: string; department: string | null }[],
+  ): Promise<void> {
+    await trx.deleteFrom('role_grants').where('user_id', '=', userId).execute();
+    await trx
+      .insertInto('role_grants')
+      .values(
+        grants.map((g) => ({
+          user_id: userId,
+          role: g.role,
+          org_unit_id: g.orgUnitId,
+          department: g.department,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Active accounts holding system_admin anywhere, other than `exceptUserId`. Takes a transaction
+   * lock first, so two administrators demoting or disabling each other at once cannot both pass
+   * the last-admin check (the second waits and counts again).
+   */
+  async otherActiveSystemAdmins(trx: Transaction<DB>, exceptUserId: string): Promise<number> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('civitas.system_admins'))`.execute(trx);
+    const r = await trx
+      .selectFrom('role_grants as g')
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(sql<number>`count(DISTINCT u.id)::int`.as('n'))
+      .where('g.role', '=', 'system_admin')
+      .where('u.disabled_at', 'is', null)
+      .where('u.id', '!=', exceptUserId)
+      .executeTakeFirstOrThrow();
+    return r.n;
   }
 
   /** Two-factor sign-in off and its secret gone; every session ends, so the next sign-in enrols anew. */
@@ -278,6 +355,7 @@ export class IdentityRepository {
         'u.locale',
         'u.disabled_at',
         'u.totp_enabled',
+        'u.password_must_change',
       ])
       .where('t.token_hash', '=', hash)
       .executeTakeFirst();

@@ -27,6 +27,10 @@ export interface UsersTable {
   totp_enabled: Generated<boolean>;
   totp_last_step: number | null;
   resident_id: string | null;
+  /** Set by an administrator's reset: no permission applies until the user changes it (0028). */
+  password_must_change: Generated<boolean>;
+  /** Moved on by an unlock; sign-in throttle counts are keyed by it (0028, ADR 0044). */
+  login_generation: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -15,7 +15,10 @@ export interface LoginThrottleSettings {
 
 /** One admitted attempt: who, from where, and what it cost, for `failed` and `succeeded`. */
 export interface LoginAttempt {
+  /** The account as counted: its generation and lower-cased name (see `accountId`). */
   account: string;
+  /** The name alone, for alerts. */
+  username: string;
   source: string;
   tiers: { key: string; limit: number; count: number }[];
 }
@@ -54,9 +57,12 @@ export class LoginThrottle {
    * A refused attempt checks nothing and counts nothing. An admitted one is charged before the
    * password is looked at, atomically, so parallel guesses cannot slip past the count. Even the
    * right password is refused during the wait, or the wait would be no throttle at all.
+   * `generation` is the account's `login_generation` (0 for names without an account): an
+   * administrator's unlock moves it on, which starts every count on the account afresh (ADR 0044).
    */
-  async admit(ip: string, username: string): Promise<LoginAttempt> {
-    const account = username.trim().toLowerCase();
+  async admit(ip: string, username: string, generation = 0): Promise<LoginAttempt> {
+    const name = username.trim().toLowerCase();
+    const account = accountId(name, generation);
     const source = loginSource(ip);
     const s = this.settings;
     const [fromSource, onAccount] = await Promise.all([
@@ -85,6 +91,7 @@ export class LoginThrottle {
     if (counts.some((c) => !c.allowed)) throw loginThrottled(Math.max(1, await wait()));
     return {
       account,
+      username: name,
       source,
       tiers: tiers.map((t, i) => ({ key: t.key, limit: t.limit, count: counts[i]!.count })),
     };
@@ -113,7 +120,7 @@ export class LoginThrottle {
         detail: {
           kind: 'login_throttled',
           scope: c.scope,
-          ...(c.scope !== 'source' ? { username: a.account } : {}),
+          ...(c.scope !== 'source' ? { username: a.username } : {}),
           ...(c.scope !== 'account' ? { source: a.source } : {}),
         },
       });
@@ -127,6 +134,8 @@ export class LoginThrottle {
 }
 
 const reached = (r: RateCount, limit: number) => r.count >= limit;
+// Digits, then "|": the generation never holds "|", so no chosen name reaches another generation.
+const accountId = (name: string, generation: number) => `${generation}|${name}`;
 // The source comes first and never holds "|", so no chosen username can reach another pair's key.
 const pairKey = (tier: number, account: string, source: string) => `login:${tier}:${source}|${account}`;
 const sourceKey = (source: string) => `login:source:${source}`;

@@ -5,12 +5,13 @@ import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { LanguageSwitcher } from '../../components/language-switcher';
 import { ApiTokens } from './api-tokens';
+import { ChangePasswordForm } from './change-password-form';
 import { TotpSetup } from './totp-setup';
 
 export function AccountPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
-  const { logout } = useAuth();
+  const { logout, refresh } = useAuth();
   const [busy, setBusy] = useState(false);
   usePageTitle(t('account.title'));
 
@@ -32,6 +33,10 @@ export function AccountPage() {
             ))}
           </ul>
         )}
+      </section>
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">{t('password.title')}</h2>
+        <ChangePasswordForm onChanged={refresh} />
       </section>
       <TotpSetup />
       <ApiTokens />

@@ -2,14 +2,15 @@ import { endpoints } from '@civitas/contracts/endpoints';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CreateUser } from '@civitas/contracts/identity';
-import type { Department, Role } from '@civitas/contracts/roles';
+import { mayGrantRole, type Department, type Role } from '@civitas/contracts/roles';
 import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
+import { useMe } from '../../app/auth-context';
 import { useUnits } from '../../app/unit-context';
 import { ErrorMessage } from '../../components/error-message';
 
 // Listed here rather than imported so the bundle does not pull zod in for two arrays.
-const roleOptions: readonly Role[] = [
+export const roleOptions: readonly Role[] = [
   'resident',
   'grid_worker',
   'community_admin',
@@ -19,7 +20,7 @@ const roleOptions: readonly Role[] = [
   'auditor',
   'system_admin',
 ];
-const departmentOptions: readonly Department[] = [
+export const departmentOptions: readonly Department[] = [
   'police',
   'health',
   'environment',
@@ -31,6 +32,8 @@ const departmentOptions: readonly Department[] = [
 export function CreateUserForm({ onCreated }: { onCreated: (username: string) => void }) {
   const { t, i18n } = useTranslation();
   const { units, selectedUnitId } = useUnits();
+  // Only the roles this administrator may grant (ADR 0044); the server checks the unit as well.
+  const held = new Set(useMe().permissions);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -105,11 +108,13 @@ export function CreateUserForm({ onCreated }: { onCreated: (username: string) =>
         </p>
         <label htmlFor="new-role">{t('users.role')}</label>
         <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {roleOptions.map((r) => (
-            <option key={r} value={r}>
-              {t(`roles.${r}`)}
-            </option>
-          ))}
+          {roleOptions
+            .filter((r) => mayGrantRole(held, r))
+            .map((r) => (
+              <option key={r} value={r}>
+                {t(`roles.${r}`)}
+              </option>
+            ))}
         </select>
         {role === 'department_staff' && (
           <>

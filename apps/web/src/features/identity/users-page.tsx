@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { CreateUserForm } from './create-user-form';
+import { UserActionsDialog } from './user-actions-dialog';
 import { TableRegion } from '../../components/table-region';
 
 const PAGE_SIZE = 50;
@@ -22,6 +23,7 @@ export function UsersPage() {
   const users = useEndpoint(endpoints.users.list, { query: { limit: PAGE_SIZE, offset } });
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState('');
+  const [managing, setManaging] = useState<UserSummary | null>(null);
   usePageTitle(t('users.title'));
 
   async function setDisabled(user: UserSummary, disable: boolean) {
@@ -75,13 +77,33 @@ export function UsersPage() {
                     ))}
                   </ul>
                 </td>
-                <td>{t(u.disabled ? 'users.disabled' : 'users.active')}</td>
+                <td>
+                  {t(u.disabled ? 'users.disabled' : 'users.active')}
+                  {u.passwordChangeRequired && <> · {t('users.mustChange')}</>}
+                </td>
                 <td>{t(u.mfaEnabled ? 'common.yes' : 'common.no')}</td>
                 {canWrite && (
                   <td>
-                    <button type="button" className="small" onClick={() => void setDisabled(u, !u.disabled)}>
-                      {t(u.disabled ? 'users.enable' : 'users.disable', { name: u.username })}
-                    </button>
+                    {/* Offered only when the server's policy allows it (the list says which). */}
+                    {u.actions.includes(u.disabled ? 'enable' : 'disable') && (
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => void setDisabled(u, !u.disabled)}
+                      >
+                        {t(u.disabled ? 'users.enable' : 'users.disable', { name: u.username })}
+                      </button>
+                    )}{' '}
+                    {u.actions.length > 0 && (
+                      <button
+                        type="button"
+                        className="small"
+                        aria-haspopup="dialog"
+                        onClick={() => setManaging(u)}
+                      >
+                        {t('recovery.open', { name: u.username })}
+                      </button>
+                    )}
                   </td>
                 )}
               </tr>
@@ -89,6 +111,14 @@ export function UsersPage() {
           </tbody>
         </table>
       </TableRegion>
+      <UserActionsDialog
+        user={managing}
+        onClose={() => setManaging(null)}
+        onDone={(m) => {
+          setMessage(m);
+          users.reload();
+        }}
+      />
       {users.data && (
         <Pager total={users.data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} />
       )}
