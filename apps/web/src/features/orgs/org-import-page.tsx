@@ -109,7 +109,7 @@ export default function OrgImportPage() {
     <>
       <h1>{t('orgs.import.title')}</h1>
       <p>{t('orgs.import.help')}</p>
-      <form onSubmit={submitter} className="panel">
+      <form onSubmit={submitter} className="panel org-import">
         <label htmlFor={`${ids}-file`}>{t('orgs.import.file')}</label>
         <input
           id={`${ids}-file`}
