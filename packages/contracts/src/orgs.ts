@@ -32,6 +32,11 @@ export const orgUnit = z.object({
   parentId: z.uuid().nullable(),
   depth: z.number().int(),
   boundary: boundaryGeometry.nullable(),
+  /** A retired unit (ADR 0043) stays for history: it takes no new records and no edits. */
+  status: z.enum(['active', 'retired']),
+  retiredAt: z.string().nullable(),
+  /** The sibling a merge moved this unit's records into. */
+  mergedIntoId: z.uuid().nullable(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -104,6 +109,8 @@ export const orgUnitListQuery = z.object({
   type: orgUnitType.optional(),
   parentId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** Pickers ask for active units (the default); history views for retired or all. */
+  status: z.enum(['active', 'retired', 'all']).default('active'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -16,6 +16,7 @@ import { RequirePermission } from './require-permission';
 
 // Leaflet is the largest dependency; only users who open the map download it.
 const OrgTreePage = lazy(() => import('../features/orgs/org-tree-page'));
+const OrgImportPage = lazy(() => import('../features/orgs/org-import-page'));
 // The device map carries Leaflet too.
 const DeviceMapPage = lazy(() => import('../features/devices/device-map-page'));
 // The case center and the grid worker app also carry Leaflet, so they load on demand too.
@@ -50,6 +51,16 @@ export function AppRoutes() {
           <RequirePermission permission="org.read">
             <Suspense fallback={<Loading />}>
               <OrgTreePage />
+            </Suspense>
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/orgs/import"
+        element={
+          <RequirePermission permission="org.write">
+            <Suspense fallback={<Loading />}>
+              <OrgImportPage />
             </Suspense>
           </RequirePermission>
         }

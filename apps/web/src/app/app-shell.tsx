@@ -47,6 +47,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 to={item.to}
                 end={
                   item.to === '/' ||
+                  item.to === '/orgs' ||
                   item.to === '/residents' ||
                   item.to === '/devices' ||
                   item.to === '/cases'

@@ -8,6 +8,7 @@ export interface NavItem {
 export const navItems: readonly NavItem[] = [
   { to: '/', labelKey: 'nav.home', permission: null },
   { to: '/orgs', labelKey: 'nav.orgs', permission: 'org.read' },
+  { to: '/orgs/import', labelKey: 'nav.orgImport', permission: 'org.write' },
   { to: '/residents', labelKey: 'nav.residents', permission: 'resident.read' },
   { to: '/residents/import', labelKey: 'nav.import', permission: 'resident.import' },
   { to: '/devices', labelKey: 'nav.devices', permission: 'device.read' },

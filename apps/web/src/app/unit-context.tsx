@@ -12,6 +12,8 @@ interface UnitContextValue {
   loading: boolean;
   selectedUnitId: string | null;
   selectUnit: (id: string) => void;
+  /** Reads the tree again (after an edit, move, merge, retire or import). */
+  reloadUnits: () => void;
 }
 
 const UnitContext = createContext<UnitContextValue | null>(null);
@@ -35,6 +37,7 @@ export function UnitProvider({ children }: { children: ReactNode }) {
   const sessionKey = me && canRead ? me.id : null;
   const [loaded, setLoaded] = useState<{ key: string; units: OrgUnit[] }>({ key: '', units: [] });
   const [chosen, setChosen] = useState<{ key: string; id: string } | null>(null);
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     if (!sessionKey || !me) return;
@@ -47,7 +50,7 @@ export function UnitProvider({ children }: { children: ReactNode }) {
       },
     );
     return () => controller.abort();
-  }, [sessionKey, me]);
+  }, [sessionKey, me, generation]);
 
   const value = useMemo<UnitContextValue>(() => {
     const units = loaded.key === sessionKey ? loaded.units : [];
@@ -59,6 +62,7 @@ export function UnitProvider({ children }: { children: ReactNode }) {
       loading: sessionKey !== null && loaded.key !== sessionKey,
       selectedUnitId: chosenId ?? units[0]?.id ?? null,
       selectUnit: (id: string) => setChosen(sessionKey ? { key: sessionKey, id } : null),
+      reloadUnits: () => setGeneration((g) => g + 1),
     };
   }, [loaded, chosen, sessionKey]);
 

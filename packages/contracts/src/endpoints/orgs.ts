@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { idParams, latLngQuery, page } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
+import {
+  mergeOrgUnit,
+  mergeResult,
+  ORG_IMPORT_MAX_BYTES,
+  orgImportReport,
+  orgImportRequest,
+  orgUnitImpact,
+  retireOrgUnit,
+} from '../org-lifecycle.js';
 import { createOrgUnit, moveOrgUnit, orgUnit, orgUnitListQuery, updateOrgUnit } from '../orgs.js';
+
+const importErrors = ['validation_failed', 'payload_too_large'] as const;
 
 const tags = ['org units'];
 
@@ -50,6 +61,7 @@ export const orgEndpoints = {
     errors: [
       'parent_not_found',
       'bad_unit_type',
+      'unit_retired',
       'code_taken',
       'boundary_invalid',
       'boundary_outside_parent',
@@ -66,6 +78,7 @@ export const orgEndpoints = {
     errors: [
       'not_found',
       'stale_version',
+      'unit_retired',
       'code_taken',
       'boundary_invalid',
       'boundary_outside_parent',
@@ -84,9 +97,70 @@ export const orgEndpoints = {
       'parent_not_found',
       'move_into_own_subtree',
       'bad_unit_type',
+      'unit_retired',
       'stale_version',
       'boundary_outside_parent',
       'boundary_overlaps_sibling',
     ],
+  }),
+  impact: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/org-units/:id/impact',
+    tags,
+    summary: 'What points at the unit, per kind, and what the caller may do to it',
+    params: idParams,
+    responses: { 200: orgUnitImpact },
+    errors: ['not_found'],
+  }),
+  retire: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/org-units/:id/retire',
+    tags,
+    summary: 'Retire a unit that nothing active points at any more (ADR 0043)',
+    params: idParams,
+    body: retireOrgUnit,
+    responses: { 200: orgUnit },
+    errors: ['not_found', 'unit_retired', 'unit_has_records', 'stale_version'],
+  }),
+  merge: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/org-units/:id/merge',
+    tags,
+    summary:
+      'Merge the unit into a sibling of the same type: records, children and area move, the unit retires',
+    params: idParams,
+    body: mergeOrgUnit,
+    responses: { 200: mergeResult },
+    errors: [
+      'not_found',
+      'merge_target_not_found',
+      'merge_into_self',
+      'merge_not_sibling',
+      'unit_retired',
+      'stale_version',
+      'boundary_invalid',
+      'boundary_outside_parent',
+      'boundary_overlaps_sibling',
+    ],
+  }),
+  importPreview: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/org-units/import/preview',
+    tags,
+    summary: 'Dry run of a GeoJSON org tree import: what would be created, and every problem by feature',
+    description: `Body at most ${ORG_IMPORT_MAX_BYTES} bytes; larger files through \`civitas import org-tree\`.`,
+    body: orgImportRequest,
+    responses: { 200: orgImportReport },
+    errors: [...importErrors],
+  }),
+  importApply: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/org-units/import',
+    tags,
+    summary: 'Import a GeoJSON org tree: every unit or none',
+    description: `Body at most ${ORG_IMPORT_MAX_BYTES} bytes. \`applied\` is false when any feature was refused.`,
+    body: orgImportRequest,
+    responses: { 200: orgImportReport },
+    errors: [...importErrors],
   }),
 };

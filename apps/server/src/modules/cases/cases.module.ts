@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module/module.js';
+import { caseUnitRecords } from './cases-unit-records.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { StaffDirectory } from '../identity/staff-directory.js';
@@ -47,6 +48,7 @@ export const casesModule = defineModule<{
       clock: host.clock,
     });
     const { casesRepo, caseConfig, cases, caseActions, caseDeadlines, caseEffects } = center;
+    orgs.unitRecords.register(caseUnitRecords(() => caseConfig.rulesChanged()));
     const db = withCaseTables(host.db);
     const attachmentsRepo = new CaseAttachmentsRepository(db);
     return {

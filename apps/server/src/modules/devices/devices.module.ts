@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module/module.js';
+import { deviceUnitRecords } from './devices-unit-records.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { createDeviceControl } from './device-control.js';
 import { registerDeviceControlRoutes } from './device-control.routes.js';
@@ -22,6 +23,7 @@ export const devicesModule = defineModule<{ orgs: OrgsService }>()({
   subscribes: [],
   create: (host, { orgs }) => {
     const { db } = host;
+    orgs.unitRecords.register(deviceUnitRecords);
     const devicesRepo = new DevicesRepository(db);
     const profilesRepo = new ProfilesRepository(db);
     const devices = new DevicesService(

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module/module.js';
+import { identityUnitRecords } from './identity-unit-records.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import { AuthService } from './auth.service.js';
@@ -20,6 +21,7 @@ export const identityModule = defineModule<{ orgs: OrgsService }>()({
   subscribes: [],
   create: (host, { orgs }) => {
     const { config } = host;
+    orgs.unitRecords.register(identityUnitRecords);
     const repo = new IdentityRepository(host.db);
     const throttle = new LoginThrottle(host.rateCounter, host.audit, {
       maxFailures: config.LOGIN_MAX_FAILURES,

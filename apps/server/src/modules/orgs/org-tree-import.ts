@@ -1,4 +1,5 @@
 import { boundaryGeometry, type BoundaryGeometry } from '@civitas/contracts/common';
+import type { OrgImportProblemOut, OrgImportReportOut } from '@civitas/contracts/org-lifecycle';
 import { orgUnitCode, orgUnitTypes, type OrgUnitType } from '@civitas/contracts/orgs';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../../platform/auth/actor.js';
@@ -41,23 +42,16 @@ export const defaultOrgImportMapping: OrgImportMapping = {
   },
 };
 
-export interface OrgImportProblem {
-  /** 1-based position of the feature in the file. */
-  feature: number;
-  code: string | null;
-  message: string;
-}
+/** A problem with one feature (1-based; 0 for the file), in English and as data for the web. */
+export type OrgImportProblem = OrgImportProblemOut;
 
-export interface OrgImportReport {
-  dryRun: boolean;
-  /** Whether the units were created (false on a dry run or when anything was refused). */
-  applied: boolean;
-  features: number;
-  byType: Partial<Record<OrgUnitType, number>>;
-  /** Features whose English name was missing and took the Chinese one. */
-  englishFromChinese: number;
-  problems: OrgImportProblem[];
-}
+export type OrgImportReport = OrgImportReportOut;
+
+/**
+ * Says whether the caller may create a unit under `parent` (undefined: a new top-level unit);
+ * a message when not. The CLI, run by the operator, passes none.
+ */
+export type OrgImportAuthorizer = (parent: OrgUnitRow | undefined) => string | null;
 
 interface Planned {
   feature: number;
@@ -69,6 +63,7 @@ interface Planned {
 }
 
 class DryRunDone extends Error {}
+class ImportRefused extends Error {}
 
 const text = (v: unknown): string | null =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
@@ -92,7 +87,7 @@ export class OrgTreeImport {
     ctx: RequestContext,
     geojson: unknown,
     mapping: OrgImportMapping = defaultOrgImportMapping,
-    opts: { dryRun?: boolean } = {},
+    opts: { dryRun?: boolean; authorize?: OrgImportAuthorizer } = {},
   ): Promise<OrgImportReport> {
     const dryRun = opts.dryRun ?? false;
     const report: OrgImportReport = {
@@ -101,25 +96,43 @@ export class OrgTreeImport {
       features: 0,
       byType: {},
       englishFromChinese: 0,
+      units: [],
       problems: [],
     };
     const features = (geojson as { type?: unknown; features?: unknown } | null)?.features;
     if ((geojson as { type?: unknown } | null)?.type !== 'FeatureCollection' || !Array.isArray(features)) {
-      report.problems.push({ feature: 0, code: null, message: 'file: not a GeoJSON FeatureCollection' });
+      report.problems.push(
+        problemOf(0, null, 'not_feature_collection', 'file: not a GeoJSON FeatureCollection'),
+      );
       return report;
     }
     report.features = features.length;
     const planned = this.plan(features, mapping, report);
     const ordered = report.problems.length === 0 ? await this.order(planned, report) : [];
     if (report.problems.length > 0) return report;
-    for (const p of ordered) report.byType[p.type] = (report.byType[p.type] ?? 0) + 1;
+    for (const p of ordered) {
+      report.byType[p.type] = (report.byType[p.type] ?? 0) + 1;
+      report.units.push({
+        feature: p.feature,
+        code: p.code,
+        type: p.type,
+        name: p.name,
+        parentCode: p.parentCode,
+        hasBoundary: p.boundary !== null,
+      });
+    }
     try {
       await this.db.transaction().execute(async (trx) => {
         const created = new Map<string, OrgUnitRow>();
         for (const p of ordered) {
           const parent = p.parentCode
-            ? (created.get(p.parentCode) ?? (await this.orgs.findByCode(p.parentCode)))
+            ? (created.get(p.parentCode) ?? (await this.orgs.findByCode(p.parentCode, trx)))
             : undefined;
+          const refusal = created.has(p.parentCode ?? '') ? null : (opts.authorize?.(parent) ?? null);
+          if (refusal) {
+            report.problems.push(problemOf(p.feature, p.code, 'not_permitted', refusal));
+            throw new ImportRefused();
+          }
           try {
             const row = await this.orgs.insertUnit(
               trx,
@@ -136,7 +149,10 @@ export class OrgTreeImport {
             created.set(p.code, row);
           } catch (e) {
             if (!(e instanceof AppError)) throw e;
-            report.problems.push({ feature: p.feature, code: p.code, message: e.message });
+            report.problems.push({
+              ...problemOf(p.feature, p.code, 'refused', e.message),
+              error: { ...(e.extra.body ?? {}), code: e.code },
+            });
             throw e;
           }
         }
@@ -146,7 +162,7 @@ export class OrgTreeImport {
       // Caches of places (units containing a point, the map area) read the new tree.
       this.orgs.placesChanged();
     } catch (e) {
-      if (!(e instanceof DryRunDone) && !(e instanceof AppError)) throw e;
+      if (!(e instanceof DryRunDone) && !(e instanceof AppError) && !(e instanceof ImportRefused)) throw e;
     }
     return report;
   }
@@ -156,38 +172,67 @@ export class OrgTreeImport {
     const seen = new Map<string, number>();
     features.forEach((f, i) => {
       const feature = i + 1;
-      const problem = (message: string, code: string | null = null) =>
-        report.problems.push({ feature, code, message });
+      const problem = (
+        kind: OrgImportProblem['kind'],
+        message: string,
+        code: string | null = null,
+        params: OrgImportProblem['params'] = {},
+      ) => report.problems.push(problemOf(feature, code, kind, message, params));
       const props = ((f as { properties?: unknown } | null)?.properties ?? {}) as Record<string, unknown>;
       const code = text(props[m.code]);
-      if (!code) return problem(`property "${m.code}" (the unit's code) is missing`);
+      if (!code)
+        return problem('code_missing', `property "${m.code}" (the unit's code) is missing`, null, {
+          property: m.code,
+        });
       const parsedCode = orgUnitCode.safeParse(code);
-      if (!parsedCode.success) return problem(`${m.code}: ${parsedCode.error.issues[0]!.message}`, code);
+      if (!parsedCode.success)
+        return problem('code_invalid', `${m.code}: ${parsedCode.error.issues[0]!.message}`, code, {
+          property: m.code,
+        });
       if (seen.has(code))
-        return problem(`${m.code} ${code} appears again (first in feature ${seen.get(code)})`, code);
+        return problem(
+          'code_repeated',
+          `${m.code} ${code} appears again (first in feature ${seen.get(code)})`,
+          code,
+          {
+            first: seen.get(code)!,
+          },
+        );
       seen.set(code, feature);
       const level = text(props[m.level]);
       const type = level === null ? undefined : m.levels[level];
       if (!type)
-        return problem(
-          level === null
-            ? `property "${m.level}" (the unit's level) is missing`
-            : `${m.level} "${level}" is not a known level (known: ${Object.keys(m.levels).join(', ')})`,
-          code,
-        );
+        return level === null
+          ? problem('level_missing', `property "${m.level}" (the unit's level) is missing`, code, {
+              property: m.level,
+            })
+          : problem(
+              'level_unknown',
+              `${m.level} "${level}" is not a known level (known: ${Object.keys(m.levels).join(', ')})`,
+              code,
+              { property: m.level, value: level },
+            );
       const zh = text(props[m.nameZh]);
       const en = text(props[m.nameEn]);
-      if (!zh && !en) return problem(`neither "${m.nameZh}" nor "${m.nameEn}" gives a name`, code);
+      if (!zh && !en)
+        return problem('name_missing', `neither "${m.nameZh}" nor "${m.nameEn}" gives a name`, code, {
+          nameZh: m.nameZh,
+          nameEn: m.nameEn,
+        });
       if (!en) report.englishFromChinese++;
       const geometry = (f as { geometry?: unknown } | null)?.geometry ?? null;
       let boundary: BoundaryGeometry | null = null;
       if (geometry !== null) {
         const g = boundaryGeometry.safeParse(geometry);
-        if (!g.success)
+        if (!g.success) {
+          const found = text((geometry as { type?: unknown }).type) ?? '-';
           return problem(
-            `geometry: not a Polygon or MultiPolygon (found ${text((geometry as { type?: unknown }).type) ?? 'nothing'})`,
+            'geometry_not_polygon',
+            `geometry: not a Polygon or MultiPolygon (found ${found === '-' ? 'nothing' : found})`,
             code,
+            { found },
           );
+        }
         boundary = g.data;
       }
       out.push({
@@ -208,15 +253,19 @@ export class OrgTreeImport {
     const existing = new Set<string>();
     for (const p of planned) {
       if (await this.orgs.findByCode(p.code))
-        report.problems.push({ feature: p.feature, code: p.code, message: `code ${p.code} already exists` });
+        report.problems.push(problemOf(p.feature, p.code, 'code_exists', `code ${p.code} already exists`));
       if (p.parentCode && !byCode.has(p.parentCode) && !existing.has(p.parentCode)) {
         if (await this.orgs.findByCode(p.parentCode)) existing.add(p.parentCode);
         else
-          report.problems.push({
-            feature: p.feature,
-            code: p.code,
-            message: `parent ${p.parentCode} is neither in the file nor an existing unit`,
-          });
+          report.problems.push(
+            problemOf(
+              p.feature,
+              p.code,
+              'parent_missing',
+              `parent ${p.parentCode} is neither in the file nor an existing unit`,
+              { parent: p.parentCode },
+            ),
+          );
       }
     }
     const ordered: Planned[] = [];
@@ -224,7 +273,7 @@ export class OrgTreeImport {
     const visit = (p: Planned): boolean => {
       if (state.get(p.code) === 'done') return true;
       if (state.get(p.code) === 'visiting') {
-        report.problems.push({ feature: p.feature, code: p.code, message: `${p.code} is its own ancestor` });
+        report.problems.push(problemOf(p.feature, p.code, 'cycle', `${p.code} is its own ancestor`));
         return false;
       }
       state.set(p.code, 'visiting');
@@ -237,4 +286,14 @@ export class OrgTreeImport {
     for (const p of planned) if (!visit(p)) break;
     return ordered;
   }
+}
+
+function problemOf(
+  feature: number,
+  code: string | null,
+  kind: OrgImportProblem['kind'],
+  message: string,
+  params: OrgImportProblem['params'] = {},
+): OrgImportProblem {
+  return { feature, code, kind, message, params, error: null };
 }

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module/module.js';
 import { OrgsRepository } from './orgs.repository.js';
 import { registerOrgRoutes } from './orgs.routes.js';
+import { OrgLifecycleService } from './org-lifecycle.service.js';
 import { OrgTreeImport } from './org-tree-import.js';
 import { OrgsService } from './orgs.service.js';
 
@@ -12,8 +13,10 @@ export const orgsModule = defineModule()({
   publishes: [],
   subscribes: [],
   create: (host) => {
-    const orgs = new OrgsService(host.db, new OrgsRepository(host.db), host.audit);
-    return { orgs, orgTreeImport: new OrgTreeImport(orgs, host.db) };
+    const repo = new OrgsRepository(host.db);
+    const orgs = new OrgsService(host.db, repo, host.audit);
+    const orgLifecycle = new OrgLifecycleService(host.db, repo, orgs, orgs.unitRecords, host.audit);
+    return { orgs, orgLifecycle, orgTreeImport: new OrgTreeImport(orgs, host.db) };
   },
-  routes: (app, s) => registerOrgRoutes(app, s.orgs),
+  routes: (app, s) => registerOrgRoutes(app, s),
 });

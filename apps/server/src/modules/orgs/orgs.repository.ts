@@ -11,6 +11,7 @@ export interface OrgListFilter {
   type?: OrgUnitType | undefined;
   parentId?: string | undefined;
   q?: string | undefined;
+  status: 'active' | 'retired' | 'all';
   limit: number;
   offset: number;
 }
@@ -56,9 +57,16 @@ export class OrgsRepository {
     await trx.selectFrom('org_units').select('id').where('id', '=', id).forUpdate().execute();
   }
 
-  /** The units directly under `parentId` (the top-level units for null) that have a boundary. */
+  /**
+   * The active units directly under `parentId` (the top-level units for null) that have a
+   * boundary; a retired unit's boundary is history and holds no area (ADR 0043).
+   */
   boundedChildren(parentId: string | null, ex: Executor = this.db): Promise<OrgUnitRow[]> {
-    const q = ex.selectFrom('org_units').selectAll().where('boundary', 'is not', null);
+    const q = ex
+      .selectFrom('org_units')
+      .selectAll()
+      .where('boundary', 'is not', null)
+      .where('status', '=', 'active');
     return (parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId))
       .orderBy('code')
       .execute();
@@ -67,6 +75,7 @@ export class OrgsRepository {
   async list(f: OrgListFilter): Promise<{ rows: OrgUnitRow[]; total: number }> {
     if (f.paths.length === 0) return { rows: [], total: 0 };
     let q = this.db.selectFrom('org_units').where(underAny(f.paths));
+    if (f.status !== 'all') q = q.where('status', '=', f.status);
     if (f.type) q = q.where('type', '=', f.type);
     if (f.parentId) q = q.where('parent_id', '=', f.parentId);
     if (f.q) {
@@ -102,7 +111,10 @@ export class OrgsRepository {
 
   async insert(
     trx: Transaction<DB>,
-    row: Omit<OrgUnitRow, 'version' | 'created_at' | 'updated_at'>,
+    row: Omit<
+      OrgUnitRow,
+      'version' | 'created_at' | 'updated_at' | 'status' | 'retired_at' | 'merged_into_id'
+    >,
   ): Promise<OrgUnitRow> {
     return trx
       .insertInto('org_units')
@@ -170,16 +182,46 @@ export class OrgsRepository {
       .modifyFront(prepared)
       .selectAll('u')
       .where('c.h3', '=', h3)
+      .where('u.status', '=', 'active')
       .orderBy('u.depth')
       .execute();
   }
 
-  async countChildren(id: string): Promise<number> {
-    const r = await this.db
+  /** Active units directly below (retired ones stay where they were, as history). */
+  async countChildren(id: string, ex: Executor = this.db): Promise<number> {
+    const r = await ex
       .selectFrom('org_units')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('parent_id', '=', id)
+      .where('status', '=', 'active')
       .executeTakeFirstOrThrow();
     return r.n;
+  }
+
+  children(id: string, ex: Executor = this.db): Promise<OrgUnitRow[]> {
+    return ex.selectFrom('org_units').selectAll().where('parent_id', '=', id).orderBy('code').execute();
+  }
+
+  /** Retires the unit if its version still matches; undefined means someone else changed it first. */
+  retire(
+    trx: Transaction<DB>,
+    id: string,
+    version: number,
+    mergedIntoId: string | null,
+  ): Promise<OrgUnitRow | undefined> {
+    return trx
+      .updateTable('org_units')
+      .set({
+        status: 'retired',
+        retired_at: new Date(),
+        merged_into_id: mergedIntoId,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .where('status', '=', 'active')
+      .returningAll()
+      .executeTakeFirst();
   }
 }

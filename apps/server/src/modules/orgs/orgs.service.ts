@@ -18,6 +18,8 @@ import { cellOf, cellsCovering, contains } from './org-geometry.js';
 import { assertValidBoundary, OrgGeometryGuard } from './org-geometry-guard.js';
 import type { OrgListFilter, OrgsRepository } from './orgs.repository.js';
 import { presentOrgUnit } from './orgs.presenter.js';
+import { UnitRecordHolders } from './org-unit-records.js';
+import { assertActive } from './org-unit-status.js';
 
 /** The module's row types other modules may hold (its tables stay its own, ADR 0030). */
 export type { OrgUnitRow } from './orgs.tables.js';
@@ -37,6 +39,11 @@ export class OrgsService {
   /** Unit ids under scope paths, stamped with the access epoch (migration 0008): a move shows at once. */
   private readonly scopes = new Cache<string, string[]>({ ttlMs: Infinity, maxEntries: 1_000 });
   private readonly geometry: OrgGeometryGuard;
+  /**
+   * Where modules whose records point at units register to count and move them on retire and
+   * merge (ADR 0043): they need this service anyway, so the dependency keeps pointing one way.
+   */
+  readonly unitRecords = new UnitRecordHolders();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -91,8 +98,9 @@ export class OrgsService {
     return this.repo.findById(id);
   }
 
-  findByCode(code: string): Promise<OrgUnitRow | undefined> {
-    return this.repo.findByCode(code);
+  /** `trx`: inside a transaction (PGlite has one connection: a read outside it would wait forever). */
+  findByCode(code: string, trx?: Transaction<DB>): Promise<OrgUnitRow | undefined> {
+    return this.repo.findByCode(code, trx);
   }
 
   list(actor: Actor, f: Omit<OrgListFilter, 'paths'>) {
@@ -136,8 +144,10 @@ export class OrgsService {
   async create(ctx: RequestContext & { actor: Actor }, input: CreateOrgUnit): Promise<OrgUnitRow> {
     const parent = input.parentId ? await this.repo.findById(input.parentId) : undefined;
     if (input.parentId && !parent) throw badRequest('parent_not_found', 'parentId: no such org unit');
-    if (parent) assertCovers(ctx.actor, 'org.write', parent.path, 'Parent org unit', false);
-    else if (
+    if (parent) {
+      assertCovers(ctx.actor, 'org.write', parent.path, 'Parent org unit', false);
+      assertActive(parent);
+    } else if (
       !ctx.actor.grants.some((g) => g.role === 'system_admin' && g.orgUnitPath.split('/').length === 3)
     ) {
       // A new root district may only be created by an administrator of an existing root.
@@ -156,6 +166,7 @@ export class OrgsService {
     parent: OrgUnitRow | undefined,
   ): Promise<OrgUnitRow> {
     assertChildType(parent, input.type);
+    if (parent) assertActive(parent);
     if (await this.repo.findByCode(input.code, trx)) {
       throw conflict('code_taken', `code: an org unit with code ${input.code} already exists`);
     }
@@ -199,6 +210,7 @@ export class OrgsService {
     const unit = await this.repo.findById(id);
     if (!unit) throw notFound('Org unit');
     const grant = assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
+    assertActive(unit);
     if (patch.boundary) assertValidBoundary(patch.boundary);
     return this.changing(() =>
       this.db.transaction().execute(async (trx) => {
@@ -236,6 +248,8 @@ export class OrgsService {
     assertCovers(ctx.actor, 'org.write', unit.path, 'Org unit');
     if (!parent) throw badRequest('parent_not_found', 'newParentId: no such org unit');
     const grant = assertCovers(ctx.actor, 'org.write', parent.path, 'New parent org unit', false);
+    assertActive(unit);
+    assertActive(parent);
     if (parent.path.startsWith(unit.path)) {
       throw badRequest(
         'move_into_own_subtree',
@@ -271,7 +285,7 @@ export class OrgsService {
   }
 
   /** A change to units or boundaries: afterwards (committed or not) point lookups read again. */
-  private async changing<T>(write: () => Promise<T>): Promise<T> {
+  async changing<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } finally {

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module/module.js';
+import { registryUnitRecords } from './registry-unit-records.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { BuildingsRepository } from './buildings.repository.js';
 import { BuildingsService } from './buildings.service.js';
@@ -20,6 +21,7 @@ export const registryModule = defineModule<{ orgs: OrgsService }>()({
   subscribes: [],
   create: (host, { orgs }) => {
     const { db, cipher, audit, config } = host;
+    orgs.unitRecords.register(registryUnitRecords);
     const buildingsRepo = new BuildingsRepository(db);
     const residentsRepo = new ResidentsRepository(db);
     const residents = new ResidentsService(db, residentsRepo, buildingsRepo, orgs, cipher, audit);

@@ -38,6 +38,8 @@ export interface RouteExtras {
   handlerTimeout?: number;
   serializerCompiler?: (route: { schema: unknown }) => (data: unknown) => string;
   preValidation?: (request: FastifyRequest) => Promise<void>;
+  /** A route that takes larger bodies than BODY_LIMIT_BYTES (an org tree file), in bytes. */
+  bodyLimit?: number;
 }
 
 declare module 'fastify' {

@@ -7,11 +7,16 @@ import { useEndpoint } from '../../app/use-resource';
 import { StatusMessage } from '../../components/status-message';
 import { ContainingLookup } from './containing-lookup';
 import { OrgMap } from './org-map';
+import { Link } from 'react-router-dom';
+import { useCan } from '../../app/auth-context';
 import { OrgTree } from './org-tree';
+import { UnitPanel } from './unit-panel';
 
 export default function OrgTreePage() {
   const { t } = useTranslation();
-  const { units, loading, selectedUnitId, selectUnit } = useUnits();
+  const { units, unitsById, loading, selectedUnitId, selectUnit, reloadUnits } = useUnits();
+  const canWrite = useCan('org.write');
+  const selected = selectedUnitId ? unitsById.get(selectedUnitId) : undefined;
   const config = useEndpoint(endpoints.system.publicConfig, {});
   const [point, setPoint] = useState<{ lat: number; lng: number } | null>(null);
   const onPoint = useCallback((lat: number, lng: number) => setPoint({ lat, lng }), []);
@@ -21,6 +26,11 @@ export default function OrgTreePage() {
     <>
       <h1>{t('orgs.title')}</h1>
       <StatusMessage>{loading ? t('common.loading') : ''}</StatusMessage>
+      {canWrite && (
+        <p>
+          <Link to="/orgs/import">{t('orgs.importLink')}</Link>
+        </p>
+      )}
       <div className="org-layout">
         <section aria-labelledby="tree-heading" className="panel tree-panel">
           <h2 id="tree-heading">{t('orgs.treeTitle')}</h2>
@@ -42,6 +52,11 @@ export default function OrgTreePage() {
           <ContainingLookup point={point} onPoint={onPoint} />
         </section>
       </div>
+      {selected ? (
+        <UnitPanel key={selected.id} unit={selected} units={units} onChanged={reloadUnits} />
+      ) : (
+        <p>{t('orgs.noUnit')}</p>
+      )}
     </>
   );
 }

@@ -75,6 +75,11 @@ export class CaseConfigService {
     }
   }
 
+  /** Rules changed outside this service (a unit merge moved them): the next read goes to the database. */
+  rulesChanged(): void {
+    this.snapshot.clear();
+  }
+
   async categories() {
     return (await this.config()).categories;
   }
