@@ -45,6 +45,12 @@ let proxy: Daemon | null = null;
 const procs = new Map<string, Running>();
 let publisher: MqttClient | null = null;
 const keyFile = path.join(dir, 'secret.key');
+/** The keyring the processes and the CLI are started with (SECRET_KEY_FILE, SECRET_KEY_PREVIOUS_FILE). */
+const keys: { current: string; previous: string | null } = { current: keyFile, previous: null };
+const keyEnv = (): Record<string, string> => ({
+  SECRET_KEY_FILE: keys.current,
+  ...(keys.previous ? { SECRET_KEY_PREVIOUS_FILE: keys.previous } : {}),
+});
 const ports = { mqtt: 0, proxy: 0, a: 0, b: 0 };
 let ca = '';
 
@@ -70,7 +76,7 @@ const feature = (props: Record<string, string>, geometry: object) => ({
 const processEnv = (name: string, extra: Record<string, string> = {}) =>
   childEnv({
     DATABASE_URL: db.url,
-    SECRET_KEY_FILE: keyFile,
+    ...keyEnv(),
     DATA_DIR: path.join(dir, `data-${name}`),
     MQTT_URL: `mqtt://127.0.0.1:${ports.mqtt}`,
     INSTANCE: name,
@@ -81,7 +87,7 @@ const processEnv = (name: string, extra: Record<string, string> = {}) =>
     ...extra,
   });
 const cliEnv = (extra: Record<string, string> = {}) =>
-  childEnv({ DATABASE_URL: db.url, SECRET_KEY_FILE: keyFile, DATA_DIR: path.join(dir, 'cli'), ...extra });
+  childEnv({ DATABASE_URL: db.url, ...keyEnv(), DATA_DIR: path.join(dir, 'cli'), ...extra });
 const cli = (args: string[], env = cliEnv()) => run([cliJs, ...args], env, 120_000);
 
 /** A request through the HTTPS proxy, trusting only the certificate the test made. */
@@ -116,6 +122,7 @@ function viaProxy(method: string, urlPath: string, s: Session | null, body?: unk
   });
 }
 
+const residentIdNumber = idNumber('1950-01-01', 123);
 const passwordIn = (out: string) => /password \(shown once\): (\S+)/.exec(out)?.[1] ?? '';
 
 beforeAll(async () => {
@@ -311,7 +318,7 @@ backend civitas
     const resident = await viaProxy('POST', '/api/v1/residents', community, {
       name: '王五',
       phone: '13800138123',
-      idNumber: idNumber('1950-01-01', 123),
+      idNumber: residentIdNumber,
       gridId: grid.id,
     });
     expect(resident.status, resident.text).toBe(201);
@@ -433,5 +440,88 @@ backend civitas
       }),
     );
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  it('rotates SECRET_KEY while the processes serve, then runs on the new key alone with every field readable', async () => {
+    const generated = await cli(['key', 'generate']);
+    expect(generated.code, generated.stderr).toBe(0);
+    const fresh = path.join(dir, 'secret-2.key');
+    fs.writeFileSync(fresh, generated.stdout, { mode: 0o600 });
+    // Step 2 of the manual: every process restarts with the new key and the old one as previous.
+    keys.current = fresh;
+    keys.previous = keyFile;
+    for (const name of ['a', 'b']) {
+      await procs.get(name)!.stop();
+      procs.set(name, await startServer(processEnv(name)));
+    }
+    const rotate = await cli(['key', 'rotate', '--batch', '2']);
+    expect(rotate.code, rotate.stdout + rotate.stderr).toBe(0);
+    expect(rotate.stdout).toMatch(/SECRET_KEY_PREVIOUS can be removed/);
+    const status = await cli(['key', 'status']);
+    expect(status.stdout).toMatch(/every value is under the current key/);
+
+    // Step 5: the old key removed, the processes restarted on the new one alone.
+    keys.previous = null;
+    for (const name of ['a', 'b']) {
+      await procs.get(name)!.stop();
+      procs.set(name, await startServer(processEnv(name)));
+    }
+    const onNewKey = procs.get('b')!;
+    for (const [field, value] of [
+      ['phone', '13800138123'],
+      ['idNumber', residentIdNumber],
+    ] as const) {
+      const shown = await api<{ value: string }>(
+        onNewKey.url,
+        community,
+        'POST',
+        `/api/v1/residents/${residentId}/reveal`,
+        {
+          field,
+          reason: 'after key rotation',
+        },
+      );
+      expect(shown.value).toBe(value);
+    }
+    // The blind index was rewritten too: an exact search by phone still finds the resident.
+    const found = await api<{ items: { id: string }[] }>(
+      onNewKey.url,
+      community,
+      'POST',
+      '/api/v1/residents/search',
+      {
+        field: 'phone',
+        value: '13800138123',
+        reason: 'after key rotation',
+      },
+    );
+    expect(found.items.map((r) => r.id)).toEqual([residentId]);
+    // The device keeps its token: a reading published now is stored.
+    const before = await api<{ readingsCount: number }>(
+      onNewKey.url,
+      community,
+      'GET',
+      `/api/v1/devices/${device.id}`,
+    );
+    await publisher!.publishAsync(
+      `v1/devices/${device.token}/telemetry`,
+      JSON.stringify({ ts: Date.now(), values: { pm25: 42 } }),
+      { qos: 1 },
+    );
+    await until(
+      'the reading after rotation stored',
+      () => api<{ readingsCount: number }>(onNewKey.url, community, 'GET', `/api/v1/devices/${device.id}`),
+      (d) => d.readingsCount === before.readingsCount + 1,
+      30_000,
+    );
+    const verify = await cli(['audit', 'verify']);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    // A process still holding only the old key is refused, naming the setting.
+    const stale = await run(
+      [cliJs, 'audit', 'verify'],
+      childEnv({ DATABASE_URL: db.url, SECRET_KEY_FILE: keyFile, DATA_DIR: path.join(dir, 'cli') }),
+    );
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toMatch(/SECRET_KEY/);
   });
 });
