@@ -12,7 +12,7 @@ import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import type { DB } from '../../platform/db/schema.js';
-import { AppError, conflict, notFound } from '../../platform/errors/errors.js';
+import { AppError, conflict, notFound, validationFailed } from '../../platform/errors/errors.js';
 import { presentProfile, profileInput } from './devices.presenter.js';
 import { assertMayDefineProfiles, profileGrant } from './profile-policy.js';
 import type { ProfilesRepository, ProfileWithCount } from './profiles.repository.js';
@@ -82,7 +82,12 @@ export class ProfilesService {
     const input = { ...source, code, name: name ?? source.name };
     // A built-in metric has no display name of its own (the web names it): the copy takes its key.
     input.metrics = input.metrics.map((m) => ({ ...m, name: m.name ?? { 'zh-CN': m.key, en: m.key } }));
-    return this.create(ctx, profileWrite.parse(input), 'device_profile.copy');
+    const parsed = profileWrite.safeParse(input);
+    if (!parsed.success)
+      throw validationFailed(
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
+    return this.create(ctx, parsed.data, 'device_profile.copy');
   }
 
   async update(ctx: Ctx, id: string, patch: ProfileUpdate): Promise<DeviceProfile> {
