@@ -14,11 +14,13 @@ export function ProfilesPage() {
   usePageTitle(t('deviceProfiles.title'));
   const [refresh, setRefresh] = useState(0);
   const { data, error } = useEndpoint(endpoints.devices.profiles, {}, refresh);
+  // Read once: the import panel must not unmount (and lose its report) while the list reloads.
+  const canDefine = useEndpoint(endpoints.devices.profiles, {}).data?.canDefine === true;
   return (
     <>
       <h1>{t('deviceProfiles.title')}</h1>
       <p>{t('deviceProfiles.intro')}</p>
-      {data?.canDefine && (
+      {canDefine && (
         <p>
           <Link to="/devices/profiles/new" className="button">
             {t('deviceProfiles.new')}
@@ -64,7 +66,7 @@ export function ProfilesPage() {
           </tbody>
         </table>
       )}
-      {data?.canDefine && <ProfileImport onApplied={() => setRefresh((n) => n + 1)} />}
+      {canDefine && <ProfileImport onApplied={() => setRefresh((n) => n + 1)} />}
     </>
   );
 }
