@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
+import { TableRegion } from '../../components/table-region';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -49,25 +50,27 @@ export function ImportTokens({ job }: { job: ImportJob }) {
               {t('deviceImport.tokens.download')}
             </button>
           </p>
-          <table data-testid="import-tokens">
-            <caption>{t('deviceImport.tokens.caption', { count: items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('devices.code')}</th>
-                <th scope="col">{t('deviceImport.tokens.token')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((i) => (
-                <tr key={i.code}>
-                  <td>{i.code}</td>
-                  <td>
-                    <code>{i.token}</code>
-                  </td>
+          <TableRegion label={t('deviceImport.tokens.caption', { count: items.length })}>
+            <table data-testid="import-tokens">
+              <caption>{t('deviceImport.tokens.caption', { count: items.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('devices.code')}</th>
+                  <th scope="col">{t('deviceImport.tokens.token')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {items.map((i) => (
+                  <tr key={i.code}>
+                    <td>{i.code}</td>
+                    <td>
+                      <code>{i.token}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
         </>
       )}
     </section>

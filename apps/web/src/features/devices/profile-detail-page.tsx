@@ -8,6 +8,7 @@ import { formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
+import { TableRegion } from '../../components/table-region';
 import { StatusMessage } from '../../components/status-message';
 import { ProfileForm } from './profile-form';
 
@@ -144,41 +145,43 @@ export function ProfileDetailPage() {
             <dt>{t('deviceProfiles.field.rollupRetentionDays')}</dt>
             <dd>{rest.rollupRetentionDays}</dd>
           </dl>
-          <table data-testid="profile-metrics">
-            <caption>{t('deviceProfiles.metricsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('deviceProfiles.field.key')}</th>
-                <th scope="col">{t('deviceProfiles.name')}</th>
-                <th scope="col">{t('deviceProfiles.field.type')}</th>
-                <th scope="col">{t('deviceProfiles.field.unit')}</th>
-                <th scope="col">{t('deviceProfiles.range')}</th>
-                <th scope="col">{t('deviceProfiles.field.thingsboardKey')}</th>
-                <th scope="col">{t('deviceProfiles.field.objectId')}</th>
-                <th scope="col">{t('deviceProfiles.field.senmlName')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rest.metrics.map((m) => (
-                <tr key={m.key}>
-                  <td>{m.key}</td>
-                  <td>{m.name ? localizedName(m.name, i18n.language) : '—'}</td>
-                  <td>{t(`deviceProfiles.types.${m.type}`)}</td>
-                  <td>{m.unit ?? '—'}</td>
-                  <td>
-                    {m.type === 'number'
-                      ? `${m.min} – ${m.max}`
-                      : m.type === 'text'
-                        ? (m.values ?? []).join(', ')
-                        : '—'}
-                  </td>
-                  <td>{m.thingsboardKey ?? m.key}</td>
-                  <td>{m.objectId ?? m.key}</td>
-                  <td>{m.senmlName ?? m.key}</td>
+          <TableRegion label={t('deviceProfiles.metricsCaption')}>
+            <table data-testid="profile-metrics">
+              <caption>{t('deviceProfiles.metricsCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('deviceProfiles.field.key')}</th>
+                  <th scope="col">{t('deviceProfiles.name')}</th>
+                  <th scope="col">{t('deviceProfiles.field.type')}</th>
+                  <th scope="col">{t('deviceProfiles.field.unit')}</th>
+                  <th scope="col">{t('deviceProfiles.range')}</th>
+                  <th scope="col">{t('deviceProfiles.field.thingsboardKey')}</th>
+                  <th scope="col">{t('deviceProfiles.field.objectId')}</th>
+                  <th scope="col">{t('deviceProfiles.field.senmlName')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rest.metrics.map((m) => (
+                  <tr key={m.key}>
+                    <td>{m.key}</td>
+                    <td>{m.name ? localizedName(m.name, i18n.language) : '—'}</td>
+                    <td>{t(`deviceProfiles.types.${m.type}`)}</td>
+                    <td>{m.unit ?? '—'}</td>
+                    <td>
+                      {m.type === 'number'
+                        ? `${m.min} – ${m.max}`
+                        : m.type === 'text'
+                          ? (m.values ?? []).join(', ')
+                          : '—'}
+                    </td>
+                    <td>{m.thingsboardKey ?? m.key}</td>
+                    <td>{m.objectId ?? m.key}</td>
+                    <td>{m.senmlName ?? m.key}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
           {canDefine && (
             <div className="actions">
               {!p.builtin && (

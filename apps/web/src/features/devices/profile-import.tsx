@@ -4,6 +4,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
+import { TableRegion } from '../../components/table-region';
 import { StatusMessage } from '../../components/status-message';
 
 /**
@@ -104,38 +105,40 @@ export function ProfileImport({ onApplied }: { onApplied: () => void }) {
                   : t('deviceProfiles.import.refused')}
             </span>
           </StatusMessage>
-          <table data-testid="profile-import-report">
-            <caption>{t('deviceProfiles.import.report')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('deviceProfiles.code')}</th>
-                <th scope="col">{t('deviceProfiles.import.action')}</th>
-                <th scope="col">{t('deviceProfiles.import.errors')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.items.map((i) => (
-                <tr key={i.index}>
-                  <td>{i.index + 1}</td>
-                  <td>{i.code ?? '—'}</td>
-                  <td>{t(`deviceProfiles.import.actions.${i.action}`)}</td>
-                  <td>
-                    {i.errors.length > 0 && (
-                      <ul>
-                        {i.errors.map((e) => (
-                          <li key={`${e.path}:${e.message}`}>
-                            {e.path ? `${e.path}: ` : ''}
-                            {i18nCode(t, e.code)} {e.message}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
+          <TableRegion label={t('deviceProfiles.import.report')}>
+            <table data-testid="profile-import-report">
+              <caption>{t('deviceProfiles.import.report')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t('deviceProfiles.code')}</th>
+                  <th scope="col">{t('deviceProfiles.import.action')}</th>
+                  <th scope="col">{t('deviceProfiles.import.errors')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {report.items.map((i) => (
+                  <tr key={i.index}>
+                    <td>{i.index + 1}</td>
+                    <td>{i.code ?? '—'}</td>
+                    <td>{t(`deviceProfiles.import.actions.${i.action}`)}</td>
+                    <td>
+                      {i.errors.length > 0 && (
+                        <ul>
+                          {i.errors.map((e) => (
+                            <li key={`${e.path}:${e.message}`}>
+                              {e.path ? `${e.path}: ` : ''}
+                              {i18nCode(t, e.code)} {e.message}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
           {ok && !report.applied && (
             <button type="button" onClick={() => void apply()} disabled={busy}>
               {t('deviceProfiles.import.apply')}

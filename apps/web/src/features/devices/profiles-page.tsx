@@ -6,6 +6,7 @@ import { localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
+import { TableRegion } from '../../components/table-region';
 import { ProfileImport } from './profile-import';
 
 /** Device profiles: every profile of the installation; defining ones is for root-level administrators. */
@@ -32,39 +33,41 @@ export function ProfilesPage() {
       )}
       <ErrorMessage error={error} />
       {data && (
-        <table data-testid="profiles-table">
-          <caption>{t('deviceProfiles.caption', { count: data.items.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('deviceProfiles.code')}</th>
-              <th scope="col">{t('deviceProfiles.name')}</th>
-              <th scope="col">{t('deviceProfiles.entityType')}</th>
-              <th scope="col">{t('deviceProfiles.metricCount')}</th>
-              <th scope="col">{t('deviceProfiles.deviceCount')}</th>
-              <th scope="col">{t('deviceProfiles.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link to={`/devices/profiles/${p.id}`}>{p.code}</Link>
-                </td>
-                <td>{localizedName(p.name, i18n.language)}</td>
-                <td>{p.entityType}</td>
-                <td>{p.metrics.length}</td>
-                <td>{p.deviceCount}</td>
-                <td>
-                  {p.builtin
-                    ? t('deviceProfiles.builtin')
-                    : p.retiredAt
-                      ? t('deviceProfiles.retired')
-                      : t('deviceProfiles.active')}
-                </td>
+        <TableRegion label={t('deviceProfiles.caption', { count: data.items.length })}>
+          <table data-testid="profiles-table">
+            <caption>{t('deviceProfiles.caption', { count: data.items.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('deviceProfiles.code')}</th>
+                <th scope="col">{t('deviceProfiles.name')}</th>
+                <th scope="col">{t('deviceProfiles.entityType')}</th>
+                <th scope="col">{t('deviceProfiles.metricCount')}</th>
+                <th scope="col">{t('deviceProfiles.deviceCount')}</th>
+                <th scope="col">{t('deviceProfiles.state')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.items.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/devices/profiles/${p.id}`}>{p.code}</Link>
+                  </td>
+                  <td>{localizedName(p.name, i18n.language)}</td>
+                  <td>{p.entityType}</td>
+                  <td>{p.metrics.length}</td>
+                  <td>{p.deviceCount}</td>
+                  <td>
+                    {p.builtin
+                      ? t('deviceProfiles.builtin')
+                      : p.retiredAt
+                        ? t('deviceProfiles.retired')
+                        : t('deviceProfiles.active')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
       )}
       {canDefine && <ProfileImport onApplied={() => setRefresh((n) => n + 1)} />}
     </>
