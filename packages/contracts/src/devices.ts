@@ -5,43 +5,81 @@ const metricKey = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'letters, digits and "_", starting with a letter');
 
+/**
+ * A key as a payload carries it: ThingsBoard telemetry keys and SenML names may hold more than a
+ * metric key ("temp.c", "urn:x:pm25"), FIWARE IoT Agent object ids are short attribute names.
+ */
+export const payloadKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'up to 64 letters, digits, "_", ".", ":", "/" or "-"');
+
+/**
+ * UN/CEFACT Recommendation 20 common codes are 2–3 upper-case letters or digits (NGSI-LD `unitCode`).
+ * The pattern accepts any well-formed code; `unitCodes` (device-profiles.ts) lists the ones the web offers.
+ */
+export const unitCode = z.string().regex(/^[A-Z0-9]{2,3}$/, 'a UN/CEFACT common code such as CEL or KWH');
+
+/**
+ * How each payload format names the metric (ADR 0041); each defaults to the metric key.
+ * `objectId` is the FIWARE IoT Agent short name, `thingsboardKey` the ThingsBoard telemetry key,
+ * `senmlName` the SenML record name (after the base name).
+ */
+const metricCommon = {
+  key: metricKey,
+  name: localizedName.optional().describe('display name; built-in metrics are named by the web'),
+  objectId: payloadKey.max(32).optional(),
+  thingsboardKey: payloadKey.optional(),
+  senmlName: payloadKey.optional(),
+};
+
 export const profileMetric = z.discriminatedUnion('type', [
   z.object({
-    key: metricKey,
-    objectId: z.string().max(32).optional(),
+    ...metricCommon,
     type: z.literal('number'),
-    unit: z.string().max(10).nullable(),
+    unit: unitCode.nullable(),
     min: z.number(),
     max: z.number(),
   }),
   z.object({
-    key: metricKey,
-    objectId: z.string().max(32).optional(),
+    ...metricCommon,
     type: z.literal('text'),
     unit: z.null(),
     values: z.array(z.string().max(64)).min(1).optional(),
   }),
   z.object({
-    key: metricKey,
-    objectId: z.string().max(32).optional(),
+    ...metricCommon,
     type: z.literal('boolean'),
     unit: z.null(),
   }),
 ]);
 export type ProfileMetric = z.infer<typeof profileMetric>;
 
+export type PayloadFormat = 'thingsboard' | 'fiware' | 'senml';
+/** The key a payload of `format` uses for the metric. */
+export function payloadKeyOf(m: ProfileMetric, format: PayloadFormat): string {
+  const k = format === 'fiware' ? m.objectId : format === 'senml' ? m.senmlName : m.thingsboardKey;
+  return k ?? m.key;
+}
+
+/** Smart Data Models (smartdatamodels.org) entity types a profile may map to for NGSI-LD. */
 export const entityTypes = [
   'AirQualityObserved',
   'NoiseLevelObserved',
   'WaterQualityObserved',
+  'WaterConsumptionObserved',
+  'WeatherObserved',
+  'TrafficFlowObserved',
   'WasteContainer',
   'Streetlight',
   'ParkingSpot',
+  'OffStreetParking',
+  'EVChargingStation',
   'Device',
+  'DeviceMeasurement',
 ] as const;
 
 export const deviceProfileInput = z.object({
-  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'lower-case letters, digits and "-", 2 to 64'),
   name: localizedName,
   entityType: z.enum(entityTypes),
   metrics: z.array(profileMetric).max(64),
@@ -61,7 +99,13 @@ export const deviceProfileInput = z.object({
 });
 export type DeviceProfileInput = z.infer<typeof deviceProfileInput>;
 
-export const deviceProfile = deviceProfileInput.extend({ id: z.uuid(), builtin: z.boolean() });
+export const deviceProfile = deviceProfileInput.extend({
+  id: z.uuid(),
+  builtin: z.boolean(),
+  retiredAt: z.string().nullable(),
+  deviceCount: z.number().int(),
+  updatedAt: z.string(),
+});
 export type DeviceProfile = z.infer<typeof deviceProfile>;
 
 export const deviceStatus = z.enum(['active', 'maintenance', 'retired']);

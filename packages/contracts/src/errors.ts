@@ -66,6 +66,10 @@ export const errorStatus = {
   identifier_in_query: 400,
   identifier_search_limited: 429,
   profile_not_found: 400,
+  profile_retired: 400,
+  profile_builtin: 409,
+  profile_in_use: 409,
+  metric_has_data: 409,
   group_not_found: 400,
   device_retired: 409,
   too_many_attributes: 400,
@@ -81,6 +85,7 @@ export const errorStatus = {
   file_key_invalid: 400,
   csv_unreadable: 400,
   csv_header: 400,
+  import_tokens_gone: 410,
   // Telemetry.
   bad_range: 400,
   malformed_payload: 400,

@@ -12,6 +12,8 @@ import { UsersPage } from '../features/identity/users-page';
 import { DeviceDetailPage } from '../features/devices/device-detail-page';
 import { DeviceImportPage } from '../features/devices/device-import-page';
 import { DevicesPage } from '../features/devices/devices-page';
+import { ProfileDetailPage, ProfileNewPage } from '../features/devices/profile-detail-page';
+import { ProfilesPage } from '../features/devices/profiles-page';
 import { RequirePermission } from './require-permission';
 
 // Leaflet is the largest dependency; only users who open the map download it.
@@ -112,6 +114,30 @@ export function AppRoutes() {
         element={
           <RequirePermission permission="device.write">
             <DeviceImportPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/profiles"
+        element={
+          <RequirePermission permission="device.read">
+            <ProfilesPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/profiles/new"
+        element={
+          <RequirePermission permission="device.write">
+            <ProfileNewPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="/devices/profiles/:id"
+        element={
+          <RequirePermission permission="device.read">
+            <ProfileDetailPage />
           </RequirePermission>
         }
       />

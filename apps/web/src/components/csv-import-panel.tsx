@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '@civitas/contracts/registry';
 import { endpoints } from '@civitas/contracts/endpoints';
@@ -14,10 +14,12 @@ interface CsvImportPanelProps {
   endpoint: typeof endpoints.residents.import | typeof endpoints.devices.import;
   /** Id of the element explaining the columns, read out with the file field. */
   helpId: string;
+  /** What follows the report of a finished import (the device import's minted tokens). */
+  afterReport?: (job: ImportJob) => ReactNode;
 }
 
 /** Upload form, progress bar and per-row report for every CSV import (residents, devices). */
-export function CsvImportPanel({ endpoint, helpId }: CsvImportPanelProps) {
+export function CsvImportPanel({ endpoint, helpId, afterReport }: CsvImportPanelProps) {
   const { t } = useTranslation();
   const fileRef = useRef<HTMLInputElement>(null);
   const [started, setStarted] = useState<ImportJob | null>(null);
@@ -78,6 +80,7 @@ export function CsvImportPanel({ endpoint, helpId }: CsvImportPanelProps) {
             </span>
           </StatusMessage>
           {!running && <ImportReport job={job} />}
+          {!running && afterReport?.(job)}
         </section>
       )}
     </>

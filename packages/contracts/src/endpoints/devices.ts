@@ -11,6 +11,7 @@ import {
   deviceMapQuery,
   deviceMapResponse,
   deviceProfile,
+  deviceProfileInput,
   metricState,
   sendCommand,
   seriesQuery,
@@ -18,6 +19,15 @@ import {
   updateDevice,
   updateSharedAttributes,
 } from '../devices.js';
+import {
+  importedTokens,
+  profileCopy,
+  profileFile,
+  profileImportQuery,
+  profileImportReport,
+  profileUpdate,
+  profileWrite,
+} from '../device-profiles.js';
 import { defineEndpoint } from '../endpoint.js';
 import { importJob } from '../registry.js';
 
@@ -68,6 +78,7 @@ export const unitLatest = z.object({
 const deviceWriteErrors = [
   'unit_not_found',
   'profile_not_found',
+  'profile_retired',
   'group_not_found',
   'location_outside_units',
 ] as const;
@@ -82,11 +93,101 @@ export const deviceEndpoints = {
     responses: { 202: importJob },
     errors: ['multipart_required', 'file_missing', 'csv_unreadable', 'csv_header'],
   }),
+  importTokens: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/devices/import/:id/tokens',
+    tags,
+    summary:
+      'The access tokens a finished device import minted, handed out once to the user who ran it (then erased)',
+    params: idParams,
+    responses: { 200: importedTokens },
+    errors: ['not_found', 'import_tokens_gone'],
+  }),
   profiles: defineEndpoint({
     method: 'GET',
     path: '/api/v1/device-profiles',
     tags,
-    responses: { 200: z.object({ items: z.array(deviceProfile) }) },
+    responses: {
+      200: z.object({
+        items: z.array(deviceProfile),
+        canDefine: z.boolean().describe('whether the caller may create, change and retire profiles'),
+      }),
+    },
+    errors: [],
+  }),
+  profileGet: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/device-profiles/:id',
+    tags,
+    params: idParams,
+    responses: { 200: deviceProfile },
+    errors: ['not_found'],
+  }),
+  profileCreate: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/device-profiles',
+    tags,
+    summary: 'Define a device profile (profiles are installation-wide; root-level device administrators)',
+    body: profileWrite,
+    responses: { 201: deviceProfile },
+    errors: ['code_taken'],
+  }),
+  profileUpdate: defineEndpoint({
+    method: 'PUT',
+    path: '/api/v1/device-profiles/:id',
+    tags,
+    summary: 'Change a profile: names, ranges, mapping and metrics; a metric with stored data stays',
+    params: idParams,
+    body: profileUpdate,
+    responses: { 200: deviceProfile },
+    errors: ['not_found', 'profile_builtin', 'stale_version', 'metric_has_data'],
+  }),
+  profileRetire: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/device-profiles/:id/retire',
+    tags,
+    summary: 'Retire a profile: its devices keep working, new devices cannot choose it',
+    params: idParams,
+    responses: { 200: deviceProfile },
+    errors: ['not_found', 'profile_builtin'],
+  }),
+  profileRemove: defineEndpoint({
+    method: 'DELETE',
+    path: '/api/v1/device-profiles/:id',
+    tags,
+    summary: 'Delete a profile no device uses',
+    params: idParams,
+    responses: { 204: 'empty' },
+    errors: ['not_found', 'profile_builtin', 'profile_in_use'],
+  }),
+  profileCopy: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/device-profiles/:id/copy',
+    tags,
+    summary: 'Copy a profile (built-in or not) under a new code, to edit',
+    params: idParams,
+    body: profileCopy,
+    responses: { 201: deviceProfile },
+    errors: ['not_found', 'code_taken'],
+  }),
+  profileExport: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/device-profiles/export',
+    tags,
+    summary: 'The operator-defined profiles as an import file (docs/device-profiles.md)',
+    query: z.object({ builtin: z.enum(['true', 'false']).default('false') }),
+    responses: { 200: z.object({ format: z.string(), profiles: z.array(deviceProfileInput) }) },
+    errors: [],
+  }),
+  profileImport: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/device-profiles/import',
+    tags,
+    summary:
+      'Create or update profiles from an import file, all or nothing, with a report per profile; dryRun=true only reports',
+    query: profileImportQuery,
+    body: profileFile,
+    responses: { 200: profileImportReport },
     errors: [],
   }),
   list: defineEndpoint({

@@ -1,10 +1,20 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 
 let t: TestApp;
 let ca1: Client;
+// Everything the server logs, to show no minted token is ever written there.
+let logged = '';
+const sink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    logged += chunk.toString();
+    done();
+  },
+});
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { logger: pino({ level: 'trace' }, sink) });
   ca1 = await t.login('ca1');
 });
 
@@ -57,5 +67,74 @@ describe('device CSV import', () => {
     const res = await ca1.upload('/api/v1/devices/import', 'code,name,colour\nx,y,z\n');
     expect(res.statusCode).toBe(400);
     expect(res.json().detail).toMatch(/colour/);
+  });
+
+  it('hands minted tokens once to the importer, sealed until then, never logged', async () => {
+    const csv = [
+      'code,name,profile,lat,lng,access_token',
+      'TOK-1,Bin one,waste-bin,22.55,113.82,',
+      'TOK-2,Bin two,waste-bin,22.55,113.83,',
+      'TOK-3,Flashed,waste-bin,22.55,113.84,tb-flashed-token-0002-abcdef',
+    ].join('\n');
+    const res = await ca1.upload('/api/v1/devices/import', csv);
+    const id = res.json().id;
+    expect((await waitDone(ca1, id)).importedRows).toBe(3);
+    const stored = await t.services.database.db
+      .selectFrom('device_import_tokens')
+      .select(['device_code', 'token_sealed'])
+      .where('job_id', '=', id)
+      .execute();
+    expect(stored.map((r) => r.device_code).sort()).toEqual(['TOK-1', 'TOK-2']);
+
+    // Another user cannot take them, and trying does not use them up.
+    const ca2 = await t.login('ca2');
+    expect((await ca2.post(`/api/v1/devices/import/${id}/tokens`)).statusCode).toBe(404);
+
+    const first = await ca1.post(`/api/v1/devices/import/${id}/tokens`);
+    expect(first.statusCode, first.body).toBe(200);
+    const items: { code: string; token: string }[] = first.json().items;
+    expect(items.map((i) => i.code)).toEqual(['TOK-1', 'TOK-2']);
+    for (const { token } of items) {
+      expect(stored.some((r) => r.token_sealed.includes(token))).toBe(false);
+      expect(logged).not.toContain(token);
+      const ingest = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/ingest/${token}/telemetry`,
+        headers: { 'content-type': 'application/json' },
+        payload: { fillingLevel: 0.5 },
+      });
+      expect(ingest.json()).toEqual({ accepted: 1, rejected: [] });
+    }
+    const second = await ca1.post(`/api/v1/devices/import/${id}/tokens`);
+    expect(second.statusCode).toBe(410);
+    expect(second.json().code).toBe('import_tokens_gone');
+    const left = await t.services.database.db
+      .selectFrom('device_import_tokens')
+      .select('device_code')
+      .where('job_id', '=', id)
+      .execute();
+    expect(left).toEqual([]);
+  });
+
+  it('sweeps tokens nobody fetched once they expire', async () => {
+    const res = await ca1.upload(
+      '/api/v1/devices/import',
+      'code,name,profile,lat,lng\nTOK-9,Bin,waste-bin,22.55,113.85\n',
+    );
+    const id = res.json().id;
+    await waitDone(ca1, id);
+    await t.services.database.db
+      .updateTable('device_import_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('job_id', '=', id)
+      .execute();
+    expect((await ca1.post(`/api/v1/devices/import/${id}/tokens`)).statusCode).toBe(410);
+    await t.services.importTokens.sweep();
+    const left = await t.services.database.db
+      .selectFrom('device_import_tokens')
+      .select('device_code')
+      .where('job_id', '=', id)
+      .execute();
+    expect(left).toEqual([]);
   });
 });

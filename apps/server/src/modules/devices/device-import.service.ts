@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import { AppError, badRequest } from '../../platform/errors/errors.js';
 import type { ImportJobsRepository, RowError } from '../../platform/jobs/import-jobs.repository.js';
+import type { DeviceImportTokens } from './device-import-tokens.js';
 import type { DevicesService } from './devices.service.js';
 
 export const deviceCsvColumns = [
@@ -39,11 +40,16 @@ const row = z.object({
 const MAX_KEPT_ERRORS = 1000;
 type Ctx = RequestContext & { actor: Actor };
 
-/** CSV import of devices, with progress and a per-row report; each row is created whole or not at all. */
+/**
+ * CSV import of devices, with progress and a per-row report; each row is created whole or not at all.
+ * A row without `access_token` gets a minted token; those tokens are kept sealed for the importer to
+ * fetch once (device-import-tokens.ts) and are never logged.
+ */
 export class DeviceImportService {
   constructor(
     private readonly devices: DevicesService,
     private readonly jobs: ImportJobsRepository,
+    private readonly tokens: DeviceImportTokens,
     private readonly log: Logger,
   ) {}
 
@@ -94,6 +100,7 @@ export class DeviceImportService {
     let rejected = errors.length;
     let imported = 0;
     let processed = errors.length;
+    const minted: { code: string; token: string }[] = [];
     const reject = (line: number, field: string | null, message: string) => {
       rejected++;
       if (errors.length < MAX_KEPT_ERRORS) errors.push({ line, field, message });
@@ -120,7 +127,12 @@ export class DeviceImportService {
             installDate: r.install_date ?? null,
             status: r.status ?? 'active',
           });
-          await this.devices.create(ctx, input, { token: r.access_token ?? null });
+          const { token } = await this.devices.create(
+            ctx,
+            input,
+            r.access_token ? { token: r.access_token } : {},
+          );
+          if (!r.access_token && token) minted.push({ code: r.code, token });
           imported++;
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
@@ -131,6 +143,7 @@ export class DeviceImportService {
       if (processed % 25 === 0) await this.jobs.progress(jobId, { processed, imported, rejected, errors });
     }
     errors.sort((a, b) => a.line - b.line);
+    await this.tokens.keep(jobId, ctx.actor.userId, minted);
     await this.jobs.progress(jobId, { processed: total, imported, rejected, errors });
     await this.jobs.finish(jobId, 'done');
   }

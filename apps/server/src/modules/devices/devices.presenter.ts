@@ -1,4 +1,4 @@
-import type { Device, DeviceProfile } from '@civitas/contracts/devices';
+import type { Device, DeviceProfile, DeviceProfileInput } from '@civitas/contracts/devices';
 import type { DeviceProfileRow } from './devices.tables.js';
 import type { DeviceWithUnit } from './devices.repository.js';
 
@@ -30,18 +30,28 @@ export function presentDevice(d: DeviceWithUnit): Device {
   };
 }
 
-export function presentProfile(p: DeviceProfileRow): DeviceProfile {
+/** The profile as the import file and the update body write it. */
+export function profileInput(p: DeviceProfileRow): DeviceProfileInput {
   return {
-    id: p.id,
     code: p.code,
     name: { 'zh-CN': p.name_zh, en: p.name_en },
-    entityType: p.entity_type as DeviceProfile['entityType'],
-    metrics: p.metrics as DeviceProfile['metrics'],
+    entityType: p.entity_type as DeviceProfileInput['entityType'],
+    metrics: p.metrics as DeviceProfileInput['metrics'],
     events: p.events,
     reportingIntervalS: p.reporting_interval_s,
     inactivityTimeoutS: p.inactivity_timeout_s,
     rawRetentionDays: p.raw_retention_days,
     rollupRetentionDays: p.rollup_retention_days,
+  };
+}
+
+export function presentProfile(p: DeviceProfileRow & { device_count: number }): DeviceProfile {
+  return {
+    id: p.id,
+    ...profileInput(p),
     builtin: p.builtin,
+    retiredAt: p.retired_at?.toISOString() ?? null,
+    deviceCount: p.device_count,
+    updatedAt: p.updated_at.toISOString(),
   };
 }

@@ -1,9 +1,10 @@
 import { deviceEndpoints as e } from '@civitas/contracts/endpoints/devices';
 import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
-import { presentDevice, presentProfile } from './devices.presenter.js';
+import { presentDevice } from './devices.presenter.js';
 import type { DevicesService } from './devices.service.js';
 import type { DeviceImportService } from './device-import.service.js';
+import type { DeviceImportTokens } from './device-import-tokens.js';
 import { grantCovering } from '../../platform/auth/access.js';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { ImportJobsRepository } from '../../platform/jobs/import-jobs.repository.js';
@@ -14,6 +15,7 @@ export function registerDeviceRoutes(
   devices: DevicesService,
   imports: DeviceImportService,
   jobs: ImportJobsRepository,
+  importTokens: DeviceImportTokens,
 ): void {
   route(app, e.import, 'device.write', async (req) => {
     if (!req.isMultipart())
@@ -24,8 +26,9 @@ export function registerDeviceRoutes(
     return presentImportJob((await jobs.find(id))!);
   });
 
-  route(app, e.profiles, 'device.read', async () => ({
-    items: (await devices.profilesList()).map(presentProfile),
+  // Minted tokens, once, to the importer; never logged (the response body is not).
+  route(app, e.importTokens, 'device.write', async (req) => ({
+    items: await importTokens.take(req.actor, req.params.id),
   }));
 
   route(app, e.list, 'device.read', async (req) => {

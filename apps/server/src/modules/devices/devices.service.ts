@@ -79,6 +79,11 @@ export class DevicesService {
   async create(ctx: Ctx, input: CreateDevice, opts: { token?: string | null } = {}) {
     const profile = await this.profiles.findByCode(input.profile);
     if (!profile) throw badRequest('profile_not_found', `profile: no device profile ${input.profile}`);
+    if (profile.retired_at)
+      throw badRequest(
+        'profile_retired',
+        `profile: ${input.profile} is retired and cannot be chosen for new devices`,
+      );
     const [lng, lat] = input.location.coordinates;
     const { unit, grant } = await this.placeUnit(ctx.actor, lat, lng, input.orgUnitId);
     if (input.apiKeyGroupId) {

@@ -11,6 +11,7 @@ declare module '../../platform/db/schema.js' {
     device_profiles: DeviceProfilesTable;
     api_key_groups: ApiKeyGroupsTable;
     devices: DevicesTable;
+    device_import_tokens: DeviceImportTokensTable;
   }
 }
 
@@ -27,8 +28,19 @@ export interface DeviceProfilesTable {
   raw_retention_days: number;
   rollup_retention_days: number;
   builtin: Generated<boolean>;
+  /** Set when retired (0025): its devices keep working, new devices cannot choose it. */
+  retired_at: Generated<Date | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** Tokens an import minted, sealed, until fetched once or expired (0025, device-import-tokens.ts). */
+export interface DeviceImportTokensTable {
+  job_id: string;
+  device_code: string;
+  token_sealed: string;
+  user_id: string;
+  expires_at: Date;
 }
 
 export interface ApiKeyGroupsTable {

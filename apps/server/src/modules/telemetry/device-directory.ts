@@ -1,4 +1,4 @@
-import type { ProfileMetric } from '@civitas/contracts/devices';
+import { payloadKeyOf, type PayloadFormat, type ProfileMetric } from '@civitas/contracts/devices';
 import type { EventBus } from '../../platform/bus/event-bus.js';
 import { Cache } from '../../platform/cache/cache.js';
 import { credentialHash } from '../devices/device-credentials.js';
@@ -18,8 +18,8 @@ export interface IngestProfile {
   id: string;
   code: string;
   metrics: Map<string, ProfileMetric>;
-  /** FIWARE short attribute names → metric keys. */
-  objectIds: Map<string, string>;
+  /** Per payload format, the key a payload carries → the metric key (ADR 0041). */
+  aliases: Record<PayloadFormat, Map<string, string>>;
   events: Set<string>;
   rawRetentionDays: number;
 }
@@ -42,9 +42,11 @@ export class DeviceDirectory {
     private readonly devices: DevicesService,
     bus: EventBus,
   ) {
-    bus.subscribe('device.changed', () => {
+    bus.subscribe('device.changed', ({ deviceId }) => {
       this.byKey.clear();
       this.groups.clear();
+      // No device named: a profile changed (or a bulk change); devices hold their profile, so both go.
+      if (deviceId === null) this.profiles.clear();
     });
   }
 
@@ -101,6 +103,12 @@ export class DeviceDirectory {
     };
   }
 
+  /** A session's device with its profile as it is now, so a profile change reaches open sessions. */
+  async withCurrentProfile(d: IngestDevice): Promise<IngestDevice> {
+    const p = await this.profile(d.profile.id);
+    return p && p !== d.profile ? { ...d, profile: p } : d;
+  }
+
   async profile(id: string): Promise<IngestProfile | undefined> {
     const profiles = await this.profiles.load('all', () => this.loadProfiles());
     if (profiles.has(id)) return profiles.get(id);
@@ -120,7 +128,11 @@ export class DeviceDirectory {
             id: p.id,
             code: p.code,
             metrics: new Map(metrics.map((m) => [m.key, m])),
-            objectIds: new Map(metrics.filter((m) => m.objectId).map((m) => [m.objectId!, m.key])),
+            aliases: {
+              thingsboard: aliasesOf(metrics, 'thingsboard'),
+              fiware: aliasesOf(metrics, 'fiware'),
+              senml: aliasesOf(metrics, 'senml'),
+            },
             events: new Set(p.events),
             rawRetentionDays: p.raw_retention_days,
           },
@@ -128,4 +140,8 @@ export class DeviceDirectory {
       }),
     );
   }
+}
+
+function aliasesOf(metrics: ProfileMetric[], format: PayloadFormat): Map<string, string> {
+  return new Map(metrics.map((m) => [payloadKeyOf(m, format), m.key]));
 }

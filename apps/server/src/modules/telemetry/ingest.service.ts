@@ -1,4 +1,4 @@
-import type { ProfileMetric } from '@civitas/contracts/devices';
+import type { PayloadFormat, ProfileMetric } from '@civitas/contracts/devices';
 import type { IngestDevice } from './device-directory.js';
 import type { Reading } from './formats/reading.js';
 import type { DeviceEventRow, StoredReading } from './telemetry.repository.js';
@@ -50,7 +50,8 @@ export class IngestService {
     device: IngestDevice,
     readings: Reading[],
     /** admitted: the caller already took this message's rate allowance (`admit`). */
-    opts: { fiwareNames?: boolean; now?: number; admitted?: boolean } = {},
+    /** format: the readings carry that format's payload keys (the profile maps them); none: metric keys. */
+    opts: { format?: PayloadFormat; now?: number; admitted?: boolean } = {},
   ): Promise<IngestOutcome> {
     const now = opts.now ?? Date.now();
     const out: IngestOutcome = { accepted: 0, outliers: 0, events: 0, rejected: [] };
@@ -86,7 +87,17 @@ export class IngestService {
         });
         continue;
       }
-      const key = opts.fiwareNames ? (p.objectIds.get(r.key) ?? r.key) : r.key;
+      const mapped = opts.format ? p.aliases[opts.format].get(r.key) : r.key;
+      // A metric whose payload key in this format is another name is not accepted under its own key.
+      if (mapped === undefined && p.metrics.has(r.key)) {
+        out.rejected.push({
+          key: r.key,
+          reason: 'unknown_metric',
+          detail: `${r.key.slice(0, 40)} is not a ${opts.format} key of profile ${p.code}`,
+        });
+        continue;
+      }
+      const key = mapped ?? r.key;
       const eventKind =
         key === 'event' && typeof r.value === 'string'
           ? r.value

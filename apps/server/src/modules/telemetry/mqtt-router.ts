@@ -1,3 +1,4 @@
+import type { PayloadFormat } from '@civitas/contracts/devices';
 import type { DeviceAttributesService } from '../devices/device-attributes.service.js';
 import type { DeviceCommandsService } from '../devices/device-commands.service.js';
 import type { IngestDevice, DeviceDirectory } from './device-directory.js';
@@ -83,7 +84,9 @@ export class MqttRouter {
   }
 
   private async deviceFor(who: Publisher, tokenSegment: string): Promise<IngestDevice | null> {
-    if (tokenSegment === 'me') return who.kind === 'device' ? who.device : null;
+    // A session keeps the device it signed in as, but takes its profile as it is now (ADR 0041).
+    if (tokenSegment === 'me')
+      return who.kind === 'device' ? this.directory.withCurrentProfile(who.device) : null;
     // A token in the topic is honoured only behind an external broker, which did the authentication.
     if (who.kind !== 'broker') return null;
     return this.directory.byToken(tokenSegment);
@@ -118,7 +121,7 @@ export class MqttRouter {
     if (kind === 'telemetry') parsed = parseThingsBoardTelemetry(payload);
     else if (kind === 'attributes') return this.clientAttributes(device, payload);
     else parsed = this.senmlFor(device, payload);
-    return this.submit(device, parsed, false);
+    return this.submit(device, parsed, kind === 'senml' ? 'senml' : 'thingsboard');
   }
 
   private senmlFor(device: IngestDevice, payload: Buffer): ParseResult<Reading[]> {
@@ -160,7 +163,7 @@ export class MqttRouter {
         rejected.push(...out.rejected);
         continue;
       }
-      const out = await this.ingest.ingest(child, entry.readings);
+      const out = await this.ingest.ingest(child, entry.readings, { format: 'thingsboard' });
       accepted += out.accepted + out.events;
       rejected.push(...out.rejected);
     }
@@ -173,19 +176,19 @@ export class MqttRouter {
    */
   private async clientAttributes(device: IngestDevice, payload: Buffer): Promise<RouteResult> {
     const attrs = parseClientAttributes(payload);
-    if (!attrs.ok) return this.submit(device, attrs, false);
+    if (!attrs.ok) return this.submit(device, attrs, 'thingsboard');
     // A retired device's report is refused (and counted) by the pipeline, and nothing is kept.
-    if (device.status === 'retired') return this.submit(device, { ok: true, value: [] }, false);
+    if (device.status === 'retired') return this.submit(device, { ok: true, value: [] }, 'thingsboard');
     // The rate limit before anything is written; the readings below are then not charged again.
     const limited = await this.ingest.admit(device);
     if (limited) return { status: 'stored', accepted: 0, rejected: limited.rejected };
     const refusal = await this.control.attributes.reported(device.id, attrs.value);
     const readings: Reading[] = [];
     for (const [key, raw] of Object.entries(attrs.value)) {
-      const value = device.profile.metrics.has(key) ? toReadingValue(key, raw) : null;
+      const value = device.profile.aliases.thingsboard.has(key) ? toReadingValue(key, raw) : null;
       if (value?.ok) readings.push({ key, value: value.value, ts: null });
     }
-    const out = await this.ingest.ingest(device, readings, { admitted: true });
+    const out = await this.ingest.ingest(device, readings, { admitted: true, format: 'thingsboard' });
     const rejected = [...out.rejected];
     if (refusal !== null)
       rejected.push(...(await this.ingest.refuse(device, 'invalid_value', refusal)).rejected);
@@ -206,13 +209,13 @@ export class MqttRouter {
     }
     if (kind === 'attributes/request') {
       const q = parseAttributeRequest(payload);
-      if (!q.ok) return this.submit(device, q, false);
+      if (!q.ok) return this.submit(device, q, 'thingsboard');
       await this.control.attributes.requested(device, requestId, q.value);
       return { status: 'stored' as const, accepted: 1, rejected: [] };
     }
     const id = Number(requestId);
     const response = parseRpcResponse(payload);
-    if (!response.ok) return this.submit(device, response, false);
+    if (!response.ok) return this.submit(device, response, 'thingsboard');
     if (Number.isSafeInteger(id) && (await this.control.commands.answered(device.id, id, response.value)))
       return { status: 'stored' as const, accepted: 1, rejected: [] };
     return this.unexpected(device, `no open RPC with request id ${requestId.slice(0, 20)}`);
@@ -233,7 +236,7 @@ export class MqttRouter {
     if (big) return big;
     if (attr === 'cmdexe') return this.fiwareResult(device, payload);
     const parsed = attr === null ? parseFiwareMeasures(payload) : parseFiwareSingle(attr, payload);
-    return this.submit(device, parsed, true);
+    return this.submit(device, parsed, 'fiware');
   }
 
   /** `/json/{apikey}/{deviceId}/cmdexe` `{"<command>": <result>}`: each result closes its command. */
@@ -241,7 +244,7 @@ export class MqttRouter {
     const limited = await this.ingest.admit(device);
     if (limited) return { status: 'stored', accepted: 0, rejected: limited.rejected };
     const results = parseFiwareCommandResult(payload);
-    if (!results.ok) return this.submit(device, results, false);
+    if (!results.ok) return this.submit(device, results, 'fiware');
     let accepted = 0;
     for (const r of results.value) {
       if (await this.control.commands.fiwareResult(device.id, r.command, r.result)) accepted++;
@@ -253,13 +256,13 @@ export class MqttRouter {
   private async submit(
     device: IngestDevice,
     parsed: ParseResult<Reading[]>,
-    fiwareNames: boolean,
+    format: PayloadFormat,
   ): Promise<RouteResult> {
     if (!parsed.ok) {
       await this.ingest.refuse(device, 'malformed', parsed.error);
       return { status: 'refused', code: 'malformed', reason: parsed.error };
     }
-    const out = await this.ingest.ingest(device, parsed.value, { fiwareNames });
+    const out = await this.ingest.ingest(device, parsed.value, { format });
     return { status: 'stored', accepted: out.accepted + out.events, rejected: out.rejected };
   }
 }

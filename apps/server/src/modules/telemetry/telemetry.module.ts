@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module/module.js';
 import type { DeviceAttributesService } from '../devices/device-attributes.service.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { ProfilesService } from '../devices/profiles.service.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { DeviceControl } from './mqtt-router.js';
 import { ConnectivityMonitor } from './connectivity.js';
@@ -29,6 +30,7 @@ const MINUTE = 60_000;
 export const telemetryModule = defineModule<{
   orgs: OrgsService;
   devices: DevicesService;
+  deviceProfiles: ProfilesService;
   deviceControl: DeviceControl;
   deviceAttributes: DeviceAttributesService;
 }>()({
@@ -36,6 +38,7 @@ export const telemetryModule = defineModule<{
   needs: {
     orgs: true,
     devices: true,
+    deviceProfiles: true,
     deviceControl: true,
     deviceAttributes: true,
   },
@@ -65,6 +68,10 @@ export const telemetryModule = defineModule<{
     const telemetryRepo = new TelemetryRepository(db);
     // Readings carry no foreign key (the write path's sake): they go with their device.
     n.devices.onRemove((trx, deviceId) => telemetryRepo.removeDevice(trx, deviceId));
+    // A profile's metric that has readings stays (ADR 0041): the latest state says which have some.
+    n.deviceProfiles.onMetricDataCheck((profileId, metrics) =>
+      telemetryRepo.metricsWithData(profileId, metrics),
+    );
     const writer = new TelemetryWriter(telemetryRepo, bus, host.logger.child({ area: 'telemetry' }), {
       maxBuffered: config.TELEMETRY_BUFFER,
       batchSize: config.TELEMETRY_BATCH,

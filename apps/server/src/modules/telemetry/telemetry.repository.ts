@@ -93,6 +93,20 @@ export class TelemetryRepository {
   }
 
   /** A deleted device's readings and rollups, in the transaction that deletes it. */
+  /** Which of `metrics` have a latest reading on some device of the profile. */
+  async metricsWithData(profileId: string, metrics: string[]): Promise<string[]> {
+    if (metrics.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('device_state as s')
+      .innerJoin('devices as d', 'd.id', 's.device_id')
+      .select('s.metric')
+      .distinct()
+      .where('d.profile_id', '=', profileId)
+      .where('s.metric', 'in', metrics)
+      .execute();
+    return rows.map((r) => r.metric);
+  }
+
   async removeDevice(trx: Transaction<DB>, deviceId: string): Promise<void> {
     await trx.deleteFrom('telemetry_1m').where('device_id', '=', deviceId).execute();
     await trx.deleteFrom('telemetry_1h').where('device_id', '=', deviceId).execute();

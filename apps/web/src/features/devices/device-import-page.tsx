@@ -2,6 +2,7 @@ import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../app/use-page-title';
 import { CsvImportPanel } from '../../components/csv-import-panel';
+import { ImportTokens } from './import-tokens';
 
 export function DeviceImportPage() {
   const { t } = useTranslation();
@@ -10,7 +11,11 @@ export function DeviceImportPage() {
     <>
       <h1>{t('deviceImport.title')}</h1>
       <p id="device-import-help">{t('deviceImport.help')}</p>
-      <CsvImportPanel endpoint={endpoints.devices.import} helpId="device-import-help" />
+      <CsvImportPanel
+        endpoint={endpoints.devices.import}
+        helpId="device-import-help"
+        afterReport={(job) => <ImportTokens key={job.id} job={job} />}
+      />
     </>
   );
 }
