@@ -66,6 +66,7 @@ describe('periodic jobs across processes', () => {
       'audit.checkpoint',
       'cases.deadlines',
       'devices.command-expiry',
+      'devices.import-token-expiry',
       'files.orphan-sweep',
       'identity.session-sweep',
       'telemetry.connectivity',

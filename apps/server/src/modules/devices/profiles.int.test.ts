@@ -184,8 +184,8 @@ describe('device profiles as data', () => {
       await tb.publishAsync('v1/devices/me/telemetry', JSON.stringify({ sm: 41.5, soilTemperature: 18 }), {
         qos: 1,
       });
-      // The metric key itself is not the ThingsBoard key of soilMoisture: refused.
-      await tb.publishAsync('v1/devices/me/telemetry', JSON.stringify({ soilMoisture: 99 }), { qos: 1 });
+      // The metric's own key is still accepted beside its ThingsBoard key.
+      await tb.publishAsync('v1/devices/me/telemetry', JSON.stringify({ soilMoisture: 42 }), { qos: 1 });
       await fw.publishAsync(
         `/json/${group.apikey}/SOIL-F/attrs`,
         JSON.stringify({ m: 33, soilTemperature: 12 }),
@@ -193,7 +193,7 @@ describe('device profiles as data', () => {
           qos: 1,
         },
       );
-      expect(await latest(deviceId)).toEqual({ soilMoisture: 41.5, soilTemperature: 18 });
+      expect(await latest(deviceId)).toEqual({ soilMoisture: 42, soilTemperature: 18 });
       expect(await latest(fiwareId)).toEqual({ soilMoisture: 33, soilTemperature: 12 });
 
       // Change the mapping and a range; the running server applies it to the next message.
@@ -223,7 +223,8 @@ describe('device profiles as data', () => {
         .executeTakeFirstOrThrow();
       expect(flagged.outlier).toBe(true);
       const dev = (await admin.get(`/api/v1/devices/${deviceId}`)).json();
-      expect(dev.rejections.find((r: { reason: string }) => r.reason === 'unknown_metric').count).toBe(2);
+      // `sm` after the mapping moved to `moisture`: neither a payload key nor a metric key.
+      expect(dev.rejections.find((r: { reason: string }) => r.reason === 'unknown_metric').count).toBe(1);
     } finally {
       await tb.endAsync();
       await fw.endAsync();

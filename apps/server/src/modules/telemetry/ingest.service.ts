@@ -87,17 +87,11 @@ export class IngestService {
         });
         continue;
       }
-      const mapped = opts.format ? p.aliases[opts.format].get(r.key) : r.key;
-      // A metric whose payload key in this format is another name is not accepted under its own key.
-      if (mapped === undefined && p.metrics.has(r.key)) {
-        out.rejected.push({
-          key: r.key,
-          reason: 'unknown_metric',
-          detail: `${r.key.slice(0, 40)} is not a ${opts.format} key of profile ${p.code}`,
-        });
-        continue;
-      }
-      const key = mapped ?? r.key;
+      // The format's payload key first; a metric's own key is accepted too (as a FIWARE IoT Agent
+      // passes an attribute no object_id names through under its name), so adding a mapping to a
+      // profile never breaks a device that already sends the metric keys. Where a metric's key is
+      // another metric's payload key in this format, the mapping wins.
+      const key = (opts.format ? p.aliases[opts.format].get(r.key) : undefined) ?? r.key;
       const eventKind =
         key === 'event' && typeof r.value === 'string'
           ? r.value
