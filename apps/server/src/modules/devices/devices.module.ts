@@ -28,7 +28,7 @@ export const devicesModule = defineModule<{ orgs: OrgsService }>()({
     'device_attributes',
     'device_import_tokens',
   ],
-  reads: ['org_units', 'device_rejections', 'import_jobs'],
+  reads: ['org_units', 'device_rejections'],
   publishes: ['device.changed'],
   subscribes: [],
   create: (host, { orgs }) => {

@@ -1,4 +1,4 @@
-import type { ProfileImportReport } from '@civitas/contracts/device-profiles';
+import { profileFile, type ProfileImportReport } from '@civitas/contracts/device-profiles';
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,20 +27,27 @@ export function ProfileImport({ onApplied }: { onApplied: () => void }) {
     setError(null);
     setReport(null);
     setUnreadable(false);
-    let parsed: { format: string; profiles: unknown[] };
+    let json: unknown;
     try {
-      parsed = JSON.parse(await f.text()) as { format: string; profiles: unknown[] };
+      json = JSON.parse(await f.text());
     } catch {
       setUnreadable(true);
       return;
     }
+    // Not a profile file at all (another JSON): said at once; the server checks each profile.
+    const checked = profileFile.safeParse(json);
+    if (!checked.success) {
+      setUnreadable(true);
+      return;
+    }
+    const parsed = checked.data;
     setBusy(true);
     try {
       setFile(parsed);
       setReport(
         await call(endpoints.devices.profileImport, {
           query: { dryRun: 'true' },
-          body: parsed as never,
+          body: parsed,
         }),
       );
     } catch (e) {

@@ -4,6 +4,7 @@ import { retireBlockers, type UnitRecordCount } from '@civitas/contracts/org-lif
 import { allowedChildTypes, type OrgUnit } from '@civitas/contracts/orgs';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { call } from '../../app/api-client';
 import { localizedName } from '../../app/localized';
 import { useEndpoint } from '../../app/use-resource';
@@ -17,13 +18,22 @@ const text = (form: FormData, name: string) => {
   return typeof v === 'string' ? v : '';
 };
 
+/** A GeoJSON Feature or FeatureCollection, read no further than the boundary search needs. */
+const geoJsonWrapper = z.object({
+  type: z.string(),
+  geometry: z.unknown().optional(),
+  features: z.array(z.unknown()).optional(),
+});
+
 /** Takes the first Polygon or MultiPolygon of a GeoJSON file (a geometry, a feature or a collection). */
 export function boundaryFromGeoJson(json: unknown): BoundaryGeometry | null {
   const direct = boundaryGeometry.safeParse(json);
   if (direct.success) return direct.data;
-  const j = json as { type?: unknown; geometry?: unknown; features?: unknown };
-  if (j?.type === 'Feature') return boundaryFromGeoJson(j.geometry);
-  if (j?.type === 'FeatureCollection' && Array.isArray(j.features)) {
+  const wrapper = geoJsonWrapper.safeParse(json);
+  if (!wrapper.success) return null;
+  const j = wrapper.data;
+  if (j.type === 'Feature') return boundaryFromGeoJson(j.geometry);
+  if (j.type === 'FeatureCollection' && j.features) {
     for (const f of j.features) {
       const b = boundaryFromGeoJson(f);
       if (b) return b;
