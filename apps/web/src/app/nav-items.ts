@@ -14,7 +14,8 @@ export const navItems: readonly NavItem[] = [
   { to: '/devices', labelKey: 'nav.devices', permission: 'device.read' },
   { to: '/devices/map', labelKey: 'nav.deviceMap', permission: 'device.read' },
   { to: '/devices/import', labelKey: 'nav.deviceImport', permission: 'device.write' },
-  { to: '/devices/profiles', labelKey: 'nav.deviceProfiles', permission: 'device.read' },
+  // For those who register devices; anyone with device.read may still open the page.
+  { to: '/devices/profiles', labelKey: 'nav.deviceProfiles', permission: 'device.write' },
   { to: '/cases/report', labelKey: 'nav.caseReport', permission: 'case.report' },
   { to: '/cases/mine', labelKey: 'nav.caseMine', permission: 'case.report' },
   { to: '/cases', labelKey: 'nav.caseInbox', permission: 'case.read' },
