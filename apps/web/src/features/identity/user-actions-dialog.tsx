@@ -168,26 +168,20 @@ function PasswordResetForm({
       <p>{t('recovery.confirm.password_reset', { name: user.username })}</p>
       <fieldset>
         <legend>{t('recovery.passwordMode')}</legend>
-        <div className="field-check">
-          <input
-            id={`${id}-generate`}
-            type="radio"
-            name={`${id}-mode`}
-            checked={mode === 'generate'}
-            onChange={() => setMode('generate')}
-          />
-          <label htmlFor={`${id}-generate`}>{t('recovery.generate')}</label>
-        </div>
-        <div className="field-check">
-          <input
-            id={`${id}-choose`}
-            type="radio"
-            name={`${id}-mode`}
-            checked={mode === 'choose'}
-            onChange={() => setMode('choose')}
-          />
-          <label htmlFor={`${id}-choose`}>{t('recovery.chooseOwn')}</label>
-        </div>
+        {(['generate', 'choose'] as const).map((m) => (
+          <div className="field-check" key={m}>
+            <input
+              id={`${id}-${m}`}
+              type="radio"
+              name={`${id}-mode`}
+              checked={mode === m}
+              onChange={() => setMode(m)}
+            />
+            <label htmlFor={`${id}-${m}`}>
+              {t(m === 'generate' ? 'recovery.generate' : 'recovery.chooseOwn')}
+            </label>
+          </div>
+        ))}
       </fieldset>
       {mode === 'choose' && (
         <>
