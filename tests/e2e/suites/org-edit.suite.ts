@@ -424,11 +424,34 @@ export function orgEditSuite(env: E2eEnv): void {
     await expect.poll(() => treeItem(page, c1.id).count()).toBe(0);
     await openPath(page, [c2.id]);
     await treeItem(page, g1.id).waitFor();
-
-    const api = await admin();
     expect((await byCode(g1.code))!.parentId).toBe(c2.id);
     const gone = (await byCode(c1.code, 'retired'))!;
     expect(gone.mergedIntoId).toBe(c2.id);
+
+    // The moved grid gets a smaller boundary from a GeoJSON file in its panel; a file with no
+    // polygon is turned away before anything is sent.
+    await selectUnit(page, [c2.id], g1);
+    const gridPanel = page.locator('section.unit-panel');
+    const boundaryFile = gridPanel.getByLabel('Boundary from a GeoJSON file (Polygon or MultiPolygon)');
+    await boundaryFile.setInputFiles(fileOf('point.geojson', { type: 'Point', coordinates: [113.9, 22.6] }));
+    await gridPanel.getByText('The file holds no Polygon or MultiPolygon.').waitFor();
+    expect(await gridPanel.getByRole('button', { name: 'Save boundary' }).isDisabled()).toBe(true);
+    const [west, south] = good.features[0]!.geometry!.coordinates[0]![0]!;
+    const smaller = { type: 'Polygon' as const, coordinates: [square(west, south, 0.0003)] };
+    await boundaryFile.setInputFiles(
+      fileOf('smaller.geojson', collection([{ ...good.features[0]!, geometry: smaller }])),
+    );
+    const [patched] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith(`/org-units/${g1.id}`) && r.request().method() === 'PATCH',
+      ),
+      gridPanel.getByRole('button', { name: 'Save boundary' }).click(),
+    ]);
+    expect(patched.status()).toBe(200);
+    await gridPanel.getByText('Saved.').waitFor();
+
+    const api = await admin();
+    expect((await byCode(g1.code))!.boundary).toEqual(smaller);
 
     // Leave nothing of this suite active for the suites after it: the grid, then its community.
     for (const u of [await byCode(g1.code), await byCode(c2.code)]) {
