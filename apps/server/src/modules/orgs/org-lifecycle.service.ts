@@ -139,8 +139,10 @@ export class OrgLifecycleService {
         await this.repo.replaceCells(trx, unit.id, []);
         const children = await this.repo.children(unit.id, trx);
         for (const child of children) await this.repo.move(trx, child, grown);
+        // Retired children move too (their paths follow), but only active ones are counted, as in
+        // the impact the confirmation showed.
         moved = [
-          { kind: 'children', count: children.length },
+          { kind: 'children', count: children.filter((c) => c.status === 'active').length },
           ...(await this.holders.moveAll(trx, unit.id, into.id)),
         ];
         await this.audit.append(trx, ctx, {
