@@ -409,6 +409,7 @@ backend civitas
         DATA_DIR: path.join(dir, 'data-restored'),
         FILE_STORE: 'database',
         BUS_URL: 'in-process',
+        PORT: '0',
       }),
     );
     procs.set('restored', c);
