@@ -5,7 +5,6 @@ import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
 import { navigationSuite } from './suites/navigation.suite';
-import { orgEditSuite } from './suites/org-edit.suite';
 import { residentsSuite } from './suites/residents.suite';
 import { usersSuite } from './suites/users.suite';
 
@@ -19,6 +18,5 @@ describe('resident CSV import', () => importSuite(env));
 describe('language, keyboard, map, audit chain', () => interactionSuite(env));
 describe('users', () => usersSuite(env));
 describe('my account', () => accountSuite(env));
-describe('org edit: import, rename, retire, merge', () => orgEditSuite(env));
 // Last: it spends sign-in attempts from this address until the server asks it to wait.
 describe('lists and sign-in throttling', () => listsSuite(env));

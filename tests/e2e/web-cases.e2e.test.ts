@@ -6,6 +6,7 @@ import { gridOfflineSuite } from './suites/grid-offline.suite';
 import { gridPhotoOfflineSuite } from './suites/grid-photo-offline.suite';
 import { injectionSuite } from './suites/injection.suite';
 import { metricsSuite } from './suites/metrics.suite';
+import { orgEditSuite } from './suites/org-edit.suite';
 
 // Cases, the grid worker app, governance metrics and stored-HTML injection. One server (from the
 // demo snapshot) and one browser for this file; the other web-*.e2e.test.ts files run beside it.
@@ -17,3 +18,5 @@ describe('grid worker app offline: photo evidence', () => gridPhotoOfflineSuite(
 describe('case photos, caller contact, categories, resident home', () => caseExtrasSuite(env));
 describe('governance metrics: drill-down, breakdowns, period', () => metricsSuite(env));
 describe('stored HTML injection: every written field, every page that shows it', () => injectionSuite(env));
+// Last: it adds, merges and retires units of its own, which the lists suite of web-access picked up.
+describe('org edit: import, rename, retire, merge', () => orgEditSuite(env));
