@@ -58,6 +58,7 @@ const actionErrors = [
   'merge_into_self',
   'merge_target_closed',
   'unit_not_found',
+  'unit_retired',
   'department_required',
 ] as const;
 
@@ -243,6 +244,7 @@ export const caseConfigEndpoints = {
     responses: { 201: routingRule },
     errors: [
       'unit_not_found',
+      'unit_retired',
       'unknown_category',
       'location_outside_units',
       'department_without_department_role',
@@ -259,6 +261,7 @@ export const caseConfigEndpoints = {
       'not_found',
       'stale_version',
       'unit_not_found',
+      'unit_retired',
       'unknown_category',
       'location_outside_units',
       'department_without_department_role',

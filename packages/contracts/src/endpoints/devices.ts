@@ -77,6 +77,7 @@ export const unitLatest = z.object({
 
 const deviceWriteErrors = [
   'unit_not_found',
+  'unit_retired',
   'profile_not_found',
   'profile_retired',
   'group_not_found',
@@ -265,7 +266,7 @@ export const deviceEndpoints = {
     summary: 'Create a FIWARE API key group (the key is shown once)',
     body: z.object({ name: z.string().trim().min(1).max(100), orgUnitId: z.uuid() }),
     responses: { 201: z.object({ id: z.uuid(), apikey: z.string(), prefix: z.string() }) },
-    errors: ['unit_not_found'],
+    errors: ['unit_not_found', 'unit_retired'],
   }),
   revokeApiKeyGroup: defineEndpoint({
     method: 'DELETE',

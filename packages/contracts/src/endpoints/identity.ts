@@ -123,7 +123,7 @@ export const userEndpoints = {
     tags: userTags,
     body: createUser,
     responses: { 201: z.object({ id: z.uuid() }) },
-    errors: ['username_taken', 'unit_not_found', 'department_required', 'role_not_grantable'],
+    errors: ['username_taken', 'unit_not_found', 'unit_retired', 'department_required', 'role_not_grantable'],
   }),
   disable: defineEndpoint({
     method: 'POST',
@@ -180,6 +180,7 @@ export const userEndpoints = {
     errors: [
       'not_found',
       'unit_not_found',
+      'unit_retired',
       'department_required',
       'role_not_grantable',
       'cannot_change_own_roles',

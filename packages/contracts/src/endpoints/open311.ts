@@ -20,7 +20,7 @@ export const open311AdminEndpoints = {
     summary: 'Issue an Open311 api_key to an integrator; the key is shown only in this response',
     body: createApiKey,
     responses: { 201: apiKeySummary.extend({ key: z.string() }) },
-    errors: ['unit_not_found'],
+    errors: ['unit_not_found', 'unit_retired'],
   }),
   keys: defineEndpoint({
     method: 'GET',

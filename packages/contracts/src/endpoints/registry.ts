@@ -28,6 +28,7 @@ export type ResidentPage = z.infer<typeof residentPage>;
 const csvErrors = ['multipart_required', 'file_missing', 'csv_unreadable', 'csv_header'] as const;
 const residentWriteErrors = [
   'grid_not_found',
+  'unit_retired',
   'grid_mismatch',
   'building_not_found',
   'place_required',
@@ -149,7 +150,13 @@ export const buildingEndpoints = {
     tags: btags,
     body: createBuilding,
     responses: { 201: building },
-    errors: ['grid_not_found', 'location_outside_grid', 'location_outside_units', 'code_taken'],
+    errors: [
+      'grid_not_found',
+      'unit_retired',
+      'location_outside_grid',
+      'location_outside_units',
+      'code_taken',
+    ],
   }),
 };
 

@@ -53,7 +53,7 @@ export class DevicesService {
   /** The org unit comes from the location (the deepest unit containing it) unless given. */
   private async placeUnit(actor: Actor, lat: number, lng: number, orgUnitId: string | undefined) {
     const unit = orgUnitId
-      ? await this.orgs.findById(orgUnitId)
+      ? await this.orgs.forNewRecords(orgUnitId)
       : await this.orgs.deepestContaining(lat, lng);
     if (!unit) {
       throw orgUnitId
@@ -217,7 +217,7 @@ export class DevicesService {
   }
 
   async createApiKeyGroup(ctx: Ctx, name: string, orgUnitId: string) {
-    const unit = await this.orgs.findById(orgUnitId);
+    const unit = await this.orgs.forNewRecords(orgUnitId);
     if (!unit) throw badRequest('unit_not_found', 'orgUnitId: no such org unit');
     const grant = assertCovers(ctx.actor, 'device.write', unit.path, 'Org unit', false);
     const key = newApiKey();

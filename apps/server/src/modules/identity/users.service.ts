@@ -68,7 +68,7 @@ export class UsersService {
   /** Creates a user through the API: every granted unit must lie inside the actor's user.write scope. */
   async create(ctx: RequestContext & { actor: Actor }, input: CreateUser): Promise<string> {
     for (const g of input.grants) {
-      const unit = await this.orgs.findById(g.orgUnitId);
+      const unit = await this.orgs.forNewRecords(g.orgUnitId);
       if (!unit) throw badRequest('unit_not_found', `grants: org unit ${g.orgUnitId} does not exist`);
       assertCovers(ctx.actor, 'user.write', unit.path, 'Org unit', false);
       if (!mayGrant(ctx.actor, g.role, unit.path)) throw roleNotGrantable(g.role);
@@ -159,7 +159,7 @@ export class UsersService {
   async setGrantsAsOperator(ctx: RequestContext, userId: string, input: SetGrants['grants']): Promise<void> {
     const before = (await this.repo.grantsOf([userId])).get(userId) ?? [];
     for (const g of input) {
-      if (!(await this.orgs.findById(g.orgUnitId)))
+      if (!(await this.orgs.forNewRecords(g.orgUnitId)))
         throw badRequest('unit_not_found', `grants: org unit ${g.orgUnitId} does not exist`);
     }
     await this.replaceGrantsOf(ctx, userId, before, input);
@@ -211,7 +211,7 @@ export class UsersService {
         'grants: you can give up your own grants but not add to them',
       );
     for (const g of input) {
-      const unit = await this.orgs.findById(g.orgUnitId);
+      const unit = await this.orgs.forNewRecords(g.orgUnitId);
       if (!unit) throw badRequest('unit_not_found', `grants: org unit ${g.orgUnitId} does not exist`);
       assertCovers(actor, 'user.write', unit.path, 'Org unit', false);
       if (added.includes(g) && !mayGrant(actor, g.role, unit.path)) throw roleNotGrantable(g.role);

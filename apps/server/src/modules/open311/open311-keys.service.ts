@@ -44,7 +44,7 @@ export class Open311KeysService {
   ) {}
 
   async create(ctx: Ctx, input: CreateApiKey): Promise<{ key: string; summary: ApiKeySummary }> {
-    const unit = await this.orgs.findById(input.orgUnitId);
+    const unit = await this.orgs.forNewRecords(input.orgUnitId);
     if (!unit) throw badRequest('unit_not_found', 'orgUnitId: no such org unit');
     const grant = assertCovers(ctx.actor, 'case.configure', unit.path, 'Org unit', false);
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;

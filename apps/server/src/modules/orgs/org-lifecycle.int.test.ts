@@ -187,6 +187,59 @@ describe('retiring a unit', () => {
     expect(ok.json().retiredAt).not.toBeNull();
     const twice = await admin.post(`/api/v1/org-units/${g.id}/retire`, { version: ok.json().version });
     expect(twice.json().code).toBe('unit_retired');
+
+    // History takes no new records, by id, through any module; nothing is written.
+    const where = { type: 'Point', coordinates: at.G3 };
+    const ca2 = await t.login('ca2');
+    const commander = await t.login('commander');
+    const attempts = {
+      resident: await ca2.post('/api/v1/residents', { name: '退役', gridId: g.id }),
+      building: await ca2.post('/api/v1/buildings', {
+        code: 'B-RET',
+        name: 'Retired 1',
+        address: 'Retired Rd 1',
+        location: where,
+        gridId: g.id,
+      }),
+      device: await admin.post('/api/v1/devices', {
+        code: 'RET-DEV',
+        name: 'retired station',
+        profile: 'noise',
+        location: where,
+        orgUnitId: g.id,
+      }),
+      user: await admin.post('/api/v1/users', {
+        username: 'retired-grid-worker',
+        displayName: 'x',
+        password: 'Long-enough-password-1',
+        grants: [{ role: 'grid_worker', orgUnitId: g.id, department: null }],
+      }),
+      rule: await commander.post('/api/v1/routing-rules', {
+        categoryId: null,
+        orgUnitId: g.id,
+        targetRole: 'grid_worker',
+      }),
+      ruleTarget: await commander.post('/api/v1/routing-rules', {
+        categoryId: null,
+        orgUnitId: c2.id,
+        targetUnitId: g.id,
+        targetRole: 'grid_worker',
+      }),
+      open311Key: await commander.post('/api/v1/open311-keys', { name: 'retired', orgUnitId: g.id }),
+      fiwareKeys: await admin.post('/api/v1/api-key-groups', { name: 'retired', orgUnitId: g.id }),
+    };
+    for (const [what, res] of Object.entries(attempts)) {
+      expect([what, res.statusCode, res.json().code]).toEqual([what, 409, 'unit_retired']);
+    }
+    const db = t.services.database.db;
+    const left = await Promise.all([
+      db.selectFrom('residents').select('id').where('org_unit_id', '=', g.id).execute(),
+      db.selectFrom('devices').select('id').where('code', '=', 'RET-DEV').execute(),
+      db.selectFrom('users').select('id').where('username', '=', 'retired-grid-worker').execute(),
+    ]);
+    expect(left.map((rows) => rows.length)).toEqual([0, 0, 0]);
+    const rules = (await commander.get('/api/v1/routing-rules')).json().items as { orgUnitId: string }[];
+    expect(rules.filter((r) => r.orgUnitId === g.id)).toEqual([]);
     // G3 (a boundary) retires too; the point it held no longer answers it.
     const g3 = await unit('G3');
     expect(await containingCodes(at.G3)).toContain('G3');

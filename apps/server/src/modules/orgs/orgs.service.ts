@@ -98,6 +98,16 @@ export class OrgsService {
     return this.repo.findById(id);
   }
 
+  /**
+   * A unit new records may attach to: undefined when there is no such unit, a 409 `unit_retired` when
+   * it is history (ADR 0043). Every module that places a new record, grant or rule by unit id uses it.
+   */
+  async forNewRecords(id: string): Promise<OrgUnitRow | undefined> {
+    const unit = await this.repo.findById(id);
+    if (unit) assertActive(unit);
+    return unit;
+  }
+
   /** `trx`: inside a transaction (PGlite has one connection: a read outside it would wait forever). */
   findByCode(code: string, trx?: Transaction<DB>): Promise<OrgUnitRow | undefined> {
     return this.repo.findByCode(code, trx);

@@ -44,7 +44,7 @@ export class BuildingsService {
   async create(ctx: Ctx, input: CreateBuilding) {
     const [lng, lat] = input.location.coordinates;
     const grid = input.gridId
-      ? await this.orgs.findById(input.gridId)
+      ? await this.orgs.forNewRecords(input.gridId)
       : await this.orgs.deepestContaining(lat, lng, 'grid');
     if (!grid) {
       throw badRequest(

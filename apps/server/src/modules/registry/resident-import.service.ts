@@ -159,6 +159,14 @@ export class ResidentImportService {
           reject(line, 'grid_code', `grid_code ${r.grid_code} is not a grid`);
           continue;
         }
+        if (g.status === 'retired') {
+          reject(
+            line,
+            'grid_code',
+            `grid_code ${r.grid_code} is retired (ADR 0043): use the unit it merged into`,
+          );
+          continue;
+        }
         ({ id: gridId, path: gridPath } = g);
       } else {
         reject(line, 'building_code', 'give building_code or grid_code');

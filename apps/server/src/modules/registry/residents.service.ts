@@ -261,7 +261,7 @@ export class ResidentsService {
       return { gridId: b.grid_id, gridPath: b.unit_path, buildingId: b.id };
     }
     if (!gridId) throw badRequest('place_required', 'gridId: give a building or a grid');
-    const grid = await this.orgs.findById(gridId);
+    const grid = await this.orgs.forNewRecords(gridId);
     if (!grid || grid.type !== 'grid') throw badRequest('grid_not_found', 'gridId: no such grid');
     return { gridId: grid.id, gridPath: grid.path, buildingId: null };
   }

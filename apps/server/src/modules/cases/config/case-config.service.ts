@@ -184,12 +184,12 @@ export class CaseConfigService {
   }
 
   private async checkRule(actor: Actor, r: RoutingRuleInput) {
-    const unit = await this.orgs.findById(r.orgUnitId);
+    const unit = await this.orgs.forNewRecords(r.orgUnitId);
     if (!unit) throw badRequest('unit_not_found', 'orgUnitId: no such org unit');
     const grant = assertCovers(actor, 'case.configure', unit.path, 'Org unit', false);
     if (r.categoryId && !(await this.repo.categoryById(r.categoryId)))
       throw badRequest('unknown_category', 'categoryId: no such case category');
-    const target = r.targetUnitId ? await this.orgs.findById(r.targetUnitId) : undefined;
+    const target = r.targetUnitId ? await this.orgs.forNewRecords(r.targetUnitId) : undefined;
     if (r.targetUnitId && !target) throw badRequest('unit_not_found', 'targetUnitId: no such org unit');
     if (target && !ruleTargetAllowed(actor, unit.path, target.path))
       throw forbidden(

@@ -137,7 +137,10 @@ export class CaseActionsService {
   private async unitsFor(c: CaseDetailRow, a: CaseAction): Promise<Units> {
     if (a.action === 'escalate') return { parent: await this.parentOf(c), target: undefined };
     if (a.action === 'transfer')
-      return { parent: undefined, target: await this.orgs.findById(a.toUnitId ?? c.responsible_unit_id) };
+      return {
+        parent: undefined,
+        target: await this.orgs.forNewRecords(a.toUnitId ?? c.responsible_unit_id),
+      };
     return { parent: undefined, target: undefined };
   }
 
