@@ -11,6 +11,7 @@ export const unitRecordKinds = [
   'users',
   'devices',
   'apiKeyGroups',
+  'open311Keys',
   'buildings',
   'residents',
   'openCases',

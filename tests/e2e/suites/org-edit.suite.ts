@@ -49,6 +49,7 @@ const zhRecordKinds: Record<UnitRecordKind, string> = {
   users: '用户',
   devices: '设备',
   apiKeyGroups: '设备密钥组',
+  open311Keys: 'Open311 对接密钥',
   buildings: '楼栋',
   residents: '居民',
   openCases: '未办结案件',

@@ -1,3 +1,4 @@
+import type { ApiKeySummary } from '@civitas/contracts/open311';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { at, report } from '../../test-support/case-fixtures.js';
 import { box } from '../../test-support/fixtures.js';
@@ -43,6 +44,12 @@ describe('merging a unit into its sibling', () => {
     const kase = await report(gw2, { channel: 'patrol', location: { type: 'Point', coordinates: at.G2 } });
     expect(kase.statusCode, kase.body).toBe(201);
     expect(kase.json().unit.id).toBe(t.units.get('G2')!.id);
+    const commander = await t.login('commander');
+    const key = await commander.post('/api/v1/open311-keys', {
+      name: 'merge app',
+      orgUnitId: t.units.get('G2')!.id,
+    });
+    expect(key.statusCode, key.body).toBe(201);
 
     const before = await impact(admin, 'G2');
     expect(count(before, 'users')).toBe(1);
@@ -50,6 +57,7 @@ describe('merging a unit into its sibling', () => {
     expect(count(before, 'buildings')).toBe(1);
     expect(count(before, 'residents')).toBe(1);
     expect(count(before, 'openCases')).toBe(1);
+    expect(count(before, 'open311Keys')).toBe(1);
     expect(before.actions).toEqual({ edit: true, move: true, merge: true, retire: false });
     // A community admin reads the unit but may not change the tree: the same policy says so.
     expect((await impact(await t.login('ca1'), 'G2')).actions).toEqual({
@@ -69,6 +77,7 @@ describe('merging a unit into its sibling', () => {
         { kind: 'users', count: 1 },
         { kind: 'devices', count: 1 },
         { kind: 'openCases', count: 1 },
+        { kind: 'open311Keys', count: 1 },
       ]),
     );
     expect((await unit('G2')).status).toBe('active');
@@ -103,6 +112,7 @@ describe('merging a unit into its sibling', () => {
         { kind: 'buildings', count: 1 },
         { kind: 'residents', count: 1 },
         { kind: 'openCases', count: 1 },
+        { kind: 'open311Keys', count: 1 },
       ]),
     );
     // G1's boundary is now both grids (one box), and the point in old G2 answers G1.
@@ -114,6 +124,8 @@ describe('merging a unit into its sibling', () => {
     const caseNow = (await (await t.login('gw1')).get(`/api/v1/cases/${kase.json().id}`)).json();
     expect(caseNow.unit.id).toBe(g1.id);
     expect(caseNow.responsible.unit.id).toBe(g1.id);
+    const keys = (await commander.get('/api/v1/open311-keys')).json().items as ApiKeySummary[];
+    expect(keys.find((k) => k.id === key.json().id)?.unit.id).toBe(g1.id);
     const after = await impact(admin, 'G1');
     expect(count(after, 'buildings')).toBe(1);
     expect(count(after, 'residents')).toBe(1);
