@@ -10,6 +10,7 @@ import {
   residentDuplicateGroup,
   residentListQuery,
   residentMasked,
+  residentNameSearchRequest,
   residentSearchRequest,
   residentSearchResponse,
   revealRequest,
@@ -106,6 +107,19 @@ export const residentEndpoints = {
     body: residentSearchRequest,
     responses: { 200: residentSearchResponse },
     errors: ['identifier_search_limited', 'not_found'],
+  }),
+  nameSearch: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/name-search',
+    tags,
+    summary: 'Find residents by name (exact whole name, pinyin or initials; audited, limited per user)',
+    description:
+      'Needs resident.read on the units searched. Results are masked as in the list. Misses count ' +
+      'too. Past the limit (NAME_SEARCH_LIMIT per NAME_SEARCH_WINDOW_MINUTES) the answer is 429 ' +
+      '`name_search_limited` with Retry-After and `retryAfterSeconds`.',
+    body: residentNameSearchRequest,
+    responses: { 200: residentSearchResponse },
+    errors: ['name_search_limited', 'not_found'],
   }),
   duplicates: defineEndpoint({
     method: 'GET',

@@ -8,6 +8,7 @@ import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding, writeResidentPage } from './registry.presenter.js';
 import type { ResidentImportService } from './resident-import.service.js';
 import type { IdentifierSearchService } from './identifier-search.service.js';
+import type { NameSearchService } from './name-search.service.js';
 import type { ResidentDuplicatesService } from './resident-duplicates.service.js';
 import { refuseIdentifiersInQuery, registerResidentSearchRoutes } from './resident-search.routes.js';
 import type { ResidentsService } from './residents.service.js';
@@ -19,6 +20,7 @@ export function registerRegistryRoutes(
     buildings: BuildingsService;
     imports: ResidentImportService;
     identifierSearch: IdentifierSearchService;
+    nameSearch: NameSearchService;
     residentDuplicates: ResidentDuplicatesService;
   },
 ): void {
