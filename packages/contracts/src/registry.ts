@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pointGeometry } from './common.js';
+import { pageQuery, pointGeometry } from './common.js';
 
 export const building = z.object({
   id: z.uuid(),
@@ -13,6 +13,11 @@ export const building = z.object({
   createdAt: z.string(),
 });
 export type Building = z.infer<typeof building>;
+
+/** Buildings in the caller's area, or only under one unit of it (a grid, for the residents filter). */
+export const buildingListQuery = pageQuery.extend({
+  unitId: z.uuid().optional().describe('only buildings of this unit and its subtree'),
+});
 
 export const createBuilding = z.object({
   code: z

@@ -3,6 +3,7 @@ import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 import {
   building,
+  buildingListQuery,
   createBuilding,
   createResident,
   household,
@@ -137,7 +138,7 @@ export const buildingEndpoints = {
     method: 'GET',
     path: '/api/v1/buildings',
     tags: btags,
-    query: pageQuery,
+    query: buildingListQuery,
     responses: { 200: page(building) },
     errors: [],
   }),

@@ -59,8 +59,13 @@ export function registerRegistryRoutes(
   });
 
   route(app, b.list, 'building.read', async (req) => {
-    const { rows, total } = await s.buildings.list(req.actor, req.query.limit, req.query.offset);
-    return { items: rows.map(presentBuilding), total, ...req.query };
+    const { rows, total } = await s.buildings.list(
+      req.actor,
+      req.query.limit,
+      req.query.offset,
+      req.query.unitId,
+    );
+    return { items: rows.map(presentBuilding), total, limit: req.query.limit, offset: req.query.offset };
   });
   route(app, b.get, 'building.read', async (req) =>
     presentBuilding(await s.buildings.get(req.actor, req.params.id)),

@@ -8,8 +8,9 @@ import {
 } from '@civitas/contracts/registry';
 import { IdentifierSearchDialog, retryAfterOf } from './identifier-search-dialog';
 
+/** A search's answer and what it searched by (the name search's answer has the same shape). */
 export interface SearchResult extends ResidentSearchResponse {
-  field: IdentifierField;
+  field: IdentifierField | 'name';
 }
 
 const patterns: Record<IdentifierField, RegExp> = { phone: phonePattern, idNumber: idNumberPattern };
