@@ -8,7 +8,13 @@ import { CASE_CONTACT_AAD } from '../modules/cases/desk/case-contact.js';
 import { DeviceSecrets } from '../modules/devices/device-secrets.js';
 import { TOTP_AAD } from '../modules/identity/auth.service.js';
 import { openContact, sealContact } from '../modules/open311/open311-contact.js';
-import { phoneIndex, idNumberIndex, nameIndex, sealResident, AAD } from '../modules/registry/resident-sealing.js';
+import {
+  phoneIndex,
+  idNumberIndex,
+  nameIndex,
+  sealResident,
+  AAD,
+} from '../modules/registry/resident-sealing.js';
 import { EmbeddedBroker } from '../modules/telemetry/doors/embedded-broker.js';
 import { archiveAuditRoots } from '../platform/audit/audit-key-archive.js';
 import type { RequestContext } from '../platform/auth/actor.js';
@@ -334,9 +340,12 @@ describe('SECRET_KEY rotation', () => {
       for (const { table_name, column_name } of columns) {
         const name = `${table_name}.${column_name}`;
         // A text[] column (the name index) is scanned element by element.
-        const array = (await sql<{ a: boolean }>`SELECT data_type = 'ARRAY' AS a FROM information_schema.columns
-            WHERE table_schema = 'public' AND table_name = ${table_name} AND column_name = ${column_name}`.execute(db))
-          .rows[0]!.a;
+        const array = (
+          await sql<{ a: boolean }>`SELECT data_type = 'ARRAY' AS a FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name = ${table_name} AND column_name = ${column_name}`.execute(
+            db,
+          )
+        ).rows[0]!.a;
         const c = array ? sql`e` : sql.ref(column_name);
         const from = array
           ? sql`${sql.table(table_name)} CROSS JOIN LATERAL unnest(${sql.ref(column_name)}) AS e`

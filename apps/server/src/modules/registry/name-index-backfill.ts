@@ -30,7 +30,11 @@ export class NameIndexBackfill {
       const n = await this.db.transaction().execute(async (trx) => {
         const rows = await this.repo.namesToIndex(trx, this.batchSize);
         for (const r of rows)
-          await this.repo.setNameIndex(trx, r.id, nameIndex(this.cipher, this.cipher.decrypt(r.name_enc, AAD.name)));
+          await this.repo.setNameIndex(
+            trx,
+            r.id,
+            nameIndex(this.cipher, this.cipher.decrypt(r.name_enc, AAD.name)),
+          );
         return rows.length;
       });
       total += n;

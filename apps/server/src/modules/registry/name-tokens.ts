@@ -9,15 +9,37 @@ import { pinyin } from 'pinyin-pro';
 
 /** Compound surnames: the given name starts after two characters, not one. */
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒',
-  '夏侯', '轩辕', '令狐', '钟离', '端木', '澹台', '独孤', '南宫', '西门', '申屠', '呼延', '百里',
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '钟离',
+  '端木',
+  '澹台',
+  '独孤',
+  '南宫',
+  '西门',
+  '申屠',
+  '呼延',
+  '百里',
 ]);
 
 const HAN = /\p{Script=Han}/u;
 
 /**
  * Case, width, accents, spaces and punctuation do not tell two names apart: "Zhang San",
- * "ZHANG-SAN", "Ｚｈａｎｇ　Ｓａｎ" and "zhangsan" are one token, 张 三 and 张三 one, 阿依古丽·买买提 and
+ * "ZHANG-SAN", full-width "Ｚｈａｎｇ Ｓａｎ" and "zhangsan" are one token, 张 三 and 张三 one, 阿依古丽·买买提 and
  * 阿依古丽买买提 one.
  */
 export function normalizeName(s: string): string {

@@ -48,7 +48,12 @@ export const registryModule = defineModule<{ orgs: OrgsService }>()({
         limit: config.NAME_SEARCH_LIMIT,
         windowMinutes: config.NAME_SEARCH_WINDOW_MINUTES,
       }),
-      nameIndexBackfill: new NameIndexBackfill(db, residentsRepo, cipher, host.logger.child({ area: 'registry' })),
+      nameIndexBackfill: new NameIndexBackfill(
+        db,
+        residentsRepo,
+        cipher,
+        host.logger.child({ area: 'registry' }),
+      ),
       residentDuplicates: new ResidentDuplicatesService(residentsRepo, orgs, audit),
       registrySeeding: new RegistrySeeding(buildingsRepo, residentsRepo, residents, cipher),
     };

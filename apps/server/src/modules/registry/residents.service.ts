@@ -67,7 +67,14 @@ export class ResidentsService {
       limit: q.limit,
       offset: q.offset,
     };
-    const key = JSON.stringify([units, filter.flag, filter.buildingId, filter.householdId, q.limit, q.offset]);
+    const key = JSON.stringify([
+      units,
+      filter.flag,
+      filter.buildingId,
+      filter.householdId,
+      q.limit,
+      q.offset,
+    ]);
     const [page, n] = await Promise.all([
       this.pages.get(key, epoch) ??
         this.repo.page(filter).then((rows) => {
@@ -194,7 +201,10 @@ export class ResidentsService {
     const grant = assertCovers(ctx.actor, 'resident.write', current.unit_path, 'Resident');
     const set: Partial<NewResident> = {};
     if (patch.name !== undefined)
-      Object.assign(set, pick(sealOne(this.cipher, { name: patch.name }), ['name_enc', 'name_mask', 'name_index']));
+      Object.assign(
+        set,
+        pick(sealOne(this.cipher, { name: patch.name }), ['name_enc', 'name_mask', 'name_index']),
+      );
     if (patch.phone !== undefined) {
       Object.assign(
         set,

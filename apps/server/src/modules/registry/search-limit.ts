@@ -35,7 +35,11 @@ export class SearchLimit {
 
   /** Counts one search of this actor, or refuses it (429) once the window's budget is used. */
   async take(ctx: Ctx, alertDetail: Record<string, unknown>): Promise<void> {
-    const count = await this.rate.hit(`${this.kind.key}:${ctx.actor.userId}`, this.windowSeconds, this.limits.limit);
+    const count = await this.rate.hit(
+      `${this.kind.key}:${ctx.actor.userId}`,
+      this.windowSeconds,
+      this.limits.limit,
+    );
     if (count.allowed) return;
     await this.alertOnce(ctx, { ...alertDetail, retryAfterSeconds: count.retryAfterSeconds });
     throw tooManyRequests(

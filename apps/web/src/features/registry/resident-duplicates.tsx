@@ -41,7 +41,8 @@ export function ResidentDuplicates() {
               <ul>
                 {g.residents.map((r) => (
                   <li key={r.id}>
-                    <Link to={`/residents/${r.id}`}>{r.name}</Link> · <UnitLabel unitId={r.gridId} code={r.gridCode} />
+                    <Link to={`/residents/${r.id}`}>{r.name}</Link> ·{' '}
+                    <UnitLabel unitId={r.gridId} code={r.gridCode} />
                     {r.buildingName ? ` · ${r.buildingName}` : ''}
                   </li>
                 ))}

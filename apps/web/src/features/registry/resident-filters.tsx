@@ -58,7 +58,12 @@ export function ResidentFilters({ onApply }: { onApply: (filter: ResidentFilter)
   }
 
   return (
-    <form className="form-row resident-filters" onSubmit={submit} role="search" aria-label={t('residents.filters')}>
+    <form
+      className="form-row resident-filters"
+      onSubmit={submit}
+      role="search"
+      aria-label={t('residents.filters')}
+    >
       {!selectedIsGrid && grids.length > 0 && (
         <div className="field">
           <label htmlFor="filter-grid">{t('residents.grid')}</label>
