@@ -8,10 +8,9 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { RateCounter } from '../../platform/rate-limit/rate-counter.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
-import { presentResident } from './registry.presenter.js';
 import { idNumberIndexes, phoneIndexes } from './resident-sealing.js';
 import { SearchLimit, type SearchLimits } from './search-limit.js';
-import { searchScope } from './search-scope.js';
+import { answerSearch, searchScope } from './search-scope.js';
 import type { ResidentsRepository } from './residents.repository.js';
 
 type Ctx = RequestContext & { actor: Actor };
@@ -51,24 +50,11 @@ export class IdentifierSearchService {
     const hashes =
       q.field === 'phone' ? phoneIndexes(this.cipher, q.value) : idNumberIndexes(this.cipher, q.value);
     const rows = await this.repo.findByIdentifier(q.field, hashes, units, RESIDENT_SEARCH_MAX + 1);
-    const found = rows.slice(0, RESIDENT_SEARCH_MAX);
-    const ids = found.map((r) => r.id);
-    // Written before anything is answered, like a reveal; never the searched value, clear or hashed.
-    await this.audit.record(ctx, {
+    // Audited like a reveal, with the reason; never the searched value, clear or hashed.
+    return answerSearch(this.audit, ctx, where, rows, {
       action: 'resident.reveal',
-      targetType: 'resident',
-      ...(ids.length === 1 ? { targetId: ids[0] } : {}),
-      targetUnitId: where.unitId,
-      grant: where.grant,
-      detail: {
-        via: 'search',
-        field: q.field,
-        reason: q.reason,
-        matched: ids.length,
-        ids,
-        ...(q.unitId ? { unitId: q.unitId } : {}),
-      },
+      detail: { via: 'search', field: q.field, reason: q.reason },
+      unitId: q.unitId,
     });
-    return { items: found.map(presentResident), truncated: rows.length > RESIDENT_SEARCH_MAX };
   }
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsOf } from '../../test-support/audit-queries.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { nameIndex } from './resident-sealing.js';
 
@@ -12,16 +13,7 @@ const LIMIT = 40;
 const ids: Record<string, string> = {};
 
 const db = () => t.services.database.db;
-const userId = async (username: string) =>
-  (await db().selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
-const auditRows = async (action: string, actor: string) =>
-  db()
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('action', '=', action)
-    .where('actor_id', '=', await userId(actor))
-    .orderBy('seq')
-    .execute();
+const auditRows = (action: string, actor: string) => auditRowsOf(db(), action, actor);
 const search = (c: Client, name: string, unitId?: string) =>
   c.post('/api/v1/residents/name-search', { name, ...(unitId ? { unitId } : {}) });
 const found = async (c: Client, name: string) => {

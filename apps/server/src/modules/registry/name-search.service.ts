@@ -8,11 +8,10 @@ import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { RateCounter } from '../../platform/rate-limit/rate-counter.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
-import { presentResident } from './registry.presenter.js';
 import { nameQueryIndexes } from './resident-sealing.js';
 import type { ResidentsRepository } from './residents.repository.js';
 import { SearchLimit, type SearchLimits } from './search-limit.js';
-import { searchScope } from './search-scope.js';
+import { answerSearch, searchScope } from './search-scope.js';
 
 type Ctx = RequestContext & { actor: Actor };
 
@@ -49,24 +48,11 @@ export class NameSearchService {
       units,
       RESIDENT_SEARCH_MAX + 1,
     );
-    const found = rows.slice(0, RESIDENT_SEARCH_MAX);
-    const ids = found.map((r) => r.id);
-    // Durable before the answer; never the name searched, in clear or as its digest (a digest
-    // in the audit log would let whoever reads the log test names against it).
-    await this.audit.record(ctx, {
+    // A digest of the name in the audit log would let whoever reads the log test names against it.
+    return answerSearch(this.audit, ctx, where, rows, {
       action: 'resident.search',
-      targetType: 'resident',
-      ...(ids.length === 1 ? { targetId: ids[0] } : {}),
-      targetUnitId: where.unitId,
-      grant: where.grant,
-      detail: {
-        via: 'name',
-        matched: ids.length,
-        ids,
-        truncated: rows.length > RESIDENT_SEARCH_MAX,
-        ...(q.unitId ? { unitId: q.unitId } : {}),
-      },
+      detail: { via: 'name' },
+      unitId: q.unitId,
     });
-    return { items: found.map(presentResident), truncated: rows.length > RESIDENT_SEARCH_MAX };
   }
 }

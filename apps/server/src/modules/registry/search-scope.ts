@@ -1,8 +1,12 @@
+import { RESIDENT_SEARCH_MAX, type ResidentSearchResponse } from '@civitas/contracts/registry';
 import type { Permission } from '@civitas/contracts/roles';
 import { assertCovers, grantsFor, scopePaths } from '../../platform/auth/access.js';
-import type { Actor, Grant } from '../../platform/auth/actor.js';
+import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
+import type { AuditLog } from '../../platform/audit/audit-log.js';
 import { forbidden } from '../../platform/errors/errors.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
+import { presentResident } from './registry.presenter.js';
+import type { ResidentListRow } from './residents.repository.js';
 
 export interface SearchScope {
   /** Paths of the subtrees searched. */
@@ -33,4 +37,31 @@ export async function searchScope(
   // The route requires the permission, so a grant exists; this guards a caller outside HTTP.
   if (!grant) throw forbidden();
   return { paths: scopePaths(actor, permission), unitId: grant.orgUnitId, grant };
+}
+
+/**
+ * The answer of a search and its audit row, written before the answer (hits and misses alike):
+ * at most RESIDENT_SEARCH_MAX residents, `targetId` when exactly one matched. `rows` holds one
+ * more than the maximum when there are more. The row never holds the searched value, in clear or
+ * as its digest.
+ */
+export async function answerSearch(
+  audit: AuditLog,
+  ctx: RequestContext & { actor: Actor },
+  where: SearchScope,
+  rows: ResidentListRow[],
+  entry: { action: 'resident.reveal' | 'resident.search'; detail: Record<string, unknown>; unitId?: string },
+): Promise<ResidentSearchResponse> {
+  const found = rows.slice(0, RESIDENT_SEARCH_MAX);
+  const ids = found.map((r) => r.id);
+  const truncated = rows.length > RESIDENT_SEARCH_MAX;
+  await audit.record(ctx, {
+    action: entry.action,
+    targetType: 'resident',
+    ...(ids.length === 1 ? { targetId: ids[0] } : {}),
+    targetUnitId: where.unitId,
+    grant: where.grant,
+    detail: { ...entry.detail, matched: ids.length, ids, ...(entry.unitId ? { unitId: entry.unitId } : {}) },
+  });
+  return { items: found.map(presentResident), truncated };
 }

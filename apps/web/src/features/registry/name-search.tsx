@@ -1,9 +1,10 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { nameSearchLimited, type ResidentSearchResponse } from '@civitas/contracts/registry';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, hasCode } from '../../app/api-client';
 import { ErrorMessage } from '../../components/error-message';
+import { useBlockedUntil } from './use-blocked-until';
 
 /**
  * Finds residents by a whole name as staff type it: 张三, "zhang san", "zs", "John Smith"
@@ -22,13 +23,7 @@ export function NameSearch({
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
-
-  useEffect(() => {
-    if (blockedUntil === null) return;
-    const timer = setTimeout(() => setBlockedUntil(null), Math.max(0, blockedUntil - Date.now()));
-    return () => clearTimeout(timer);
-  }, [blockedUntil]);
+  const [blockedUntil, setBlockedUntil] = useBlockedUntil();
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -10,7 +10,7 @@ export function ResidentsTable({ items }: { items: ResidentMasked[] }) {
   const { t } = useTranslation();
   return (
     <TableRegion label={t('residents.caption')}>
-      <table data-testid="residents-table">
+      <table data-testid="residents-table" className="residents-table">
         <caption>{t('residents.caption')}</caption>
         <thead>
           <tr>
