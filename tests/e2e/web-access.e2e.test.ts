@@ -4,6 +4,7 @@ import { accountSuite } from './suites/account.suite';
 import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
 import { listsSuite } from './suites/lists.suite';
+import { nameSearchSuite } from './suites/name-search.suite';
 import { navigationSuite } from './suites/navigation.suite';
 import { residentsSuite } from './suites/residents.suite';
 import { usersSuite } from './suites/users.suite';
@@ -14,6 +15,7 @@ const env = setupE2e();
 
 describe('navigation and access by role', () => navigationSuite(env));
 describe('residents: scope, reveal, audit', () => residentsSuite(env));
+describe('residents: find by name, units by name', () => nameSearchSuite(env));
 describe('resident CSV import', () => importSuite(env));
 describe('language, keyboard, map, audit chain', () => interactionSuite(env));
 describe('users', () => usersSuite(env));

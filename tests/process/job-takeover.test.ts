@@ -69,6 +69,7 @@ describe('periodic jobs across processes', () => {
       'devices.import-token-expiry',
       'files.orphan-sweep',
       'identity.session-sweep',
+      'registry.name-index-backfill',
       'telemetry.connectivity',
       'telemetry.retention',
     ]);

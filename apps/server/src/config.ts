@@ -89,6 +89,10 @@ export const configSchema = z.object({
   IDENTIFIER_SEARCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
   /** The window of IDENTIFIER_SEARCH_LIMIT, in minutes. */
   IDENTIFIER_SEARCH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Searches by name one user may make per window (audited, results masked; ADR 0045). */
+  NAME_SEARCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** The window of NAME_SEARCH_LIMIT, in minutes. */
+  NAME_SEARCH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /**
    * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed: a comma list of IPs, CIDR
    * ranges and `loopback`. Unset: none, the socket address is the client (ADR 0035).

@@ -65,6 +65,7 @@ export const errorStatus = {
   merge_into_self: 400,
   identifier_in_query: 400,
   identifier_search_limited: 429,
+  name_search_limited: 429,
   profile_not_found: 400,
   profile_retired: 400,
   profile_builtin: 409,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pointGeometry } from './common.js';
+import { pageQuery, pointGeometry } from './common.js';
 
 export const building = z.object({
   id: z.uuid(),
@@ -13,6 +13,11 @@ export const building = z.object({
   createdAt: z.string(),
 });
 export type Building = z.infer<typeof building>;
+
+/** Buildings in the caller's area, or only under one unit of it (a grid, for the residents filter). */
+export const buildingListQuery = pageQuery.extend({
+  unitId: z.uuid().optional().describe('only buildings of this unit and its subtree'),
+});
 
 export const createBuilding = z.object({
   code: z
@@ -127,7 +132,8 @@ export type UpdateResident = z.infer<typeof updateResident>;
 export const residentListQuery = z.object({
   unitId: z.uuid().optional().describe('limit to this org unit and its subtree'),
   flag: z.enum(['elderlyLivingAlone', 'disability', 'child', 'needsAssistance']).optional(),
-  buildingId: z.uuid().optional(),
+  buildingId: z.uuid().optional().describe('residents of this building (one you may see)'),
+  householdId: z.uuid().optional().describe('residents of this household (one you may see)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -186,6 +192,28 @@ export type ResidentSearchResponse = z.infer<typeof residentSearchResponse>;
 /** The members a 429 `identifier_search_limited` problem carries besides the standard ones. */
 export const identifierSearchLimited = z.object({
   code: z.literal('identifier_search_limited'),
+  retryAfterSeconds: z.number().int().min(1),
+});
+
+/**
+ * A search by name (ADR 0045): the name travels in the body, never in a URL, and is matched
+ * exactly, as a whole, in any of its indexed forms (full name in either order, pinyin, initials).
+ */
+export const residentNameSearchRequest = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/[\p{L}\p{N}]/u, 'a name: at least one letter or digit')
+    .describe('a whole name: 张三, zhang san, zhangsan, zs, John Smith, Smith John'),
+  unitId: z.uuid().optional().describe('search only this unit and its subtree'),
+});
+export type ResidentNameSearchRequest = z.infer<typeof residentNameSearchRequest>;
+
+/** The members a 429 `name_search_limited` problem carries besides the standard ones. */
+export const nameSearchLimited = z.object({
+  code: z.literal('name_search_limited'),
   retryAfterSeconds: z.number().int().min(1),
 });
 

@@ -4,7 +4,12 @@ import { CASE_CONTACT_AAD } from '../modules/cases/desk/case-contact.js';
 import { APIKEY_AAD, TOKEN_AAD } from '../modules/devices/device-secrets.js';
 import { TOTP_AAD } from '../modules/identity/auth.service.js';
 import { open311ContactAad } from '../modules/open311/open311-contact.js';
-import { AAD as RESIDENT_AAD, idNumberIndex, phoneIndex } from '../modules/registry/resident-sealing.js';
+import {
+  AAD as RESIDENT_AAD,
+  idNumberIndex,
+  nameIndex,
+  phoneIndex,
+} from '../modules/registry/resident-sealing.js';
 
 type Row = Record<string, unknown>;
 
@@ -14,11 +19,14 @@ export interface SealedColumn {
   aad: (row: Row) => string;
 }
 
-/** A blind-index column, recomputed from the plain value of a sealed column of the same row. */
+/**
+ * A blind-index column, recomputed from the plain value of a sealed column of the same row: one
+ * digest (`text`), or one per lookup form (`text[]`, the name index of ADR 0045).
+ */
 export interface IndexColumn {
   column: string;
   from: string;
-  index: (cipher: FieldCipher, plain: string) => string;
+  index: (cipher: FieldCipher, plain: string) => string | string[];
 }
 
 export interface RotatedTable {
@@ -48,6 +56,7 @@ export const ROTATED_TABLES: RotatedTable[] = [
     indexes: [
       { column: 'phone_hash', from: 'phone_enc', index: phoneIndex },
       { column: 'id_number_hash', from: 'id_number_enc', index: idNumberIndex },
+      { column: 'name_index', from: 'name_enc', index: nameIndex },
     ],
   },
   {

@@ -8,7 +8,13 @@ import { CASE_CONTACT_AAD } from '../modules/cases/desk/case-contact.js';
 import { DeviceSecrets } from '../modules/devices/device-secrets.js';
 import { TOTP_AAD } from '../modules/identity/auth.service.js';
 import { openContact, sealContact } from '../modules/open311/open311-contact.js';
-import { phoneIndex, idNumberIndex, sealResident, AAD } from '../modules/registry/resident-sealing.js';
+import {
+  phoneIndex,
+  idNumberIndex,
+  nameIndex,
+  sealResident,
+  AAD,
+} from '../modules/registry/resident-sealing.js';
 import { EmbeddedBroker } from '../modules/telemetry/doors/embedded-broker.js';
 import { archiveAuditRoots } from '../platform/audit/audit-key-archive.js';
 import type { RequestContext } from '../platform/auth/actor.js';
@@ -65,6 +71,11 @@ async function login(app: App, username: string): Promise<Client> {
 
 const search = (c: Client, field: 'phone' | 'idNumber', value: string) =>
   c.post('/api/v1/residents/search', { field, value, reason: 'household visit' });
+const byName = async (c: Client, name: string) => {
+  const res = await c.post('/api/v1/residents/name-search', { name });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ items: unknown[] }>().items;
+};
 
 beforeAll(async () => {
   t = await createTestApp({}, { cipher: new FieldCipher(K1) });
@@ -177,10 +188,11 @@ describe('SECRET_KEY rotation', () => {
     const k2 = during.services.cipher.fingerprint;
     const under = await db.selectFrom('residents').select('name_enc').execute();
     expect(under.filter((r) => r.name_enc.startsWith(`v2.${k2}.`))).toHaveLength(21);
-    // Half-way: rows under either key are found.
+    // Half-way: rows under either key are found, by identifier and by name (ADR 0045).
     for (const i of [0, 29]) {
       found = await search(gw1, 'phone', phone(i));
       expect(found.json().items, `resident ${i}`).toHaveLength(1);
+      expect(await byName(gw1, `居民${i}`), `resident ${i} by name`).toHaveLength(1);
     }
     expect((await keyStatus(db, during.services.cipher)).previousRemovable).toBe(false);
 
@@ -213,14 +225,19 @@ describe('SECRET_KEY rotation', () => {
       expect(rows).toHaveLength(RESIDENTS);
       for (const r of rows) {
         const p = cipher.decrypt(r.phone_enc!, AAD.phone);
-        expect(cipher.decrypt(r.name_enc, AAD.name)).toMatch(/^居民\d+$/);
+        const name = cipher.decrypt(r.name_enc, AAD.name);
+        expect(name).toMatch(/^居民\d+$/);
         expect(r.phone_hash).toBe(phoneIndex(cipher, p));
+        // The name index is re-keyed: it is the new key's, none of the old key's digests remain.
+        expect(r.name_index).toEqual(nameIndex(cipher, name));
+        expect(r.name_index).not.toEqual(nameIndex(new FieldCipher(K1), name));
         if (r.id_number_enc)
           expect(r.id_number_hash).toBe(idNumberIndex(cipher, cipher.decrypt(r.id_number_enc, AAD.idNumber)));
       }
       const gw1 = await login(after.app, 'gw1');
       expect((await search(gw1, 'phone', phone(17))).json().items).toHaveLength(1);
       expect((await search(gw1, 'idNumber', ID_NUMBER)).json().items).toHaveLength(1);
+      expect(await byName(gw1, '居民17')).toHaveLength(1);
       const reveal = await gw1.post(`/api/v1/cases/${caseId}/contact/reveal`, {
         field: 'name',
         reason: 'call back',
@@ -311,7 +328,7 @@ describe('SECRET_KEY rotation', () => {
       const columns = (
         await sql<{ table_name: string; column_name: string }>`SELECT table_name, column_name
           FROM information_schema.columns c
-          WHERE table_schema = 'public' AND data_type = 'text'
+          WHERE table_schema = 'public' AND (data_type = 'text' OR (data_type = 'ARRAY' AND udt_name = '_text'))
             AND EXISTS (SELECT 1 FROM information_schema.tables x
               WHERE x.table_schema = 'public' AND x.table_name = c.table_name AND x.table_type = 'BASE TABLE')`.execute(
           db,
@@ -322,12 +339,22 @@ describe('SECRET_KEY rotation', () => {
       const seen = { sealed: new Set<string>(), digests: new Set<string>() };
       for (const { table_name, column_name } of columns) {
         const name = `${table_name}.${column_name}`;
-        const c = sql.ref(column_name);
+        // A text[] column (the name index) is scanned element by element.
+        const array = (
+          await sql<{ a: boolean }>`SELECT data_type = 'ARRAY' AS a FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name = ${table_name} AND column_name = ${column_name}`.execute(
+            db,
+          )
+        ).rows[0]!.a;
+        const c = array ? sql`e` : sql.ref(column_name);
+        const from = array
+          ? sql`${sql.table(table_name)} CROSS JOIN LATERAL unnest(${sql.ref(column_name)}) AS e`
+          : sql.table(table_name);
         const r = (
           await sql<{ s: boolean; d: boolean }>`SELECT
               bool_or(${c} LIKE 'v1.%' OR ${c} LIKE 'v2.%') AS s,
               bool_or(${c} ~ '^[0-9a-f]{64}$') AS d
-            FROM ${sql.table(table_name)}`.execute(db)
+            FROM ${from}`.execute(db)
         ).rows[0];
         if (r?.s) seen.sealed.add(name);
         if (r?.d) seen.digests.add(name);
@@ -337,6 +364,7 @@ describe('SECRET_KEY rotation', () => {
         expect(indexes.has(name) || UNKEYED_DIGESTS.has(name), `${name} holds a digest`).toBe(true);
       // The seed reaches every registered column, so the scan above could have failed.
       for (const name of sealed) expect(seen.sealed, `${name} was seeded`).toContain(name);
+      expect(seen.digests, 'the text[] name index was scanned').toContain('residents.name_index');
     });
   });
 });

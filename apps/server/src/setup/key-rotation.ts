@@ -118,7 +118,7 @@ async function walkTable(
         const set = resealRow(cipher, t, row);
         if (set.length === 0) continue;
         await sql`UPDATE ${sql.table(t.table)} SET ${sql.join(
-          set.map(([c, v]) => sql`${sql.ref(c)} = ${v}`),
+          set.map(([c, v]) => sql`${sql.ref(c)} = ${typeof v === 'string' ? v : textArray(v)}`),
         )} WHERE ${sql.ref(t.key)} = ${row[t.key]}`.execute(trx);
         changed++;
       }
@@ -144,9 +144,18 @@ async function walkTable(
   }
 }
 
+/** A `text[]` value written the same way on both engines (an empty one needs its type). */
+const textArray = (v: string[]) => (v.length === 0 ? sql`'{}'::text[]` : sql`ARRAY[${sql.join(v)}]::text[]`);
+
+/** Whether a stored index (a digest or an array of them) equals the recomputed one. */
+const sameIndex = (stored: unknown, want: string | string[]) =>
+  typeof want === 'string'
+    ? stored === want
+    : Array.isArray(stored) && stored.length === want.length && stored.every((d, i) => d === want[i]);
+
 /** The columns of one row to write: values not under the current key, indexes not matching. */
-function resealRow(cipher: FieldCipher, t: RotatedTable, row: Row): [string, string][] {
-  const set: [string, string][] = [];
+function resealRow(cipher: FieldCipher, t: RotatedTable, row: Row): [string, string | string[]][] {
+  const set: [string, string | string[]][] = [];
   const plain = new Map<string, string>();
   for (const s of t.sealed) {
     const v = row[s.column];
@@ -167,7 +176,7 @@ function resealRow(cipher: FieldCipher, t: RotatedTable, row: Row): [string, str
     const p = plain.get(i.from);
     if (p === undefined) continue;
     const want = i.index(cipher, p);
-    if (row[i.column] !== want) set.push([i.column, want]);
+    if (!sameIndex(row[i.column], want)) set.push([i.column, want]);
   }
   return set;
 }

@@ -9,6 +9,8 @@ interface UnitContextValue {
   /** Units the user may work in, parents before children. */
   units: OrgUnit[];
   unitsById: Map<string, OrgUnit>;
+  /** Every unit the server let this user read, in scope or not (parents of the scope's roots: names for labels). */
+  allUnitsById: Map<string, OrgUnit>;
   loading: boolean;
   selectedUnitId: string | null;
   selectUnit: (id: string) => void;
@@ -35,7 +37,11 @@ export function UnitProvider({ children }: { children: ReactNode }) {
   const me = state.status === 'signed-in' ? state.me : null;
   const canRead = me?.permissions.includes('org.read') ?? false;
   const sessionKey = me && canRead ? me.id : null;
-  const [loaded, setLoaded] = useState<{ key: string; units: OrgUnit[] }>({ key: '', units: [] });
+  const [loaded, setLoaded] = useState<{ key: string; units: OrgUnit[]; all: OrgUnit[] }>({
+    key: '',
+    units: [],
+    all: [],
+  });
   const [chosen, setChosen] = useState<{ key: string; id: string } | null>(null);
   const [generation, setGeneration] = useState(0);
 
@@ -44,9 +50,9 @@ export function UnitProvider({ children }: { children: ReactNode }) {
     const controller = new AbortController();
     const grantIds = me.grants.map((g) => g.orgUnitId);
     loadAllUnits(controller.signal).then(
-      (all) => setLoaded({ key: sessionKey, units: scopeUnits(all, grantIds) }),
+      (all) => setLoaded({ key: sessionKey, units: scopeUnits(all, grantIds), all }),
       () => {
-        if (!controller.signal.aborted) setLoaded({ key: sessionKey, units: [] });
+        if (!controller.signal.aborted) setLoaded({ key: sessionKey, units: [], all: [] });
       },
     );
     return () => controller.abort();
@@ -55,10 +61,12 @@ export function UnitProvider({ children }: { children: ReactNode }) {
   const value = useMemo<UnitContextValue>(() => {
     const units = loaded.key === sessionKey ? loaded.units : [];
     const unitsById = new Map(units.map((u) => [u.id, u]));
+    const allUnitsById = new Map((loaded.key === sessionKey ? loaded.all : []).map((u) => [u.id, u]));
     const chosenId = chosen && chosen.key === sessionKey && unitsById.has(chosen.id) ? chosen.id : null;
     return {
       units,
       unitsById,
+      allUnitsById,
       loading: sessionKey !== null && loaded.key !== sessionKey,
       selectedUnitId: chosenId ?? units[0]?.id ?? null,
       selectUnit: (id: string) => setChosen(sessionKey ? { key: sessionKey, id } : null),

@@ -3,6 +3,7 @@ import { idParams, page, pageQuery } from '../common.js';
 import { defineEndpoint } from '../endpoint.js';
 import {
   building,
+  buildingListQuery,
   createBuilding,
   createResident,
   household,
@@ -10,6 +11,7 @@ import {
   residentDuplicateGroup,
   residentListQuery,
   residentMasked,
+  residentNameSearchRequest,
   residentSearchRequest,
   residentSearchResponse,
   revealRequest,
@@ -108,6 +110,19 @@ export const residentEndpoints = {
     responses: { 200: residentSearchResponse },
     errors: ['identifier_search_limited', 'not_found'],
   }),
+  nameSearch: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/name-search',
+    tags,
+    summary: 'Find residents by name (exact whole name, pinyin or initials; audited, limited per user)',
+    description:
+      'Needs resident.read on the units searched. Results are masked as in the list. Misses count ' +
+      'too. Past the limit (NAME_SEARCH_LIMIT per NAME_SEARCH_WINDOW_MINUTES) the answer is 429 ' +
+      '`name_search_limited` with Retry-After and `retryAfterSeconds`.',
+    body: residentNameSearchRequest,
+    responses: { 200: residentSearchResponse },
+    errors: ['name_search_limited', 'not_found'],
+  }),
   duplicates: defineEndpoint({
     method: 'GET',
     path: '/api/v1/residents/duplicates',
@@ -124,7 +139,7 @@ export const buildingEndpoints = {
     method: 'GET',
     path: '/api/v1/buildings',
     tags: btags,
-    query: pageQuery,
+    query: buildingListQuery,
     responses: { 200: page(building) },
     errors: [],
   }),

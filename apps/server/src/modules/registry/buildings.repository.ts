@@ -18,6 +18,17 @@ export class BuildingsRepository {
     return this.base().where('b.id', '=', id).executeTakeFirst();
   }
 
+  /** A household with the unit path of its building's grid (scope checks). */
+  findHousehold(id: string) {
+    return this.db
+      .selectFrom('households as h')
+      .innerJoin('buildings as b', 'b.id', 'h.building_id')
+      .innerJoin('org_units as u', 'u.id', 'b.grid_id')
+      .select(['h.id', 'h.building_id', 'u.path as unit_path'])
+      .where('h.id', '=', id)
+      .executeTakeFirst();
+  }
+
   findByCodes(codes: string[], ex: Executor = this.db) {
     if (codes.length === 0) return Promise.resolve([]);
     return this.base(ex).where('b.code', 'in', codes).execute();

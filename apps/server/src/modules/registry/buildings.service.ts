@@ -24,8 +24,12 @@ export class BuildingsService {
     private readonly audit: AuditLog,
   ) {}
 
-  list(actor: Actor, limit: number, offset: number) {
-    return this.repo.list(scopePaths(actor, 'building.read'), limit, offset);
+  /** Buildings in the caller's area, or under `unitId` (a unit out of scope: 404 as orgs.get says). */
+  async list(actor: Actor, limit: number, offset: number, unitId?: string) {
+    if (!unitId) return this.repo.list(scopePaths(actor, 'building.read'), limit, offset);
+    const unit = await this.orgs.get(actor, unitId);
+    assertCovers(actor, 'building.read', unit.path, 'Org unit');
+    return this.repo.list([unit.path], limit, offset);
   }
 
   async get(actor: Actor, id: string) {

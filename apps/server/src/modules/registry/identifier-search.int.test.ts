@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsOf, userIdOf } from '../../test-support/audit-queries.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 import { RateCounter } from '../../platform/rate-limit/rate-counter.js';
 import { idNumberCheckChar } from './id-number.js';
@@ -18,16 +19,8 @@ const ID_NUMBER = '44030619800101123' + idNumberCheckChar('44030619800101123');
 let residentId: string;
 
 const db = () => t.services.database.db;
-const userId = async (username: string) =>
-  (await db().selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
-const auditRows = async (action: string, actor: string) =>
-  db()
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('action', '=', action)
-    .where('actor_id', '=', await userId(actor))
-    .orderBy('seq')
-    .execute();
+const userId = (username: string) => userIdOf(db(), username);
+const auditRows = (action: string, actor: string) => auditRowsOf(db(), action, actor);
 const counterRows = async (username: string) =>
   db()
     .selectFrom('rate_counters')

@@ -4,6 +4,8 @@ import type { OrgsService } from '../orgs/orgs.service.js';
 import { BuildingsRepository } from './buildings.repository.js';
 import { BuildingsService } from './buildings.service.js';
 import { IdentifierSearchService } from './identifier-search.service.js';
+import { NameIndexBackfill } from './name-index-backfill.js';
+import { NameSearchService } from './name-search.service.js';
 import { registerRegistryRoutes } from './registry.routes.js';
 import { RegistrySeeding } from './registry-seeding.js';
 import { ResidentDuplicatesService } from './resident-duplicates.service.js';
@@ -42,9 +44,28 @@ export const registryModule = defineModule<{ orgs: OrgsService }>()({
         limit: config.IDENTIFIER_SEARCH_LIMIT,
         windowMinutes: config.IDENTIFIER_SEARCH_WINDOW_MINUTES,
       }),
+      nameSearch: new NameSearchService(residentsRepo, orgs, cipher, audit, host.rateCounter, {
+        limit: config.NAME_SEARCH_LIMIT,
+        windowMinutes: config.NAME_SEARCH_WINDOW_MINUTES,
+      }),
+      nameIndexBackfill: new NameIndexBackfill(
+        db,
+        residentsRepo,
+        cipher,
+        host.logger.child({ area: 'registry' }),
+      ),
       residentDuplicates: new ResidentDuplicatesService(residentsRepo, orgs, audit),
       registrySeeding: new RegistrySeeding(buildingsRepo, residentsRepo, residents, cipher),
     };
   },
   routes: (app, s) => registerRegistryRoutes(app, s),
+  // Names written before migration 0029 get their search index soon after a start (ADR 0045).
+  jobs: (s) => [
+    {
+      name: 'registry.name-index-backfill',
+      everyMs: 60 * 60_000,
+      runAtStart: true,
+      run: (signal) => s.nameIndexBackfill.run(signal),
+    },
+  ],
 });

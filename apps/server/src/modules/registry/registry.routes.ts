@@ -8,6 +8,7 @@ import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding, writeResidentPage } from './registry.presenter.js';
 import type { ResidentImportService } from './resident-import.service.js';
 import type { IdentifierSearchService } from './identifier-search.service.js';
+import type { NameSearchService } from './name-search.service.js';
 import type { ResidentDuplicatesService } from './resident-duplicates.service.js';
 import { refuseIdentifiersInQuery, registerResidentSearchRoutes } from './resident-search.routes.js';
 import type { ResidentsService } from './residents.service.js';
@@ -19,6 +20,7 @@ export function registerRegistryRoutes(
     buildings: BuildingsService;
     imports: ResidentImportService;
     identifierSearch: IdentifierSearchService;
+    nameSearch: NameSearchService;
     residentDuplicates: ResidentDuplicatesService;
   },
 ): void {
@@ -57,8 +59,13 @@ export function registerRegistryRoutes(
   });
 
   route(app, b.list, 'building.read', async (req) => {
-    const { rows, total } = await s.buildings.list(req.actor, req.query.limit, req.query.offset);
-    return { items: rows.map(presentBuilding), total, ...req.query };
+    const { rows, total } = await s.buildings.list(
+      req.actor,
+      req.query.limit,
+      req.query.offset,
+      req.query.unitId,
+    );
+    return { items: rows.map(presentBuilding), total, limit: req.query.limit, offset: req.query.offset };
   });
   route(app, b.get, 'building.read', async (req) =>
     presentBuilding(await s.buildings.get(req.actor, req.params.id)),

@@ -42,6 +42,8 @@ export interface ResidentsTable {
   household_id: string | null;
   name_enc: string;
   name_mask: string;
+  /** Keyed digests of the name's lookup forms (ADR 0045); null until the backfill reached the row. */
+  name_index: string[] | null;
   phone_enc: string | null;
   phone_mask: string | null;
   phone_hash: string | null;

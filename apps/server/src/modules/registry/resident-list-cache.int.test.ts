@@ -123,8 +123,18 @@ describe('resident list pages kept in memory', () => {
     expect(next.items[0]?.id).toBe(all.items[1]?.id);
     await warm();
     expect((await list('?flag=disability')).items).toEqual([]);
-    const byBuilding = await list('?buildingId=00000000-0000-4000-8000-000000000000');
+    const building = await gw1.post('/api/v1/buildings', {
+      code: 'CACHE-EMPTY',
+      name: 'Empty building',
+      address: '2 Test Road',
+      location: { type: 'Point', coordinates: [113.82, 22.55] },
+    });
+    expect(building.statusCode, building.body).toBe(201);
+    const byBuilding = await list(`?buildingId=${building.json<{ id: string }>().id}`);
     expect(byBuilding.items).toEqual([]);
+    // A building nobody can see is not an empty page: it answers 404, as another area's does.
+    const unknown = await gw1.get('/api/v1/residents?buildingId=00000000-0000-4000-8000-000000000000');
+    expect(unknown.statusCode).toBe(404);
     expect((await list()).items.map((i) => i.id)).toContain(residentId);
   });
 });

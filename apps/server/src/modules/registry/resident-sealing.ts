@@ -8,6 +8,7 @@ import {
   normalizeIdNumber,
   normalizePhone,
 } from '../../platform/privacy/masking.js';
+import { nameTokens, normalizeName } from './name-tokens.js';
 
 /** A resident as validated at the edge, before encryption. */
 export interface ResidentFields {
@@ -37,6 +38,20 @@ export const phoneIndexes = (cipher: FieldCipher, phone: string) =>
 export const idNumberIndexes = (cipher: FieldCipher, id: string) =>
   cipher.blindIndexes('id_number', normalizeIdNumber(id));
 
+/**
+ * The name's blind index (ADR 0045): one keyed digest per lookup form, sorted so that the stored
+ * array is a function of the name and the key alone (the rotation walk compares it).
+ */
+export const nameIndex = (cipher: FieldCipher, name: string): string[] =>
+  nameTokens(name)
+    .map((t) => cipher.blindIndex('name', t))
+    .sort();
+/** For lookups: the query's digest under every key of the ring. */
+export const nameQueryIndexes = (cipher: FieldCipher, query: string): string[] => {
+  const q = normalizeName(query);
+  return q ? cipher.blindIndexes('name', q) : [];
+};
+
 /** Turns plain fields into the stored form: ciphertext, mask and blind index per personal field. */
 export function sealResident(
   cipher: FieldCipher,
@@ -49,6 +64,7 @@ export function sealResident(
     household_id: place.householdId,
     name_enc: cipher.encrypt(f.name, AAD.name),
     name_mask: maskName(f.name),
+    name_index: nameIndex(cipher, f.name),
     phone_enc: f.phone ? cipher.encrypt(f.phone, AAD.phone) : null,
     phone_mask: f.phone ? maskPhone(f.phone) : null,
     phone_hash: f.phone ? phoneIndex(cipher, f.phone) : null,

@@ -5,6 +5,7 @@ import { badRequest } from '../../platform/errors/errors.js';
 import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
 import type { IdentifierSearchService } from './identifier-search.service.js';
+import type { NameSearchService } from './name-search.service.js';
 import type { ResidentDuplicatesService } from './resident-duplicates.service.js';
 
 const SEARCH_PATH = e.search.path;
@@ -28,9 +29,14 @@ export async function refuseIdentifiersInQuery(req: FastifyRequest): Promise<voi
 
 export function registerResidentSearchRoutes(
   app: App,
-  s: { identifierSearch: IdentifierSearchService; residentDuplicates: ResidentDuplicatesService },
+  s: {
+    identifierSearch: IdentifierSearchService;
+    nameSearch: NameSearchService;
+    residentDuplicates: ResidentDuplicatesService;
+  },
 ): void {
   route(app, e.search, 'resident.reveal', (req) => s.identifierSearch.search(req.ctx, req.body));
+  route(app, e.nameSearch, 'resident.read', (req) => s.nameSearch.search(req.ctx, req.body));
   route(app, e.duplicates, 'resident.read', async (req) => ({
     items: await s.residentDuplicates.list(req.ctx, req.query.limit, req.query.offset),
   }));

@@ -14,6 +14,7 @@ export interface ResidentFilter {
   units: string[];
   flag?: 'elderlyLivingAlone' | 'disability' | 'child' | 'needsAssistance' | undefined;
   buildingId?: string | undefined;
+  householdId?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -83,6 +84,7 @@ export class ResidentsRepository {
     let q = this.base().where('r.org_unit_id', 'in', f.units);
     if (f.flag) q = q.where(flagColumn[f.flag], '=', true);
     if (f.buildingId) q = q.where('r.building_id', '=', f.buildingId);
+    if (f.householdId) q = q.where('r.household_id', '=', f.householdId);
     return q;
   }
 
@@ -107,7 +109,7 @@ export class ResidentsRepository {
    */
   async count(f: ResidentFilter, epoch: number): Promise<number> {
     if (f.units.length === 0) return 0;
-    const key = JSON.stringify([f.units, f.flag, f.buildingId]);
+    const key = JSON.stringify([f.units, f.flag, f.buildingId, f.householdId]);
     return this.counts.load(
       key,
       async () =>
@@ -173,6 +175,45 @@ export class ResidentsRepository {
       .orderBy('r.created_at', 'desc')
       .orderBy('r.id', 'desc')
       .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Residents of `units` one of whose name forms has one of these digests (ADR 0045): `&&` on the
+   * GIN index, an exact match of whole tokens. Newest first.
+   */
+  findByName(hashes: string[], units: string[], limit: number) {
+    if (units.length === 0 || hashes.length === 0) return Promise.resolve([]);
+    return this.base()
+      .select(this.columns)
+      .where(sql<boolean>`r.name_index && ARRAY[${sql.join(hashes)}]::text[]`)
+      .where('r.org_unit_id', 'in', units)
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The next residents whose name is not indexed yet, with their sealed name (the backfill). */
+  namesToIndex(trx: Transaction<DB>, limit: number) {
+    return trx
+      .selectFrom('residents')
+      .select(['id', 'name_enc'])
+      .where('name_index', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+  }
+
+  /** Stores a name index; only where none is stored, so a rename committed meanwhile wins. */
+  async setNameIndex(trx: Transaction<DB>, id: string, index: string[]): Promise<void> {
+    await trx
+      .updateTable('residents')
+      .set({ name_index: index })
+      .where('id', '=', id)
+      .where('name_index', 'is', null)
       .execute();
   }
 

@@ -52,6 +52,7 @@ export class ResidentsService {
       assertCovers(ctx.actor, 'resident.read', unit.path, 'Org unit');
       paths = [unit.path];
     }
+    await this.checkPlaceFilter(ctx.actor, q);
     // The epoch is read after this request arrived and before any row is read, so a page kept
     // under it is never older than what this request may be answered with (ResidentPageCache).
     const [units, epoch] = await Promise.all([
@@ -62,10 +63,18 @@ export class ResidentsService {
       units,
       flag: q.flag,
       buildingId: q.buildingId,
+      householdId: q.householdId,
       limit: q.limit,
       offset: q.offset,
     };
-    const key = JSON.stringify([units, filter.flag, filter.buildingId, q.limit, q.offset]);
+    const key = JSON.stringify([
+      units,
+      filter.flag,
+      filter.buildingId,
+      filter.householdId,
+      q.limit,
+      q.offset,
+    ]);
     const [page, n] = await Promise.all([
       this.pages.get(key, epoch) ??
         this.repo.page(filter).then((rows) => {
@@ -82,10 +91,27 @@ export class ResidentsService {
       targetUnitId: q.unitId ?? ctx.actor.grants[0]?.orgUnitId ?? null,
       detail: {
         ids: page.ids,
-        filter: { unitId: q.unitId, flag: q.flag, buildingId: q.buildingId },
+        filter: { unitId: q.unitId, flag: q.flag, buildingId: q.buildingId, householdId: q.householdId },
       },
     });
     return { page, total: Math.min(n, COUNT_CAP), totalExact: n <= COUNT_CAP };
+  }
+
+  /**
+   * A building or household filter must name a place of the caller's area: one elsewhere answers
+   * 404 as if it did not exist, rather than an empty page that would confirm it does.
+   */
+  private async checkPlaceFilter(actor: Actor, q: ResidentListQuery): Promise<void> {
+    if (q.buildingId) {
+      const b = await this.buildings.findById(q.buildingId);
+      if (!b) throw notFound('Building');
+      assertCovers(actor, 'resident.read', b.unit_path, 'Building');
+    }
+    if (q.householdId) {
+      const h = await this.buildings.findHousehold(q.householdId);
+      if (!h) throw notFound('Household');
+      assertCovers(actor, 'resident.read', h.unit_path, 'Household');
+    }
   }
 
   async get(ctx: Ctx, id: string) {
@@ -175,7 +201,10 @@ export class ResidentsService {
     const grant = assertCovers(ctx.actor, 'resident.write', current.unit_path, 'Resident');
     const set: Partial<NewResident> = {};
     if (patch.name !== undefined)
-      Object.assign(set, pick(sealOne(this.cipher, { name: patch.name }), ['name_enc', 'name_mask']));
+      Object.assign(
+        set,
+        pick(sealOne(this.cipher, { name: patch.name }), ['name_enc', 'name_mask', 'name_index']),
+      );
     if (patch.phone !== undefined) {
       Object.assign(
         set,

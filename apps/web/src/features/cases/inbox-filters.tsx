@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { caseChannels, caseStates, type CaseCategory } from '@civitas/contracts/cases';
 import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
+import { useUnitLabel } from '../../components/unit-label';
 
 export interface InboxFilter {
   state: string;
@@ -40,6 +41,7 @@ export function InboxFilters({
 }) {
   const { t, i18n } = useTranslation();
   const { units } = useUnits();
+  const unitLabel = useUnitLabel();
   const [draft, setDraft] = useState<{ base: InboxFilter; f: InboxFilter }>({ base: value, f: value });
   // A saved view or the back button changes the filter from outside; the form follows it.
   const f = draft.base === value ? draft.f : value;
@@ -82,7 +84,7 @@ export function InboxFilters({
           <option value="">{t('cases.inbox.allUnits')}</option>
           {units.map((u) => (
             <option key={u.id} value={u.id}>
-              {localizedName(u.name, i18n.language)}
+              {unitLabel(u.id)}
             </option>
           ))}
         </select>

@@ -17,6 +17,7 @@ import { filterFromParams, filterKeys, InboxFilters, type InboxFilter } from './
 import { SavedViewsPanel } from './saved-views-panel';
 import { useCategories, useMapConfig } from './use-case-data';
 import { TableRegion } from '../../components/table-region';
+import { UnitLabel } from '../../components/unit-label';
 
 type CaseListInput = NonNullable<CallInput<typeof endpoints.cases.list>['query']>;
 
@@ -156,7 +157,13 @@ export default function InboxPage() {
                   {c.supervised && <span className="badge badge-supervised">{t('cases.supervised')}</span>}
                 </td>
                 <td>{localizedName(c.category.name, i18n.language)}</td>
-                <td>{localizedName(c.responsible.unit.name, i18n.language)}</td>
+                <td>
+                  <UnitLabel
+                    unitId={c.responsible.unit.id}
+                    code={c.responsible.unit.code}
+                    name={c.responsible.unit.name}
+                  />
+                </td>
                 <td>{t(`cases.channel.${c.channel}`)}</td>
                 <td>{c.assignee?.name ?? '—'}</td>
                 <td>{formatDateTime(c.resolutionDueAt, i18n.language)}</td>

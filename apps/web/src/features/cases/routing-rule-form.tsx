@@ -8,6 +8,7 @@ import { useMe } from '../../app/auth-context';
 import { useUnits } from '../../app/unit-context';
 import { ErrorMessage } from '../../components/error-message';
 import { ruleUnits } from './rule-targets';
+import { useUnitLabel } from '../../components/unit-label';
 
 export interface RuleDraft {
   categoryId: string;
@@ -30,6 +31,7 @@ interface Props {
 export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }: Props) {
   const { t, i18n } = useTranslation();
   const { units, selectedUnitId } = useUnits();
+  const unitLabel = useUnitLabel();
   const me = useMe();
   const [draft, setDraft] = useState<RuleDraft>({
     categoryId: initial?.categoryId ?? '',
@@ -48,7 +50,7 @@ export function RoutingRuleForm({ initial, categories, roles, onSave, onCancel }
   const options = (list: OrgUnit[]) =>
     list.map((u) => (
       <option key={u.id} value={u.id}>
-        {localizedName(u.name, i18n.language)} ({u.code})
+        {unitLabel(u.id)}
       </option>
     ));
   // A target the rule may no longer use (the area changed) is dropped, not silently kept.

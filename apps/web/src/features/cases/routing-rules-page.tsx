@@ -12,6 +12,7 @@ import { StatusMessage } from '../../components/status-message';
 import { RoutingRuleForm, type RuleDraft } from './routing-rule-form';
 import { useCategories } from './use-case-data';
 import { TableRegion } from '../../components/table-region';
+import { UnitLabel } from '../../components/unit-label';
 
 /** Who gets which cases: rules by category and area, most specific first (see docs/cases.md). */
 export default function RoutingRulesPage() {
@@ -89,9 +90,16 @@ export default function RoutingRulesPage() {
             {rules.data?.items.map((r) => (
               <tr key={r.id}>
                 <td>{categoryName(r.categoryId)}</td>
-                <td>{r.orgUnitCode}</td>
                 <td>
-                  {r.targetUnitCode ?? t('cases.rules.containingGrid')} · {t(`roles.${r.targetRole}`)}
+                  <UnitLabel unitId={r.orgUnitId} code={r.orgUnitCode} />
+                </td>
+                <td>
+                  {r.targetUnitId ? (
+                    <UnitLabel unitId={r.targetUnitId} code={r.targetUnitCode} />
+                  ) : (
+                    t('cases.rules.containingGrid')
+                  )}{' '}
+                  · {t(`roles.${r.targetRole}`)}
                   {r.targetDepartment && ` · ${t(`departments.${r.targetDepartment}`)}`}
                 </td>
                 <td>{r.priority}</td>

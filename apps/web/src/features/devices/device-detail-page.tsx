@@ -19,6 +19,7 @@ import { DeviceEvents, type DeviceEvent } from './device-events';
 import { LatestState, mergeStates } from './latest-state';
 import { SeriesPanel } from './series-panel';
 import { liveStateKey, useLiveEvents } from './use-live-events';
+import { UnitLabel } from '../../components/unit-label';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_DAYS = 30;
@@ -119,7 +120,9 @@ export function DeviceDetailPage() {
             </div>
             <div className="detail-row">
               <dt>{t('device.unit')}</dt>
-              <dd>{d.orgUnitCode}</dd>
+              <dd>
+                <UnitLabel unitId={d.orgUnitId} code={d.orgUnitCode} />
+              </dd>
             </div>
             <div className="detail-row">
               <dt>{t('device.location')}</dt>

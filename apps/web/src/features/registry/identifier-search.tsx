@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   idNumberPattern,
@@ -7,9 +7,11 @@ import {
   type ResidentSearchResponse,
 } from '@civitas/contracts/registry';
 import { IdentifierSearchDialog, retryAfterOf } from './identifier-search-dialog';
+import { useBlockedUntil } from './use-blocked-until';
 
+/** A search's answer and what it searched by (the name search's answer has the same shape). */
 export interface SearchResult extends ResidentSearchResponse {
-  field: IdentifierField;
+  field: IdentifierField | 'name';
 }
 
 const patterns: Record<IdentifierField, RegExp> = { phone: phonePattern, idNumber: idNumberPattern };
@@ -33,15 +35,7 @@ export function IdentifierSearch({
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
   const [asking, setAsking] = useState(false);
-  const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
-
-  // Past the limit the button waits until the server will answer again: retrying earlier would
-  // only count against the user once more.
-  useEffect(() => {
-    if (blockedUntil === null) return;
-    const timer = setTimeout(() => setBlockedUntil(null), Math.max(0, blockedUntil - Date.now()));
-    return () => clearTimeout(timer);
-  }, [blockedUntil]);
+  const [blockedUntil, setBlockedUntil] = useBlockedUntil();
 
   function submit(event: FormEvent) {
     event.preventDefault();

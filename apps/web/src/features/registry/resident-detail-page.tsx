@@ -13,6 +13,7 @@ import { StatusMessage } from '../../components/status-message';
 import { NotFoundPage } from '../../app/not-found-page';
 import { FlagBadges } from './flag-badges';
 import { RevealDialog } from './reveal-dialog';
+import { UnitLabel } from '../../components/unit-label';
 
 // The birth date shows its year only: the full date is the middle of the ID number (ADR 0021).
 const revealable: readonly RevealableField[] = ['name', 'phone', 'idNumber', 'birthDate'];
@@ -72,7 +73,9 @@ export function ResidentDetailPage() {
           </div>
           <div className="detail-row">
             <dt>{t('residents.grid')}</dt>
-            <dd>{r.gridCode}</dd>
+            <dd>
+              <UnitLabel unitId={r.gridId} code={r.gridCode} />
+            </dd>
           </div>
           <div className="detail-row">
             <dt>{t('residents.building')}</dt>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
+import { UnitLabel } from '../../components/unit-label';
 
 /**
  * ID numbers registered to more than one resident, e.g. after a move between communities. The
@@ -40,7 +41,8 @@ export function ResidentDuplicates() {
               <ul>
                 {g.residents.map((r) => (
                   <li key={r.id}>
-                    <Link to={`/residents/${r.id}`}>{r.name}</Link> · {r.gridCode}
+                    <Link to={`/residents/${r.id}`}>{r.name}</Link> ·{' '}
+                    <UnitLabel unitId={r.gridId} code={r.gridCode} />
                     {r.buildingName ? ` · ${r.buildingName}` : ''}
                   </li>
                 ))}

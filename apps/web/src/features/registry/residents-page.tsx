@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Pager, useCountText } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
 import { IdentifierSearch, type SearchResult } from './identifier-search';
+import { NameSearch } from './name-search';
 import { ResidentDuplicates } from './resident-duplicates';
 import { emptyFilter, ResidentFilters, type ResidentFilter } from './resident-filters';
 import { ResidentsTable } from './residents-table';
@@ -24,7 +25,12 @@ export function ResidentsPage() {
   const { selectedUnitId, unitsById } = useUnits();
   const canSearch = useRevealCovers(selectedUnitId);
   const countText = useCountText();
-  const [filter, setFilter] = useState<ResidentFilter>(emptyFilter);
+  // A filter belongs to the unit it was set in (its grid and building lie there).
+  const [filterIn, setFilter] = useState<{ unit: string | null; filter: ResidentFilter }>({
+    unit: null,
+    filter: emptyFilter,
+  });
+  const filter = filterIn.unit === selectedUnitId ? filterIn.filter : emptyFilter;
   const [paging, setPaging] = useState({ key: '', offset: 0 });
   // A search result belongs to the unit it was asked in; another unit shows the list again.
   const [found, setFound] = useState<{ unit: string | null; result: SearchResult } | null>(null);
@@ -40,8 +46,10 @@ export function ResidentsPage() {
       ? null
       : {
           query: {
-            unitId: selectedUnitId ?? undefined,
+            unitId: filter.gridId || selectedUnitId || undefined,
             flag: filter.flag || undefined,
+            buildingId: filter.buildingId || undefined,
+            householdId: filter.householdId || undefined,
             limit: PAGE_SIZE,
             offset,
           },
@@ -58,6 +66,10 @@ export function ResidentsPage() {
           <Link to="/residents/import">{t('nav.import')}</Link>
         </p>
       )}
+      <NameSearch
+        unitId={selectedUnitId}
+        onResult={(result) => setFound({ unit: selectedUnitId, result: { ...result, field: 'name' } })}
+      />
       {canSearch && (
         <IdentifierSearch
           unitId={selectedUnitId}
@@ -82,7 +94,10 @@ export function ResidentsPage() {
         </>
       ) : (
         <>
-          <ResidentFilters onApply={setFilter} />
+          <ResidentFilters
+            key={selectedUnitId ?? ''}
+            onApply={(f) => setFilter({ unit: selectedUnitId, filter: f })}
+          />
           <StatusMessage>
             {residents.loading
               ? t('common.loading')

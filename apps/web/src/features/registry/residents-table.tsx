@@ -3,13 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { ResidentMasked } from '@civitas/contracts/registry';
 import { FlagBadges } from './flag-badges';
 import { TableRegion } from '../../components/table-region';
+import { UnitLabel } from '../../components/unit-label';
 
 /** Residents as the server sends them: masked values only. */
 export function ResidentsTable({ items }: { items: ResidentMasked[] }) {
   const { t } = useTranslation();
   return (
     <TableRegion label={t('residents.caption')}>
-      <table data-testid="residents-table">
+      <table data-testid="residents-table" className="residents-table">
         <caption>{t('residents.caption')}</caption>
         <thead>
           <tr>
@@ -29,7 +30,9 @@ export function ResidentsTable({ items }: { items: ResidentMasked[] }) {
               </th>
               <td>{r.phone ?? '—'}</td>
               <td>{r.idNumber ?? '—'}</td>
-              <td>{r.gridCode}</td>
+              <td>
+                <UnitLabel unitId={r.gridId} code={r.gridCode} />
+              </td>
               <td>{r.buildingName ?? '—'}</td>
               <td>
                 <FlagBadges flags={r.flags} />
