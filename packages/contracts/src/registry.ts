@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pointGeometry } from './common.js';
+import { importRowError } from './imports.js';
 
 export const building = z.object({
   id: z.uuid(),
@@ -199,11 +200,6 @@ export const residentDuplicateGroup = z.object({
 });
 export type ResidentDuplicateGroup = z.infer<typeof residentDuplicateGroup>;
 
-export const importRowError = z.object({
-  line: z.number().int(),
-  field: z.string().nullable(),
-  message: z.string(),
-});
 export const importJob = z.object({
   id: z.uuid(),
   status: z.enum(['running', 'done', 'failed']),
@@ -218,18 +214,3 @@ export const importJob = z.object({
 });
 export type ImportJob = z.infer<typeof importJob>;
 
-/** Columns of the resident CSV (RFC 4180, UTF-8, BOM optional). */
-export const residentCsvColumns = [
-  'name',
-  'phone',
-  'id_number',
-  'birth_date',
-  'gender',
-  'building_code',
-  'unit_no',
-  'grid_code',
-  'elderly_living_alone',
-  'disability',
-  'child',
-  'needs_assistance',
-] as const;
