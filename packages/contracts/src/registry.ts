@@ -213,4 +213,3 @@ export const importJob = z.object({
   finishedAt: z.string().nullable(),
 });
 export type ImportJob = z.infer<typeof importJob>;
-

@@ -35,7 +35,12 @@ export const deviceTemplateExample: Record<string, string> = {
 };
 
 /** Status words of a Chinese list, as the web names them. */
-const statusWords: Record<string, string> = { 运行: 'active', 在用: 'active', 维护: 'maintenance', 停用: 'retired' };
+const statusWords: Record<string, string> = {
+  运行: 'active',
+  在用: 'active',
+  维护: 'maintenance',
+  停用: 'retired',
+};
 
 const optional = z
   .string()
@@ -129,7 +134,8 @@ export class DeviceImportService {
     if (!parsed.success) return rowErrorFromIssue(line, parsed.error.issues[0]!);
     const r = parsed.data;
     const unitId = r.org_unit_code ? await this.devices.unitIdByCode(r.org_unit_code) : undefined;
-    if (r.org_unit_code && !unitId) return rowError(line, 'org_unit_code', 'unit_not_found', { value: r.org_unit_code });
+    if (r.org_unit_code && !unitId)
+      return rowError(line, 'org_unit_code', 'unit_not_found', { value: r.org_unit_code });
     try {
       const input = createDevice.parse({
         code: r.code,
@@ -140,7 +146,11 @@ export class DeviceImportService {
         installDate: r.install_date ?? null,
         status: r.status ?? 'active',
       });
-      const { token } = await this.devices.create(ctx, input, r.access_token ? { token: r.access_token } : {});
+      const { token } = await this.devices.create(
+        ctx,
+        input,
+        r.access_token ? { token: r.access_token } : {},
+      );
       if (!r.access_token && token) minted.push({ code: r.code, token });
       return null;
     } catch (e) {

@@ -3,11 +3,7 @@ import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
 import { presentDevice } from './devices.presenter.js';
 import type { DevicesService } from './devices.service.js';
-import {
-  deviceColumns,
-  deviceTemplateExample,
-  type DeviceImportService,
-} from './device-import.service.js';
+import { deviceColumns, deviceTemplateExample, type DeviceImportService } from './device-import.service.js';
 import { previewImport } from '../../platform/imports/import-preview.js';
 import { importTemplate } from '../../platform/imports/import-template.js';
 import { sendTemplate, uploadedFile } from '../../platform/imports/upload.js';

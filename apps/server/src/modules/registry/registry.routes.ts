@@ -62,7 +62,13 @@ export function registerRegistryRoutes(
   route(app, e.importTemplate, 'resident.import', async (req, reply) =>
     sendTemplate(
       reply,
-      await importTemplate('residents', residentColumns, residentTemplateExample, req.query.lang, req.query.format),
+      await importTemplate(
+        'residents',
+        residentColumns,
+        residentTemplateExample,
+        req.query.lang,
+        req.query.format,
+      ),
     ),
   );
 

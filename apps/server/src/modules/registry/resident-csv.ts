@@ -7,7 +7,13 @@ import type { ColumnSpec } from '../../platform/imports/column-map.js';
  */
 export const residentColumns: readonly ColumnSpec[] = [
   { field: 'name', required: true, en: 'name', zh: '姓名', aliases: ['名字'] },
-  { field: 'phone', required: false, en: 'phone', zh: '手机号', aliases: ['手机号码', '手机', '联系电话', '电话'] },
+  {
+    field: 'phone',
+    required: false,
+    en: 'phone',
+    zh: '手机号',
+    aliases: ['手机号码', '手机', '联系电话', '电话'],
+  },
   {
     field: 'id_number',
     required: false,
@@ -17,11 +23,23 @@ export const residentColumns: readonly ColumnSpec[] = [
   },
   { field: 'birth_date', required: false, en: 'birth_date', zh: '出生日期', aliases: ['生日'] },
   { field: 'gender', required: false, en: 'gender', zh: '性别' },
-  { field: 'building_code', required: false, en: 'building_code', zh: '楼栋', aliases: ['楼栋编码', '楼栋编号'] },
+  {
+    field: 'building_code',
+    required: false,
+    en: 'building_code',
+    zh: '楼栋',
+    aliases: ['楼栋编码', '楼栋编号'],
+  },
   { field: 'unit_no', required: false, en: 'unit_no', zh: '房号', aliases: ['门牌号', '房间号', '户号'] },
   { field: 'grid_code', required: false, en: 'grid_code', zh: '网格', aliases: ['网格编码', '网格编号'] },
   { field: 'flags', required: false, en: 'flags', zh: '标记' },
-  { field: 'elderly_living_alone', required: false, en: 'elderly_living_alone', zh: '独居老人', aliases: ['独居'] },
+  {
+    field: 'elderly_living_alone',
+    required: false,
+    en: 'elderly_living_alone',
+    zh: '独居老人',
+    aliases: ['独居'],
+  },
   { field: 'disability', required: false, en: 'disability', zh: '残疾', aliases: ['残疾人'] },
   { field: 'child', required: false, en: 'child', zh: '儿童' },
   { field: 'needs_assistance', required: false, en: 'needs_assistance', zh: '需要帮扶', aliases: ['需帮扶'] },

@@ -84,11 +84,7 @@ export class ResidentImportService {
     return { jobId: await this.jobs.create('residents', fileName, actor.userId), parsed };
   }
 
-  private async run(
-    ctx: RequestContext & { actor: Actor },
-    jobId: string,
-    parsed: Parsed,
-  ) {
+  private async run(ctx: RequestContext & { actor: Actor }, jobId: string, parsed: Parsed) {
     const errors: RowError[] = parsed.broken.map((b) =>
       rowError(b.line, null, 'line_unreadable', { detail: b.message }),
     );
@@ -114,11 +110,7 @@ export class ResidentImportService {
     await this.jobs.finish(jobId, 'done');
   }
 
-  private async prepare(
-    actor: Actor,
-    rows: Rows,
-    reject: Reject,
-  ): Promise<Prepared[]> {
+  private async prepare(actor: Actor, rows: Rows, reject: Reject): Promise<Prepared[]> {
     const buildingCodes = [
       ...new Set(rows.map((r) => r.raw.building_code?.trim()).filter((c): c is string => !!c)),
     ];
@@ -212,11 +204,7 @@ export class ResidentImportService {
   }
 
   /** One transaction per batch; if it fails, rows go one by one so only the bad row is lost. */
-  private async writeBatch(
-    ctx: RequestContext,
-    batch: Prepared[],
-    reject: Reject,
-  ): Promise<number> {
+  private async writeBatch(ctx: RequestContext, batch: Prepared[], reject: Reject): Promise<number> {
     try {
       await this.writeRows(ctx, batch);
       return batch.length;

@@ -31,7 +31,8 @@ export function normaliseHeader(h: string): string {
 export function mapColumns(header: string[], specs: readonly ColumnSpec[]): ColumnMapping {
   const byName = new Map<string, string>();
   for (const s of specs)
-    for (const name of [s.field, s.en, s.zh, ...(s.aliases ?? [])]) byName.set(normaliseHeader(name), s.field);
+    for (const name of [s.field, s.en, s.zh, ...(s.aliases ?? [])])
+      byName.set(normaliseHeader(name), s.field);
   const columns = header.map((h) => ({ header: h, field: byName.get(normaliseHeader(h)) ?? null }));
   const present = new Set(columns.map((c) => c.field));
   const missing = specs.filter((s) => s.required && !present.has(s.field)).map((s) => s.field);
@@ -52,7 +53,9 @@ export function rowsByField(
   if (unknown.length > 0)
     throw headerError(`unknown column(s): ${unknown.join(', ')}`, { unknown: unknown.join(', ') });
   if (missing.length > 0)
-    throw headerError(`the header lacks the column(s): ${missing.join(', ')}`, { missing: missing.join(', ') });
+    throw headerError(`the header lacks the column(s): ${missing.join(', ')}`, {
+      missing: missing.join(', '),
+    });
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.field!)) throw headerError(`two columns fill ${c.field}`, { duplicate: c.header });

@@ -53,7 +53,7 @@ const known = new Set<string>(importRowErrorCodes);
 export function rowErrorFromIssue(line: number, issue: z.core.$ZodIssue): ImportRowError {
   const field = issue.path.length > 0 ? String(issue.path[0]) : null;
   const bounds = boundsOf(issue);
-  if (known.has(issue.message)) return rowError(line, field, issue.message as ImportRowErrorCode, bounds);
+  if (known.has(issue.message)) return rowError(line, field, issue.message as ImportRowErrorCode);
   switch (issue.code) {
     case 'too_big':
       return issue.origin === 'string'

@@ -103,8 +103,7 @@ async function readXlsx(data: Buffer): Promise<TabularFile> {
   }
   // The first sheet holds the data, as in every template and export we know of.
   const sheet = book.worksheets[0];
-  if (!sheet || sheet.rowCount === 0)
-    throw new AppError(400, 'csv_header', 'file: there is no header row');
+  if (!sheet || sheet.rowCount === 0) throw new AppError(400, 'csv_header', 'file: there is no header row');
   const header = rowCells(sheet.getRow(1), sheet.columnCount);
   const width = header.length;
   const rows: TabularFile['rows'] = [];

@@ -10,7 +10,9 @@ const register =
   '王小明,13700137000,,B-0001,3-301,男,2015-07-08,儿童\r\n';
 
 /** Chinese text as registers hold it: common characters, digits, commas, line breaks. */
-const commonChars = [...'张李王刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文明华国建平志伟芳秀英丽强军洋勇艳杰娟涛超霞刚桂兰男女是否楼栋房号网格社区街道'];
+const commonChars = [
+  ...'张李王刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文明华国建平志伟芳秀英丽强军洋勇艳杰娟涛超霞刚桂兰男女是否楼栋房号网格社区街道',
+];
 const registerText = fc
   .array(fc.oneof(fc.constantFrom(...commonChars), fc.constantFrom(',', '\n', '1', '3', '-', ' ', 'B')), {
     minLength: 1,
@@ -37,7 +39,10 @@ describe('detectEncoding', () => {
   });
 
   it('takes plain ASCII as UTF-8', () => {
-    expect(detectEncoding(Buffer.from('name,phone\nAlice,123\n'))).toMatchObject({ ok: true, encoding: 'utf-8' });
+    expect(detectEncoding(Buffer.from('name,phone\nAlice,123\n'))).toMatchObject({
+      ok: true,
+      encoding: 'utf-8',
+    });
   });
 
   it('asks when a short text reads plausibly both ways', () => {
@@ -83,8 +88,14 @@ describe('detectEncoding', () => {
       fc.property(
         fc.array(fc.constantFrom(...commonChars), { minLength: 12, maxLength: 60 }).map((c) => c.join('')),
         (names) => {
-          expect(detectEncoding(Buffer.from(`姓名\n${names}\n`, 'utf8'))).toMatchObject({ ok: true, encoding: 'utf-8' });
-          expect(detectEncoding(encodeGbk(`姓名\n${names}\n`))).toMatchObject({ ok: true, encoding: 'gb18030' });
+          expect(detectEncoding(Buffer.from(`姓名\n${names}\n`, 'utf8'))).toMatchObject({
+            ok: true,
+            encoding: 'utf-8',
+          });
+          expect(detectEncoding(encodeGbk(`姓名\n${names}\n`))).toMatchObject({
+            ok: true,
+            encoding: 'gb18030',
+          });
         },
       ),
       { numRuns: 300 },

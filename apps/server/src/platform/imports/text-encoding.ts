@@ -7,8 +7,7 @@ import type { ImportEncoding } from '@civitas/contracts/imports';
  * mojibake, which nobody notices until a name is searched for.
  */
 export type Detection =
-  | { ok: true; encoding: ImportEncoding; text: string }
-  | { ok: false; candidates: ImportEncoding[] };
+  { ok: true; encoding: ImportEncoding; text: string } | { ok: false; candidates: ImportEncoding[] };
 
 const ALL: ImportEncoding[] = ['utf-8', 'gb18030', 'utf-16le', 'utf-16be'];
 
@@ -126,9 +125,12 @@ export function plausibility(text: string): number {
     if (cp < 0x80) continue;
     total++;
     if (hanzi.has(ch)) good++;
-    else if (cp >= 0x3000 && cp <= 0x303f) good++; // CJK punctuation
-    else if (cp >= 0xff01 && cp <= 0xff5e) good++; // full-width forms
-    else if (cp >= 0xc0 && cp <= 0x24f && /\p{L}/u.test(ch)) good++; // Latin letters with marks
+    else if (cp >= 0x3000 && cp <= 0x303f)
+      good++; // CJK punctuation
+    else if (cp >= 0xff01 && cp <= 0xff5e)
+      good++; // full-width forms
+    else if (cp >= 0xc0 && cp <= 0x24f && /\p{L}/u.test(ch))
+      good++; // Latin letters with marks
     else if (cp === 0xb7 || cp === 0x2014 || cp === 0x2026 || (cp >= 0x2018 && cp <= 0x201d)) good++;
   }
   return total === 0 ? 1 : good / total;
