@@ -63,7 +63,9 @@ export function CsvImportPanel({ kind, helpId, afterReport }: CsvImportPanelProp
   const { job, error: pollError } = useImportJob(started);
   const { preview, error: previewError, loading } = usePreview(kind, file, encoding);
 
-  const unsure = hasCode(previewError, 'encoding_unsure') ? encodingUnsure.safeParse(previewError.problem) : null;
+  const unsure = hasCode(previewError, 'encoding_unsure')
+    ? encodingUnsure.safeParse(previewError.problem)
+    : null;
   const ready =
     preview !== null && preview.missing.length === 0 && preview.columns.every((c) => c.field !== null);
 

@@ -49,9 +49,15 @@ export function ImportEncodingChoice({
       <p>{t('import.encodingChoice.help')}</p>
       {candidates.map((c) => (
         <div key={c} className="encoding-option">
-          <input type="radio" name="import-encoding" id={`encoding-${c}`} value={c} onChange={() => onChoose(c)} />
+          <input
+            type="radio"
+            name="import-encoding"
+            id={`encoding-${c}`}
+            value={c}
+            onChange={() => onChoose(c)}
+          />
           <label htmlFor={`encoding-${c}`}>
-            {t(`import.encodings.${c}`)}: <span className="encoding-sample">{samples[c] ?? "…"}</span>
+            {t(`import.encodings.${c}`)}: <span className="encoding-sample">{samples[c] ?? '…'}</span>
           </label>
         </div>
       ))}

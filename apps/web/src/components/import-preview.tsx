@@ -36,7 +36,9 @@ export function ImportPreviewView({ kind, preview }: { kind: ImportKind; preview
       </p>
       {preview.missing.length > 0 && (
         <p className="error" role="alert" data-testid="import-missing">
-          {t('import.preview.missing', { fields: preview.missing.map(label).join(t('import.listSeparator')) })}
+          {t('import.preview.missing', {
+            fields: preview.missing.map(label).join(t('import.listSeparator')),
+          })}
         </p>
       )}
       {unknown.length > 0 && (
