@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '@civitas/contracts/registry';
 import type { ImportEncoding, ImportPreview } from '@civitas/contracts/imports';
@@ -25,31 +25,52 @@ interface CsvImportPanelProps {
 const accept =
   '.csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** The preview of the chosen file: asked again whenever the file or the chosen encoding changes. */
-function usePreview(kind: ImportKind, file: File | null, encoding: ImportEncoding | undefined) {
-  const [state, setState] = useState<{ preview: ImportPreview | null; error: unknown; loading: boolean }>({
-    preview: null,
-    error: null,
-    loading: false,
-  });
-  useEffect(() => {
+interface PreviewState {
+  preview: ImportPreview | null;
+  error: unknown;
+  loading: boolean;
+  /** The encodings the server asked the user to choose from, kept once asked. */
+  candidates: ImportEncoding[] | null;
+}
+const idle: PreviewState = { preview: null, error: null, loading: false, candidates: null };
+
+/** The preview of the chosen file, asked for whenever the file or the chosen encoding changes. */
+function usePreview(kind: ImportKind) {
+  const [state, setState] = useState<PreviewState>(idle);
+  const pending = useRef<AbortController | null>(null);
+  useEffect(() => () => pending.current?.abort(), []);
+  const request = (file: File | null, encoding: ImportEncoding | undefined) => {
+    pending.current?.abort();
     if (!file) {
-      setState({ preview: null, error: null, loading: false });
+      setState(idle);
       return;
     }
     const controller = new AbortController();
+    pending.current = controller;
     const form = new FormData();
     form.append('file', file, file.name);
-    setState({ preview: null, error: null, loading: true });
+    setState((s) => ({
+      ...s,
+      preview: null,
+      error: null,
+      loading: true,
+      candidates: encoding ? s.candidates : null,
+    }));
     call(endpoints[kind].importPreview, { form, query: { encoding }, signal: controller.signal }).then(
-      (preview) => setState({ preview, error: null, loading: false }),
+      (preview) => setState((s) => ({ ...s, preview, loading: false })),
       (error: unknown) => {
-        if (!controller.signal.aborted) setState({ preview: null, error, loading: false });
+        if (controller.signal.aborted) return;
+        const asked = hasCode(error, 'encoding_unsure') ? encodingUnsure.safeParse(error.problem) : null;
+        setState((s) => ({
+          ...s,
+          error: asked?.success ? null : error,
+          loading: false,
+          candidates: asked?.success ? asked.data.candidates : s.candidates,
+        }));
       },
     );
-    return () => controller.abort();
-  }, [kind, file, encoding]);
-  return state;
+  };
+  return { ...state, request };
 }
 
 /** Upload form with a preview, progress bar and per-row report for every import (residents, devices). */
@@ -61,13 +82,15 @@ export function CsvImportPanel({ kind, helpId, afterReport }: CsvImportPanelProp
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const { job, error: pollError } = useImportJob(started);
-  const { preview, error: previewError, loading } = usePreview(kind, file, encoding);
+  const { preview, error: previewError, loading, candidates, request } = usePreview(kind);
 
-  const unsure = hasCode(previewError, 'encoding_unsure')
-    ? encodingUnsure.safeParse(previewError.problem)
-    : null;
   const ready =
     preview !== null && preview.missing.length === 0 && preview.columns.every((c) => c.field !== null);
+
+  function choose(chosen: ImportEncoding) {
+    setEncoding(chosen);
+    request(file, chosen);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -99,10 +122,12 @@ export function CsvImportPanel({ kind, helpId, afterReport }: CsvImportPanelProp
             required
             aria-describedby={helpId}
             onChange={(e) => {
+              const chosen = e.target.files?.[0] ?? null;
               setEncoding(undefined);
               setError(null);
               setStarted(null);
-              setFile(e.target.files?.[0] ?? null);
+              setFile(chosen);
+              request(chosen, undefined);
             }}
           />
         </div>
@@ -111,10 +136,10 @@ export function CsvImportPanel({ kind, helpId, afterReport }: CsvImportPanelProp
         </button>
       </form>
       {loading && <StatusMessage>{t('import.preview.loading')}</StatusMessage>}
-      {file && unsure?.success && (
-        <ImportEncodingChoice file={file} candidates={unsure.data.candidates} onChoose={setEncoding} />
+      {file && candidates && (
+        <ImportEncodingChoice file={file} candidates={candidates} chosen={encoding} onChoose={choose} />
       )}
-      {!unsure?.success && <ErrorMessage error={previewError} />}
+      <ErrorMessage error={previewError} />
       {preview && !job && <ImportPreviewView kind={kind} preview={preview} />}
       <ErrorMessage error={error ?? pollError} />
       {job && (

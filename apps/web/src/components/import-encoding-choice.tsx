@@ -35,10 +35,12 @@ function useSamples(file: File, candidates: ImportEncoding[]) {
 export function ImportEncodingChoice({
   file,
   candidates,
+  chosen,
   onChoose,
 }: {
   file: File;
   candidates: ImportEncoding[];
+  chosen: ImportEncoding | undefined;
   onChoose: (encoding: ImportEncoding) => void;
 }) {
   const { t } = useTranslation();
@@ -54,6 +56,7 @@ export function ImportEncodingChoice({
             name="import-encoding"
             id={`encoding-${c}`}
             value={c}
+            checked={chosen === c}
             onChange={() => onChoose(c)}
           />
           <label htmlFor={`encoding-${c}`}>

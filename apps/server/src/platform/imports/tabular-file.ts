@@ -129,7 +129,7 @@ export function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if ('richText' in v) return v.richText.map((t) => t.text).join('');
-  if ('result' in v) return v.result === undefined ? '' : cellText(v.result as ExcelJS.CellValue);
+  if ('result' in v) return v.result === undefined ? '' : cellText(v.result);
   if ('text' in v) return typeof v.text === 'string' ? v.text : '';
   if ('error' in v) return '';
   return '';
