@@ -48,7 +48,7 @@ export const residentColumns: readonly ColumnSpec[] = [
 export const residentTemplateExample: Record<string, string> = {
   name: '张三',
   phone: '13800138000',
-  id_number: '440306195001011237',
+  id_number: '440306195001011238',
   birth_date: '1950-01-01',
   gender: '男',
   building_code: 'B-0001',
