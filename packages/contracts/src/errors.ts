@@ -86,6 +86,9 @@ export const errorStatus = {
   file_key_invalid: 400,
   csv_unreadable: 400,
   csv_header: 400,
+  encoding_unsure: 400,
+  encoding_mismatch: 400,
+  import_format_refused: 415,
   import_tokens_gone: 410,
   // Telemetry.
   bad_range: 400,

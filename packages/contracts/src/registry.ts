@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, pointGeometry } from './common.js';
+import { importRowError } from './imports.js';
 
 export const building = z.object({
   id: z.uuid(),
@@ -227,11 +228,6 @@ export const residentDuplicateGroup = z.object({
 });
 export type ResidentDuplicateGroup = z.infer<typeof residentDuplicateGroup>;
 
-export const importRowError = z.object({
-  line: z.number().int(),
-  field: z.string().nullable(),
-  message: z.string(),
-});
 export const importJob = z.object({
   id: z.uuid(),
   status: z.enum(['running', 'done', 'failed']),
@@ -245,19 +241,3 @@ export const importJob = z.object({
   finishedAt: z.string().nullable(),
 });
 export type ImportJob = z.infer<typeof importJob>;
-
-/** Columns of the resident CSV (RFC 4180, UTF-8, BOM optional). */
-export const residentCsvColumns = [
-  'name',
-  'phone',
-  'id_number',
-  'birth_date',
-  'gender',
-  'building_code',
-  'unit_no',
-  'grid_code',
-  'elderly_living_alone',
-  'disability',
-  'child',
-  'needs_assistance',
-] as const;

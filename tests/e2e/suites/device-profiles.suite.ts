@@ -112,7 +112,7 @@ export function deviceProfilesSuite(env: E2eEnv): void {
       `E2E-TOK-2,Bin 2,waste-bin,${lat},${lng},${grid.code}`,
     ].join('\n');
     await page.goto('/devices/import');
-    await page.getByLabel('CSV file').setInputFiles({
+    await page.getByLabel('CSV or Excel file').setInputFiles({
       name: 'devices.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv, 'utf8'),

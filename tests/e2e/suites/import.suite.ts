@@ -15,7 +15,7 @@ export function importSuite(env: E2eEnv): void {
     const { csv, phones } = residentCsv(grid.code, goodRows, badLine);
 
     const page = await env.signedIn('demo-community-1', '/residents/import');
-    await page.getByLabel('CSV file').setInputFiles({
+    await page.getByLabel('CSV or Excel file').setInputFiles({
       name: 'residents.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv, 'utf8'),

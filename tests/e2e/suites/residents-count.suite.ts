@@ -23,7 +23,7 @@ export function residentsCountSuite(env: E2eEnv): void {
         Date.now() % 800,
       );
       const importer = await env.signedIn('demo-community-1', '/residents/import');
-      await importer.getByLabel('CSV file').setInputFiles({
+      await importer.getByLabel('CSV or Excel file').setInputFiles({
         name: 'volume.csv',
         mimeType: 'text/csv',
         buffer: Buffer.from(csv, 'utf8'),

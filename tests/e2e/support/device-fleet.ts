@@ -97,7 +97,7 @@ export async function importThroughUi(
   csv: string,
   timeoutMs = 110_000,
 ): Promise<void> {
-  await page.getByLabel('CSV file').setInputFiles({
+  await page.getByLabel('CSV or Excel file').setInputFiles({
     name,
     mimeType: 'text/csv',
     buffer: Buffer.from(csv, 'utf8'),

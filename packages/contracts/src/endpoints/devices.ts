@@ -30,6 +30,7 @@ import {
 } from '../device-profiles.js';
 import { defineEndpoint } from '../endpoint.js';
 import { importJob } from '../registry.js';
+import { importFileErrors, importFormFields, importPreview, importTemplateQuery } from '../imports.js';
 
 const tags = ['devices'];
 const ttags = ['telemetry'];
@@ -89,10 +90,31 @@ export const deviceEndpoints = {
     method: 'POST',
     path: '/api/v1/devices/import',
     tags,
-    summary: 'Import devices from a CSV file (multipart field "file"); poll /api/v1/imports/{id}',
+    summary:
+      'Import devices from a CSV (UTF-8, GBK/GB18030, UTF-16) or xlsx file (multipart field "file"); poll /api/v1/imports/{id}',
+    query: importFormFields,
     consumes: ['multipart/form-data'],
     responses: { 202: importJob },
-    errors: ['multipart_required', 'file_missing', 'csv_unreadable', 'csv_header'],
+    errors: importFileErrors,
+  }),
+  importPreview: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/devices/import/preview',
+    tags,
+    summary: 'What an import of this file would read: encoding, column mapping, first rows (stores nothing)',
+    query: importFormFields,
+    consumes: ['multipart/form-data'],
+    responses: { 200: importPreview },
+    errors: importFileErrors,
+  }),
+  importTemplate: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/devices/import/template',
+    tags,
+    summary: 'An empty device list to fill in, headed in Chinese or English, as CSV or xlsx',
+    query: importTemplateQuery,
+    responses: { 200: 'file' },
+    errors: [],
   }),
   importTokens: defineEndpoint({
     method: 'POST',

@@ -18,6 +18,7 @@ import {
   revealResponse,
   updateResident,
 } from '../registry.js';
+import { importFileErrors, importFormFields, importPreview, importTemplateQuery } from '../imports.js';
 
 const tags = ['residents'];
 const btags = ['buildings'];
@@ -27,7 +28,7 @@ export const residentPage = page(residentMasked).extend({
 });
 export type ResidentPage = z.infer<typeof residentPage>;
 
-const csvErrors = ['multipart_required', 'file_missing', 'csv_unreadable', 'csv_header'] as const;
+const csvErrors = importFileErrors;
 const residentWriteErrors = [
   'grid_not_found',
   'unit_retired',
@@ -92,10 +93,31 @@ export const residentEndpoints = {
     method: 'POST',
     path: '/api/v1/residents/import',
     tags,
-    summary: 'Import residents from a CSV file (multipart field "file"); poll the job',
+    summary:
+      'Import residents from a CSV (UTF-8, GBK/GB18030, UTF-16) or xlsx file (multipart field "file"); poll the job',
+    query: importFormFields,
     consumes: ['multipart/form-data'],
     responses: { 202: importJob },
     errors: csvErrors,
+  }),
+  importPreview: defineEndpoint({
+    method: 'POST',
+    path: '/api/v1/residents/import/preview',
+    tags,
+    summary: 'What an import of this file would read: encoding, column mapping, first rows (stores nothing)',
+    query: importFormFields,
+    consumes: ['multipart/form-data'],
+    responses: { 200: importPreview },
+    errors: csvErrors,
+  }),
+  importTemplate: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/residents/import/template',
+    tags,
+    summary: 'An empty resident register to fill in, headed in Chinese or English, as CSV or xlsx',
+    query: importTemplateQuery,
+    responses: { 200: 'file' },
+    errors: [],
   }),
   search: defineEndpoint({
     method: 'POST',

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeGbk } from '../../test-support/gbk.js';
 import { createTestApp, type Client, type TestApp } from '../../test-support/test-app.js';
 
 let t: TestApp;
@@ -136,5 +137,63 @@ describe('device CSV import', () => {
       .where('job_id', '=', id)
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it('reads a GBK list with Chinese headers and reports each bad row by code', async () => {
+    const csv =
+      '编码,名称,设备类型,纬度,经度,单位编码,状态\r\n' +
+      'GBK-1,新田空气站,air-quality,22.55,113.82,,维护\r\n' +
+      'GBK-2,噪声一号,teleporter,22.55,113.82,,\r\n' +
+      'GBK-3,垃圾桶,waste-bin,北纬,113.82,,\r\n' +
+      'GBK-4,垃圾桶,waste-bin,22.55,113.82,NOPE,\r\n' +
+      'GBK 5,垃圾桶,waste-bin,22.55,113.82,,\r\n';
+    const res = await ca1.upload('/api/v1/devices/import', encodeGbk(csv));
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitDone(ca1, res.json().id);
+    expect(job).toMatchObject({ importedRows: 1, rejectedRows: 4 });
+    expect(
+      job.errors.map((e: { line: number; field: string | null; code: string; params: object }) => [
+        e.line,
+        e.field,
+        e.code,
+        e.params,
+      ]),
+    ).toEqual([
+      [3, null, 'refused', { reason: 'profile_not_found', detail: expect.any(String) }],
+      [4, 'lat', 'not_number', {}],
+      [5, 'org_unit_code', 'unit_not_found', { value: 'NOPE' }],
+      [6, 'code', 'bad_device_code', {}],
+    ]);
+    const device = (await ca1.get('/api/v1/devices?q=GBK-1')).json().items[0];
+    expect(device).toMatchObject({ code: 'GBK-1', name: '新田空气站', status: 'maintenance' });
+  });
+
+  it('previews a device workbook and offers templates in both languages', async () => {
+    const template = await ca1.get('/api/v1/devices/import/template?lang=zh-CN&format=xlsx');
+    expect(template.statusCode).toBe(200);
+    const preview = (
+      await ca1.upload('/api/v1/devices/import/preview', template.rawPayload, 'devices.xlsx')
+    ).json();
+    expect(preview).toMatchObject({ format: 'xlsx', encoding: null, missing: [], totalRows: 1 });
+    expect(preview.columns.map((c: { field: string }) => c.field)).toEqual([
+      'code',
+      'name',
+      'profile',
+      'lat',
+      'lng',
+      'org_unit_code',
+      'install_date',
+      'status',
+      'access_token',
+    ]);
+    expect(preview.rows[0].values).toMatchObject({ code: 'AQ-0001', name: '新田空气站', lat: '22.5512' });
+    const en = await ca1.get('/api/v1/devices/import/template?lang=en&format=csv');
+    expect(en.body.split('\r\n')[0]).toBe(
+      '\uFEFFcode,name,profile,lat,lng,org_unit_code,install_date,status,access_token',
+    );
+    const lacking = (await ca1.upload('/api/v1/devices/import/preview', '编码,名称\r\nA,B\r\n')).json();
+    expect(lacking.missing).toEqual(['profile', 'lat', 'lng']);
+    const gw1 = await t.login('gw1');
+    expect((await gw1.get('/api/v1/devices/import/template')).statusCode).toBe(403);
   });
 });

@@ -3,10 +3,12 @@ import type { App } from '../../platform/http/http-server.js';
 import { route } from '../../platform/http/route.js';
 import { presentDevice } from './devices.presenter.js';
 import type { DevicesService } from './devices.service.js';
-import type { DeviceImportService } from './device-import.service.js';
+import { deviceColumns, deviceTemplateExample, type DeviceImportService } from './device-import.service.js';
+import { previewImport } from '../../platform/imports/import-preview.js';
+import { importTemplate } from '../../platform/imports/import-template.js';
+import { sendTemplate, uploadedFile } from '../../platform/imports/upload.js';
 import type { DeviceImportTokens } from './device-import-tokens.js';
 import { grantCovering } from '../../platform/auth/access.js';
-import { badRequest } from '../../platform/errors/errors.js';
 import type { ImportJobsRepository } from '../../platform/jobs/import-jobs.repository.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 
@@ -18,13 +20,19 @@ export function registerDeviceRoutes(
   importTokens: DeviceImportTokens,
 ): void {
   route(app, e.import, 'device.write', async (req) => {
-    if (!req.isMultipart())
-      throw badRequest('multipart_required', 'file: send the CSV as multipart/form-data field "file"');
-    const file = await req.file();
-    if (!file) throw badRequest('file_missing', 'file: no file in the request');
-    const id = await imports.start(req.ctx, file.filename || 'devices.csv', await file.toBuffer());
+    const { fileName, data } = await uploadedFile(req, 'devices.csv');
+    const id = await imports.start(req.ctx, fileName, data, req.query.encoding);
     return presentImportJob((await jobs.find(id))!);
   });
+  route(app, e.importPreview, 'device.write', async (req) =>
+    previewImport((await uploadedFile(req, 'devices.csv')).data, req.query.encoding, deviceColumns),
+  );
+  route(app, e.importTemplate, 'device.write', async (req, reply) =>
+    sendTemplate(
+      reply,
+      await importTemplate('devices', deviceColumns, deviceTemplateExample, req.query.lang, req.query.format),
+    ),
+  );
 
   // Minted tokens, once, to the importer; never logged (the response body is not).
   route(app, e.importTokens, 'device.write', async (req) => ({

@@ -1,5 +1,9 @@
 import { buildingEndpoints as b, residentEndpoints as e } from '@civitas/contracts/endpoints/registry';
-import { badRequest } from '../../platform/errors/errors.js';
+import { previewImport } from '../../platform/imports/import-preview.js';
+import { importTemplate } from '../../platform/imports/import-template.js';
+import { sendTemplate, uploadedFile } from '../../platform/imports/upload.js';
+import { maskIdNumber, maskPhone } from '../../platform/privacy/masking.js';
+import { residentColumns, residentTemplateExample } from './resident-csv.js';
 import type { App } from '../../platform/http/http-server.js';
 import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import { route } from '../../platform/http/route.js';
@@ -49,14 +53,26 @@ export function registerRegistryRoutes(
     value: await s.residents.reveal(req.ctx, req.params.id, req.body.field, req.body.reason),
   }));
   route(app, e.import, 'resident.import', async (req) => {
-    if (!req.isMultipart())
-      throw badRequest('multipart_required', 'file: send the CSV as multipart/form-data field "file"');
-    const file = await req.file();
-    if (!file) throw badRequest('file_missing', 'file: no file in the request');
-    const data = await file.toBuffer();
-    const id = await s.imports.start(req.ctx, file.filename || 'upload.csv', data);
+    const { fileName, data } = await uploadedFile(req, 'upload.csv');
+    const id = await s.imports.start(req.ctx, fileName, data, req.query.encoding);
     return presentImportJob(await s.imports.job(req.actor, id));
   });
+  route(app, e.importPreview, 'resident.import', async (req) => {
+    const { data } = await uploadedFile(req, 'upload.csv');
+    return previewImport(data, req.query.encoding, residentColumns, maskResidentCell);
+  });
+  route(app, e.importTemplate, 'resident.import', async (req, reply) =>
+    sendTemplate(
+      reply,
+      await importTemplate(
+        'residents',
+        residentColumns,
+        residentTemplateExample,
+        req.query.lang,
+        req.query.format,
+      ),
+    ),
+  );
 
   route(app, b.list, 'building.read', async (req) => {
     const { rows, total } = await s.buildings.list(
@@ -81,4 +97,12 @@ export function registerRegistryRoutes(
   route(app, b.create, 'building.write', async (req) =>
     presentBuilding(await s.buildings.create(req.ctx, req.body)),
   );
+}
+
+/** The preview shows ID numbers and phones as every list does, masked. */
+function maskResidentCell(field: string, value: string): string {
+  if (value === '') return value;
+  if (field === 'id_number') return maskIdNumber(value);
+  if (field === 'phone') return maskPhone(value);
+  return value;
 }

@@ -5,11 +5,15 @@ import type { Actor, RequestContext } from '../../platform/auth/actor.js';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { NewResident } from './registry.tables.js';
-import { AppError, badRequest, notFound } from '../../platform/errors/errors.js';
+import { AppError, notFound } from '../../platform/errors/errors.js';
+import type { ImportEncoding } from '@civitas/contracts/imports';
+import { rowsByField } from '../../platform/imports/column-map.js';
+import { rowError, rowErrorFromIssue } from '../../platform/imports/row-errors.js';
+import { readTabularFile } from '../../platform/imports/tabular-file.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import type { BuildingsRepository } from './buildings.repository.js';
 import type { ImportJobsRepository, RowError } from '../../platform/jobs/import-jobs.repository.js';
-import { CsvHeaderError, parseResidentCsv, residentCsvRow } from './resident-csv.js';
+import { residentColumns, residentCsvRow } from './resident-csv.js';
 import { idNumberIndexes, sealResident } from './resident-sealing.js';
 import type { ResidentsRepository } from './residents.repository.js';
 import { checkFields, type ResidentsService } from './residents.service.js';
@@ -17,6 +21,10 @@ import { checkFields, type ResidentsService } from './residents.service.js';
 const BATCH = 200;
 /** Row errors kept in the job; beyond this only the count grows (a 100k-row bad file stays small). */
 const MAX_KEPT_ERRORS = 1000;
+
+type Reject = (e: RowError) => void;
+type Rows = { line: number; raw: Record<string, string> }[];
+type Parsed = { rows: Rows; broken: { line: number; message: string }[] };
 
 interface Prepared {
   line: number;
@@ -27,7 +35,7 @@ interface Prepared {
 }
 
 /**
- * CSV import of residents. Each row is checked on its own; good rows are written in batches, each
+ * Import of residents from a CSV (any encoding of ADR 0049) or an xlsx workbook. Each row is checked on its own; good rows are written in batches, each
  * row fully or not at all, and bad rows come back with their line and reason.
  */
 export class ResidentImportService {
@@ -43,8 +51,13 @@ export class ResidentImportService {
   ) {}
 
   /** Starts an import in the background and returns the job at once; poll it for progress. */
-  async start(ctx: RequestContext & { actor: Actor }, fileName: string, data: Buffer): Promise<string> {
-    const { jobId, parsed } = await this.begin(ctx.actor, fileName, data);
+  async start(
+    ctx: RequestContext & { actor: Actor },
+    fileName: string,
+    data: Buffer,
+    encoding?: ImportEncoding,
+  ): Promise<string> {
+    const { jobId, parsed } = await this.begin(ctx.actor, fileName, data, encoding);
     this.run(ctx, jobId, parsed).catch(async (e: unknown) => {
       this.logger.error({ err: e, jobId }, 'resident import failed');
       await this.jobs.finish(jobId, 'failed').catch(() => undefined);
@@ -53,33 +66,32 @@ export class ResidentImportService {
   }
 
   /** Imports to the end before returning (the operator CLI). */
-  async importNow(ctx: RequestContext & { actor: Actor }, fileName: string, data: Buffer): Promise<string> {
-    const { jobId, parsed } = await this.begin(ctx.actor, fileName, data);
+  async importNow(
+    ctx: RequestContext & { actor: Actor },
+    fileName: string,
+    data: Buffer,
+    encoding?: ImportEncoding,
+  ): Promise<string> {
+    const { jobId, parsed } = await this.begin(ctx.actor, fileName, data, encoding);
     await this.run(ctx, jobId, parsed);
     return jobId;
   }
 
-  private async begin(actor: Actor, fileName: string, data: Buffer) {
-    let parsed;
-    try {
-      parsed = parseResidentCsv(data);
-    } catch (e) {
-      if (e instanceof CsvHeaderError) throw badRequest('csv_header', `file: ${e.message}`);
-      throw badRequest('csv_unreadable', `file: not a readable CSV (${(e as Error).message})`);
-    }
+  /** Reads the whole file first: a file the server cannot read, or whose header is wrong, starts no job. */
+  private async begin(actor: Actor, fileName: string, data: Buffer, encoding?: ImportEncoding) {
+    const file = await readTabularFile(data, encoding);
+    const parsed: Parsed = { rows: rowsByField(file, residentColumns), broken: file.broken };
     return { jobId: await this.jobs.create('residents', fileName, actor.userId), parsed };
   }
 
-  private async run(
-    ctx: RequestContext & { actor: Actor },
-    jobId: string,
-    parsed: ReturnType<typeof parseResidentCsv>,
-  ) {
-    const errors: RowError[] = parsed.broken.map((b) => ({ line: b.line, field: null, message: b.message }));
+  private async run(ctx: RequestContext & { actor: Actor }, jobId: string, parsed: Parsed) {
+    const errors: RowError[] = parsed.broken.map((b) =>
+      rowError(b.line, null, 'line_unreadable', { detail: b.message }),
+    );
     let rejected = errors.length;
-    const reject = (line: number, field: string | null, message: string) => {
+    const reject: Reject = (e) => {
       rejected++;
-      if (errors.length < MAX_KEPT_ERRORS) errors.push({ line, field, message });
+      if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
     };
     const total = parsed.rows.length + parsed.broken.length;
     await this.jobs.progress(jobId, { total, processed: 0, imported: 0, rejected, errors });
@@ -98,11 +110,7 @@ export class ResidentImportService {
     await this.jobs.finish(jobId, 'done');
   }
 
-  private async prepare(
-    actor: Actor,
-    rows: { line: number; raw: Record<string, string> }[],
-    reject: (line: number, field: string | null, message: string) => void,
-  ): Promise<Prepared[]> {
+  private async prepare(actor: Actor, rows: Rows, reject: Reject): Promise<Prepared[]> {
     const buildingCodes = [
       ...new Set(rows.map((r) => r.raw.building_code?.trim()).filter((c): c is string => !!c)),
     ];
@@ -113,8 +121,7 @@ export class ResidentImportService {
     for (const { line, raw } of rows) {
       const parsed = residentCsvRow.safeParse(raw);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        reject(line, String(issue.path[0] ?? ''), `${String(issue.path[0] ?? 'row')} ${issue.message}`);
+        reject(rowErrorFromIssue(line, parsed.error.issues[0]!));
         continue;
       }
       const r = parsed.data;
@@ -134,12 +141,8 @@ export class ResidentImportService {
           },
         });
       } catch (e) {
-        const msg = e instanceof AppError ? e.message : String(e);
-        reject(
-          line,
-          msg.startsWith('birthDate') ? 'birth_date' : 'id_number',
-          msg.replace(/^idNumber/, 'id_number').replace(/^birthDate/, 'birth_date'),
-        );
+        if (!(e instanceof AppError)) throw e;
+        reject(fieldsRefusal(line, e));
         continue;
       }
       let gridId: string;
@@ -148,7 +151,7 @@ export class ResidentImportService {
       if (r.building_code) {
         const b = buildings.get(r.building_code);
         if (!b) {
-          reject(line, 'building_code', `building_code ${r.building_code} does not exist`);
+          reject(rowError(line, 'building_code', 'building_not_found', { value: r.building_code }));
           continue;
         }
         ({ grid_id: gridId, unit_path: gridPath, id: buildingId } = b);
@@ -156,7 +159,7 @@ export class ResidentImportService {
         if (!grids.has(r.grid_code)) grids.set(r.grid_code, await this.orgs.findByCode(r.grid_code));
         const g = grids.get(r.grid_code);
         if (!g || g.type !== 'grid') {
-          reject(line, 'grid_code', `grid_code ${r.grid_code} is not a grid`);
+          reject(rowError(line, 'grid_code', 'grid_not_found', { value: r.grid_code }));
           continue;
         }
         if (g.status === 'retired') {
@@ -169,17 +172,17 @@ export class ResidentImportService {
         }
         ({ id: gridId, path: gridPath } = g);
       } else {
-        reject(line, 'building_code', 'give building_code or grid_code');
+        reject(rowError(line, 'building_code', 'place_required'));
         continue;
       }
       if (!grantCovering(actor, 'resident.import', gridPath)) {
-        reject(line, r.building_code ? 'building_code' : 'grid_code', 'the place lies outside your area');
+        reject(rowError(line, r.building_code ? 'building_code' : 'grid_code', 'outside_area'));
         continue;
       }
       if (fields.idNumber) {
         const first = seenIds.get(fields.idNumber);
         if (first !== undefined) {
-          reject(line, 'id_number', `id_number repeats line ${first}`);
+          reject(rowError(line, 'id_number', 'id_number_repeats', { line: first }));
           continue;
         }
         seenIds.set(fields.idNumber, line);
@@ -201,7 +204,7 @@ export class ResidentImportService {
     );
     return out.filter((p) => {
       if (p.idLookup.some((h) => existing.has(h))) {
-        reject(p.line, 'id_number', 'id_number is already registered in your area');
+        reject(rowError(p.line, 'id_number', 'id_number_taken'));
         return false;
       }
       return true;
@@ -209,11 +212,7 @@ export class ResidentImportService {
   }
 
   /** One transaction per batch; if it fails, rows go one by one so only the bad row is lost. */
-  private async writeBatch(
-    ctx: RequestContext,
-    batch: Prepared[],
-    reject: (line: number, field: string | null, message: string) => void,
-  ): Promise<number> {
+  private async writeBatch(ctx: RequestContext, batch: Prepared[], reject: Reject): Promise<number> {
     try {
       await this.writeRows(ctx, batch);
       return batch.length;
@@ -224,10 +223,9 @@ export class ResidentImportService {
           await this.writeRows(ctx, [p]);
           ok++;
         } catch (e) {
+          const taken = (e as { code?: string }).code === '23505';
           reject(
-            p.line,
-            null,
-            `could not be stored: ${(e as { code?: string }).code === '23505' ? 'id_number is already registered in your area' : 'database error'}`,
+            taken ? rowError(p.line, 'id_number', 'id_number_taken') : rowError(p.line, null, 'store_failed'),
           );
         }
       }
@@ -254,4 +252,21 @@ export class ResidentImportService {
     if (!job || job.created_by !== actor.userId) throw notFound('Import job');
     return job;
   }
+}
+
+/** checkFields' refusal of an ID number or birth date, as the row error of its column. */
+function fieldsRefusal(line: number, e: AppError): RowError {
+  const fieldError = e.extra.errors?.[0];
+  if (fieldError?.path === 'body.birthDate') {
+    const embedded = /\((\d{4}-\d{2}-\d{2})\)/.exec(fieldError.message)?.[1] ?? '';
+    return rowError(line, 'birth_date', 'birth_date_mismatch', { embedded });
+  }
+  const message = fieldError?.message ?? e.message;
+  // idNumberProblem's three sentences, as words the web translates.
+  const problem = /check character/.test(message)
+    ? 'check_char'
+    : /birth date/.test(message)
+      ? 'impossible_date'
+      : 'format';
+  return rowError(line, 'id_number', 'bad_id_number', { problem, reason: message });
 }

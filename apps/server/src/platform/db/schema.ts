@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ImportRowErrorCode } from '@civitas/contracts/imports';
 
 /**
  * Kysely's view of the platform's own tables created by apps/server/migrations (settings, rate
@@ -121,7 +122,16 @@ export interface ImportJobsTable {
   processed_rows: Generated<number>;
   imported_rows: Generated<number>;
   rejected_rows: Generated<number>;
-  errors: Json<{ line: number; field: string | null; message: string }[]>;
+  /** Row errors; those of imports run before ADR 0049 lack `code` and `params`. */
+  errors: Json<
+    {
+      line: number;
+      field: string | null;
+      message: string;
+      code?: ImportRowErrorCode;
+      params?: Record<string, string | number>;
+    }[]
+  >;
   created_by: string;
   started_at: Timestamp;
   finished_at: Date | null;

@@ -14,7 +14,12 @@ export function presentImportJob(j: ImportJobRow): ImportJob {
     processedRows: j.processed_rows,
     importedRows: j.imported_rows,
     rejectedRows: j.rejected_rows,
-    errors: j.errors,
+    // A job from before row errors had codes says only its English message.
+    errors: j.errors.map((e) => ({
+      ...e,
+      code: e.code ?? 'refused',
+      params: e.params ?? { reason: 'validation_failed', detail: e.message },
+    })),
     startedAt: j.started_at.toISOString(),
     finishedAt: j.finished_at?.toISOString() ?? null,
   };

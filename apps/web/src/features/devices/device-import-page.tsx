@@ -1,4 +1,3 @@
-import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../app/use-page-title';
 import { CsvImportPanel } from '../../components/csv-import-panel';
@@ -12,7 +11,7 @@ export function DeviceImportPage() {
       <h1>{t('deviceImport.title')}</h1>
       <p id="device-import-help">{t('deviceImport.help')}</p>
       <CsvImportPanel
-        endpoint={endpoints.devices.import}
+        kind="devices"
         helpId="device-import-help"
         afterReport={(job) => <ImportTokens key={job.id} job={job} />}
       />

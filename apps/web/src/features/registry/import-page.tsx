@@ -1,4 +1,3 @@
-import { endpoints } from '@civitas/contracts/endpoints';
 import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../../app/use-page-title';
 import { CsvImportPanel } from '../../components/csv-import-panel';
@@ -10,7 +9,7 @@ export function ImportPage() {
     <>
       <h1>{t('import.title')}</h1>
       <p id="import-help">{t('import.help')}</p>
-      <CsvImportPanel endpoint={endpoints.residents.import} helpId="import-help" />
+      <CsvImportPanel kind="residents" helpId="import-help" />
     </>
   );
 }
