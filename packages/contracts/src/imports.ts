@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineEndpoint } from './endpoint.js';
 import { errorCode } from './errors.js';
 
 /**
@@ -96,3 +97,29 @@ export const importFileErrors = [
   'encoding_mismatch',
   'import_format_refused',
 ] as const satisfies readonly z.infer<typeof errorCode>[];
+
+/** The preview and template endpoints every import has beside its own, under `base` (ADR 0049). */
+export function importHelperEndpoints<P extends string>(base: `/api/v1/${P}`, tags: string[], what: string) {
+  return {
+    importPreview: defineEndpoint({
+      method: 'POST',
+      path: `${base}/import/preview`,
+      tags,
+      summary:
+        'What an import of this file would read: encoding, column mapping, first rows (stores nothing)',
+      query: importFormFields,
+      consumes: ['multipart/form-data'],
+      responses: { 200: importPreview },
+      errors: importFileErrors,
+    }),
+    importTemplate: defineEndpoint({
+      method: 'GET',
+      path: `${base}/import/template`,
+      tags,
+      summary: `An empty ${what} to fill in, headed in Chinese or English, as CSV or xlsx`,
+      query: importTemplateQuery,
+      responses: { 200: 'file' },
+      errors: [],
+    }),
+  };
+}

@@ -30,7 +30,7 @@ import {
 } from '../device-profiles.js';
 import { defineEndpoint } from '../endpoint.js';
 import { importJob } from '../registry.js';
-import { importFileErrors, importFormFields, importPreview, importTemplateQuery } from '../imports.js';
+import { importFileErrors, importFormFields, importHelperEndpoints } from '../imports.js';
 
 const tags = ['devices'];
 const ttags = ['telemetry'];
@@ -97,25 +97,7 @@ export const deviceEndpoints = {
     responses: { 202: importJob },
     errors: importFileErrors,
   }),
-  importPreview: defineEndpoint({
-    method: 'POST',
-    path: '/api/v1/devices/import/preview',
-    tags,
-    summary: 'What an import of this file would read: encoding, column mapping, first rows (stores nothing)',
-    query: importFormFields,
-    consumes: ['multipart/form-data'],
-    responses: { 200: importPreview },
-    errors: importFileErrors,
-  }),
-  importTemplate: defineEndpoint({
-    method: 'GET',
-    path: '/api/v1/devices/import/template',
-    tags,
-    summary: 'An empty device list to fill in, headed in Chinese or English, as CSV or xlsx',
-    query: importTemplateQuery,
-    responses: { 200: 'file' },
-    errors: [],
-  }),
+  ...importHelperEndpoints('/api/v1/devices', tags, 'device list'),
   importTokens: defineEndpoint({
     method: 'POST',
     path: '/api/v1/devices/import/:id/tokens',

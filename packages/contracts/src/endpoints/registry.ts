@@ -18,7 +18,7 @@ import {
   revealResponse,
   updateResident,
 } from '../registry.js';
-import { importFileErrors, importFormFields, importPreview, importTemplateQuery } from '../imports.js';
+import { importFileErrors, importFormFields, importHelperEndpoints } from '../imports.js';
 
 const tags = ['residents'];
 const btags = ['buildings'];
@@ -100,25 +100,7 @@ export const residentEndpoints = {
     responses: { 202: importJob },
     errors: csvErrors,
   }),
-  importPreview: defineEndpoint({
-    method: 'POST',
-    path: '/api/v1/residents/import/preview',
-    tags,
-    summary: 'What an import of this file would read: encoding, column mapping, first rows (stores nothing)',
-    query: importFormFields,
-    consumes: ['multipart/form-data'],
-    responses: { 200: importPreview },
-    errors: csvErrors,
-  }),
-  importTemplate: defineEndpoint({
-    method: 'GET',
-    path: '/api/v1/residents/import/template',
-    tags,
-    summary: 'An empty resident register to fill in, headed in Chinese or English, as CSV or xlsx',
-    query: importTemplateQuery,
-    responses: { 200: 'file' },
-    errors: [],
-  }),
+  ...importHelperEndpoints('/api/v1/residents', tags, 'resident register'),
   search: defineEndpoint({
     method: 'POST',
     path: '/api/v1/residents/search',
