@@ -32,6 +32,7 @@ export const importRowErrorCodes = [
   'birth_date_mismatch',
   'building_not_found',
   'grid_not_found',
+  'unit_retired',
   'unit_not_found',
   'place_required',
   'outside_area',

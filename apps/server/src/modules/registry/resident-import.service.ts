@@ -163,11 +163,7 @@ export class ResidentImportService {
           continue;
         }
         if (g.status === 'retired') {
-          reject(
-            line,
-            'grid_code',
-            `grid_code ${r.grid_code} is retired (ADR 0043): use the unit it merged into`,
-          );
+          reject(rowError(line, 'grid_code', 'unit_retired', { value: r.grid_code }));
           continue;
         }
         ({ id: gridId, path: gridPath } = g);

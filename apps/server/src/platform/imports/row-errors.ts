@@ -26,6 +26,7 @@ const english: Record<ImportRowErrorCode, (p: Params) => string> = {
   birth_date_mismatch: (p) => `does not match the birth date in the ID number (${p.embedded})`,
   building_not_found: (p) => `${p.value} does not exist`,
   grid_not_found: (p) => `${p.value} is not a grid`,
+  unit_retired: (p) => `${p.value} is retired (ADR 0043): use the unit it merged into`,
   unit_not_found: (p) => `${p.value} does not exist`,
   place_required: () => 'give building_code or grid_code',
   outside_area: () => 'the place lies outside your area',
