@@ -1,9 +1,11 @@
+import { mapEndpoints } from '@civitas/contracts/endpoints/map';
 import { buildingEndpoints as b, residentEndpoints as e } from '@civitas/contracts/endpoints/registry';
 import { badRequest } from '../../platform/errors/errors.js';
 import type { App } from '../../platform/http/http-server.js';
 import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import { route } from '../../platform/http/route.js';
 import type { BuildingsService } from './buildings.service.js';
+import type { MapBaseService } from './map-base.service.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding, writeResidentPage } from './registry.presenter.js';
 import type { ResidentImportService } from './resident-import.service.js';
@@ -20,9 +22,12 @@ export function registerRegistryRoutes(
     imports: ResidentImportService;
     identifierSearch: IdentifierSearchService;
     residentDuplicates: ResidentDuplicatesService;
+    mapBase: MapBaseService;
   },
 ): void {
   registerResidentSearchRoutes(app, s);
+  // Every signed-in user: a resident picking a place to report needs the map as much as staff.
+  route(app, mapEndpoints.base, 'authenticated', () => s.mapBase.base());
   // The response schema documents the body; the body itself is written by writeResidentPage
   // around the page's items, kept as JSON by the page cache (ADR 0016).
   route(
