@@ -1,0 +1,105 @@
+import { endpoints } from '@civitas/contracts/endpoints';
+import type { MapBase } from '@civitas/contracts/endpoints/map';
+import L from 'leaflet';
+import { call } from '../app/api-client';
+import { localizedName } from '../app/localized';
+import { textElement } from './escape-html';
+
+/** One request per page load: every map of the app draws the same district. */
+let pending: Promise<MapBase> | null = null;
+export function loadMapBase(): Promise<MapBase> {
+  pending ??= call(endpoints.map.base).catch((e: unknown) => {
+    pending = null;
+    throw e;
+  });
+  return pending;
+}
+
+const PANE = 'civitas-base';
+/** Buildings are dots from this zoom on; further out they would only be noise. */
+const BUILDINGS_FROM_ZOOM = 15;
+/** Fills by depth, light enough that the page's own vectors (cases, devices) stay on top to the eye. */
+const FILLS = ['#eef2e6', '#e6efe0', '#f3efe2', '#e8eef3', '#f1e9ee'];
+
+/**
+ * The district drawn from its own data, for maps without a tile server (ADR 0050): unit outlines
+ * as a land map, names placed where a unit is big enough on screen to hold one, and buildings as
+ * dots once zoomed in. It sits in a pane under the page's own layers and never takes a click.
+ */
+export function drawMapBase(map: L.Map, base: MapBase, language: string): () => void {
+  if (!map.getPane(PANE)) {
+    const pane = map.createPane(PANE);
+    pane.style.zIndex = '250';
+    pane.style.pointerEvents = 'none';
+  }
+  const renderer = L.canvas({ pane: PANE });
+  const outlines = L.layerGroup();
+  const labels = base.units.map((u) => {
+    const fill = FILLS[u.depth % FILLS.length];
+    const layer = L.geoJSON(u.boundary, {
+      pane: PANE,
+      interactive: false,
+      style: {
+        color: '#7d8a96',
+        weight: u.depth <= 1 ? 2 : 1,
+        fillColor: fill,
+        fillOpacity: 1,
+        dashArray: u.depth >= 3 ? '4 3' : '',
+      },
+    });
+    outlines.addLayer(layer);
+    const bounds = layer.getBounds();
+    const label = L.marker(bounds.getCenter(), {
+      pane: PANE,
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({
+        className: 'map-base-label',
+        html: textElement(localizedName(u.name, language)),
+        iconSize: undefined,
+      }),
+    });
+    return { bounds, label };
+  });
+  const buildings = L.layerGroup(
+    base.buildings.map((b) =>
+      L.circleMarker([b.lat, b.lng], {
+        renderer,
+        radius: 2.5,
+        weight: 1,
+        color: '#6b5d4f',
+        fillOpacity: 0.8,
+        interactive: false,
+      }),
+    ),
+  );
+  const shownLabels = L.layerGroup();
+  outlines.addTo(map);
+  shownLabels.addTo(map);
+
+  /** A unit is named when it spans a good part of the view but is not the whole of it. */
+  function relabel() {
+    shownLabels.clearLayers();
+    const size = map.getSize();
+    for (const { bounds, label } of labels) {
+      if (!bounds.isValid()) continue;
+      const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+      const se = map.latLngToContainerPoint(bounds.getSouthEast());
+      const width = se.x - nw.x;
+      if (width > 90 && width < size.x * 1.6 && map.getBounds().contains(bounds.getCenter()))
+        shownLabels.addLayer(label);
+    }
+    if (map.getZoom() >= BUILDINGS_FROM_ZOOM) buildings.addTo(map);
+    else buildings.remove();
+  }
+  relabel();
+  map.on('zoomend moveend', relabel);
+  map.getContainer().dataset.base = 'own';
+  return () => {
+    map.off('zoomend moveend', relabel);
+    outlines.remove();
+    shownLabels.remove();
+    buildings.remove();
+    delete map.getContainer().dataset.base;
+  };
+}
