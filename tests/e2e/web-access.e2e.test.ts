@@ -3,6 +3,7 @@ import { setupE2e } from './support/e2e-env';
 import { accountSuite } from './suites/account.suite';
 import { importSuite } from './suites/import.suite';
 import { interactionSuite } from './suites/interaction.suite';
+import { layoutSuite } from './suites/layout.suite';
 import { listsSuite } from './suites/lists.suite';
 import { navigationSuite } from './suites/navigation.suite';
 import { residentsSuite } from './suites/residents.suite';
@@ -18,5 +19,6 @@ describe('resident CSV import', () => importSuite(env));
 describe('language, keyboard, map, audit chain', () => interactionSuite(env));
 describe('users', () => usersSuite(env));
 describe('my account', () => accountSuite(env));
+describe('layout and reading', () => layoutSuite(env));
 // Last: it spends sign-in attempts from this address until the server asks it to wait.
 describe('lists and sign-in throttling', () => listsSuite(env));

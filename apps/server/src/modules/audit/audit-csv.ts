@@ -5,8 +5,34 @@ import type { AuditEntry } from '@civitas/contracts/audit';
 export const UTF8_BOM = '\uFEFF';
 
 const HEADERS: Record<AuditLanguage, string[]> = {
-  'zh-CN': ['序号', '时间 (UTC)', '操作人', '用户名', '操作人单位', '操作', '操作代码', '对象', '对象编号', '对象所属单位', '详情', '请求编号'],
-  en: ['No.', 'Time (UTC)', 'Who', 'User name', "Who's unit", 'Action', 'Action code', 'Object', 'Object ID', 'Object unit', 'Detail', 'Request ID'],
+  'zh-CN': [
+    '序号',
+    '时间 (UTC)',
+    '操作人',
+    '用户名',
+    '操作人单位',
+    '操作',
+    '操作代码',
+    '对象',
+    '对象编号',
+    '对象所属单位',
+    '详情',
+    '请求编号',
+  ],
+  en: [
+    'No.',
+    'Time (UTC)',
+    'Who',
+    'User name',
+    "Who's unit",
+    'Action',
+    'Action code',
+    'Object',
+    'Object ID',
+    'Object unit',
+    'Detail',
+    'Request ID',
+  ],
 };
 
 /**

@@ -54,7 +54,9 @@ describe('the audit log for an auditor', () => {
     const res = await auditor.get('/api/v1/audit/export?family=reveal&lang=zh-CN');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const bytes = res.rawPayload;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.body.slice(1).trimEnd().split('\r\n');
@@ -70,7 +72,10 @@ describe('the audit log for an auditor', () => {
     const exports = (await auditor.get('/api/v1/audit?action=audit.export')).json<{
       items: { actorName: string; detail: { rows: number; filter: { family: string } } }[];
     }>();
-    expect(exports.items[0]).toMatchObject({ actorName: 'auditor', detail: { rows: 2, filter: { family: 'reveal' } } });
+    expect(exports.items[0]).toMatchObject({
+      actorName: 'auditor',
+      detail: { rows: 2, filter: { family: 'reveal' } },
+    });
 
     const en = await auditor.get('/api/v1/audit/export?family=reveal&lang=en');
     expect(en.body).toContain('Case · reporter contact revealed');
@@ -115,6 +120,8 @@ describe('API tokens and residents', () => {
       .execute();
     expect(audited).toHaveLength(0);
     // Staff still may (the same policy, the other side).
-    expect((await (await t.login('ca1')).post('/api/v1/auth/tokens', { name: 'bridge' })).statusCode).toBe(201);
+    expect((await (await t.login('ca1')).post('/api/v1/auth/tokens', { name: 'bridge' })).statusCode).toBe(
+      201,
+    );
   });
 });

@@ -42,7 +42,9 @@ export class AuditRepository {
     if (q.actorId) sel = sel.where('a.actor_id', '=', q.actorId);
     if (q.actor) {
       const text = likeText(q.actor);
-      sel = sel.where((eb) => eb.or([eb('a.actor_name', 'ilike', text), eb('p.display_name', 'ilike', text)]));
+      sel = sel.where((eb) =>
+        eb.or([eb('a.actor_name', 'ilike', text), eb('p.display_name', 'ilike', text)]),
+      );
     }
     if (q.action) sel = sel.where('a.action', '=', q.action);
     if (q.family) {

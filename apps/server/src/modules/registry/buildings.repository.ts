@@ -16,7 +16,12 @@ export class BuildingsRepository {
 
   /** Building points for the base map: `limit` of them, in code order, so the answer stays bounded. */
   mapPoints(limit: number) {
-    return this.db.selectFrom('buildings').select(['name', 'lat', 'lng']).orderBy('code').limit(limit).execute();
+    return this.db
+      .selectFrom('buildings')
+      .select(['name', 'lat', 'lng'])
+      .orderBy('code')
+      .limit(limit)
+      .execute();
   }
 
   findById(id: string) {

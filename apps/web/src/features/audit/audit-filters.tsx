@@ -1,4 +1,9 @@
-import { AUDIT_FAMILIES, AUDIT_FAMILY_NAMES, AUDIT_OBJECTS, type AuditFamily } from '@civitas/contracts/audit-vocabulary';
+import {
+  AUDIT_FAMILIES,
+  AUDIT_FAMILY_NAMES,
+  AUDIT_OBJECTS,
+  type AuditFamily,
+} from '@civitas/contracts/audit-vocabulary';
 import type { AuditFilter as ApiAuditFilter } from '@civitas/contracts/audit';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';

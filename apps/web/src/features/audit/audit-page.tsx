@@ -8,7 +8,13 @@ import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { AuditDetail } from './audit-detail';
-import { AuditFilters, auditQueryOf, emptyAuditFilter, SECURITY_ALERT, type AuditFilter } from './audit-filters';
+import {
+  AuditFilters,
+  auditQueryOf,
+  emptyAuditFilter,
+  SECURITY_ALERT,
+  type AuditFilter,
+} from './audit-filters';
 import { AuditRowNames } from './audit-row-names';
 import { auditLang } from './audit-words';
 import { VerifyChain } from './verify-chain';
