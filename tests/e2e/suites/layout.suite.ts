@@ -149,7 +149,7 @@ export function layoutSuite(env: E2eEnv): void {
       await page.getByTestId('audit-export').click();
       const file = await download;
       expect(file.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
-      const bytes = readFileSync((await file.path())!);
+      const bytes = readFileSync(await file.path());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
       expect(lines[0]!.startsWith(en ? 'No.,Time (UTC),Who' : '序号,时间 (UTC),操作人')).toBe(true);
