@@ -18,6 +18,8 @@ export function loadMapBase(): Promise<MapBase> {
 const PANE = 'civitas-base';
 /** Buildings are dots from this zoom on; further out they would only be noise. */
 const BUILDINGS_FROM_ZOOM = 15;
+/** A unit narrower than this on screen is not named: the name would cover its neighbours. */
+const LABEL_MIN_PX = 90;
 /** Fills by depth, light enough that the page's own vectors (cases, devices) stay on top to the eye. */
 const FILLS = ['#eef2e6', '#e6efe0', '#f3efe2', '#e8eef3', '#f1e9ee'];
 
@@ -49,17 +51,18 @@ export function drawMapBase(map: L.Map, base: MapBase, language: string): () => 
     });
     outlines.addLayer(layer);
     const bounds = layer.getBounds();
+    const text = localizedName(u.name, language);
     const label = L.marker(bounds.getCenter(), {
       pane: PANE,
       interactive: false,
       keyboard: false,
       icon: L.divIcon({
         className: 'map-base-label',
-        html: textElement(localizedName(u.name, language)),
+        html: textElement(text),
         iconSize: undefined,
       }),
     });
-    return { bounds, label };
+    return { bounds, label, depth: u.depth, text };
   });
   const buildings = L.layerGroup(
     base.buildings.map((b) =>
@@ -77,17 +80,33 @@ export function drawMapBase(map: L.Map, base: MapBase, language: string): () => 
   outlines.addTo(map);
   shownLabels.addTo(map);
 
-  /** A unit is named when it spans a good part of the view but is not the whole of it. */
+  /**
+   * Names of one level at a time: the deepest whose units are mostly wide enough on screen to
+   * hold a name (the district far out, grids close in), skipping a name that would overlap one
+   * already placed.
+   */
   function relabel() {
     shownLabels.clearLayers();
-    const size = map.getSize();
-    for (const { bounds, label } of labels) {
-      if (!bounds.isValid()) continue;
+    const view = map.getBounds();
+    const placed = labels.map(({ bounds, label, depth, text }) => {
       const nw = map.latLngToContainerPoint(bounds.getNorthWest());
       const se = map.latLngToContainerPoint(bounds.getSouthEast());
-      const width = se.x - nw.x;
-      if (width > 90 && width < size.x * 1.6 && map.getBounds().contains(bounds.getCenter()))
-        shownLabels.addLayer(label);
+      return { label, depth, text, width: se.x - nw.x, at: map.latLngToContainerPoint(bounds.getCenter()) };
+    });
+    const depths = [...new Set(placed.map((p) => p.depth))].sort((a, b) => b - a);
+    const level = depths.find((d) => {
+      const widths = placed.filter((p) => p.depth === d).map((p) => p.width);
+      return widths.filter((w) => w >= LABEL_MIN_PX).length * 2 >= widths.length;
+    });
+    const taken: { x: number; y: number; half: number }[] = [];
+    for (const p of placed) {
+      if (p.depth !== level || p.width < LABEL_MIN_PX || !view.contains(map.containerPointToLatLng(p.at)))
+        continue;
+      // Half the name's width: a CJK glyph is about twice as wide as a Latin letter.
+      const half = [...p.text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 7 : 4), 6);
+      if (taken.some((t) => Math.abs(t.x - p.at.x) < t.half + half && Math.abs(t.y - p.at.y) < 18)) continue;
+      taken.push({ x: p.at.x, y: p.at.y, half });
+      shownLabels.addLayer(p.label);
     }
     if (map.getZoom() >= BUILDINGS_FROM_ZOOM) buildings.addTo(map);
     else buildings.remove();
