@@ -90,8 +90,9 @@ export function layoutSuite(env: E2eEnv): void {
     const first = page.getByRole('button', { name: /^View larger: Reported/ }).first();
     await first.focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Photo 1 of 2' });
-    await dialog.waitFor();
+    await page.getByRole('dialog', { name: 'Photo 1 of 2' }).waitFor();
+    // The dialog's name follows the photo shown; these find it whichever photo that is.
+    const dialog = page.getByRole('dialog');
     const shown = dialog.locator('figure img');
     expect(await shown.getAttribute('alt')).toMatch(/^Photo: Reported · /);
     await expectNoSidewaysScroll(page, 'viewer open');
