@@ -19,7 +19,7 @@ const PANE = 'civitas-base';
 /** Buildings are dots from this zoom on; further out they would only be noise. */
 const BUILDINGS_FROM_ZOOM = 15;
 /** A unit narrower than this on screen is not named: the name would cover its neighbours. */
-const LABEL_MIN_PX = 90;
+const LABEL_MIN_PX = 70;
 /** Fills by depth, light enough that the page's own vectors (cases, devices) stay on top to the eye. */
 const FILLS = ['#eef2e6', '#e6efe0', '#f3efe2', '#e8eef3', '#f1e9ee'];
 
@@ -94,10 +94,12 @@ export function drawMapBase(map: L.Map, base: MapBase, language: string): () => 
       return { label, depth, text, width: se.x - nw.x, at: map.latLngToContainerPoint(bounds.getCenter()) };
     });
     const depths = [...new Set(placed.map((p) => p.depth))].sort((a, b) => b - a);
-    const level = depths.find((d) => {
-      const widths = placed.filter((p) => p.depth === d).map((p) => p.width);
-      return widths.filter((w) => w >= LABEL_MIN_PX).length * 2 >= widths.length;
-    });
+    // None fits (zoomed far out): the outermost level, whose one name always has room.
+    const level =
+      depths.find((d) => {
+        const widths = placed.filter((p) => p.depth === d).map((p) => p.width);
+        return widths.filter((w) => w >= LABEL_MIN_PX).length * 2 >= widths.length;
+      }) ?? depths[depths.length - 1];
     const taken: { x: number; y: number; half: number }[] = [];
     for (const p of placed) {
       if (p.depth !== level || p.width < LABEL_MIN_PX || !view.contains(map.containerPointToLatLng(p.at)))
