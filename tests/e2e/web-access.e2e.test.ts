@@ -4,6 +4,7 @@ import { accountSuite } from './suites/account.suite';
 import { importSuite } from './suites/import.suite';
 import { importFormatsSuite } from './suites/import-formats.suite';
 import { interactionSuite } from './suites/interaction.suite';
+import { layoutSuite } from './suites/layout.suite';
 import { listsSuite } from './suites/lists.suite';
 import { nameSearchSuite } from './suites/name-search.suite';
 import { navigationSuite } from './suites/navigation.suite';
@@ -22,5 +23,6 @@ describe('import formats: GBK, xlsx, preview, row errors in Chinese', () => impo
 describe('language, keyboard, map, audit chain', () => interactionSuite(env));
 describe('users', () => usersSuite(env));
 describe('my account', () => accountSuite(env));
+describe('layout and reading', () => layoutSuite(env));
 // Last: it spends sign-in attempts from this address until the server asks it to wait.
 describe('lists and sign-in throttling', () => listsSuite(env));

@@ -1,6 +1,7 @@
 import { caseConfigEndpoints, caseEndpoints } from './endpoints/cases.js';
 import { deviceEndpoints, telemetryEndpoints } from './endpoints/devices.js';
 import { auditEndpoints } from './endpoints/audit.js';
+import { mapEndpoints } from './endpoints/map.js';
 import { metricsEndpoints } from './endpoints/metrics.js';
 import { notificationEndpoints } from './endpoints/notifications.js';
 import { systemEndpoints } from './endpoints/system.js';
@@ -30,4 +31,5 @@ export const endpoints = {
   metrics: metricsEndpoints,
   system: systemEndpoints,
   open311Admin: open311AdminEndpoints,
+  map: mapEndpoints,
 };

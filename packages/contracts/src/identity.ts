@@ -124,3 +124,12 @@ export const loginThrottled = z.object({
   code: z.literal('login_throttled'),
   retryAfterSeconds: z.number().int().min(1),
 });
+
+/**
+ * API tokens are for staff who connect an integration (a hotline bridge, a report script). A
+ * resident has nothing to integrate, and a long-lived bearer secret on a resident's account is a
+ * risk without a use; the server refuses to create one and the account page does not offer it.
+ */
+export function mayHoldApiTokens(user: { kind: z.infer<typeof userKind> }): boolean {
+  return user.kind === 'staff';
+}

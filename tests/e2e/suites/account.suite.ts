@@ -5,8 +5,9 @@ import { totpCode } from '../support/totp';
 
 export function accountSuite(env: E2eEnv): void {
   it('my account at phone size in English passes axe: the token table scrolls and takes focus', async () => {
-    // demo-resident-1 has no token, so no revoke button inside the table could take focus.
-    const page = await env.signedIn('demo-resident-1', '/account', 'en-US');
+    // demo-health-1 has no token yet (the next test makes one), so no revoke button inside the
+    // table could take focus. Residents are offered no tokens at all (layout.suite.ts).
+    const page = await env.signedIn('demo-health-1', '/account', 'en-US');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByText('You have no API tokens.').waitFor();
     const scroller = page.locator('.table-wrap', {

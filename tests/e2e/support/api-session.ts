@@ -35,6 +35,17 @@ export class ApiSession {
     });
   }
 
+  /** Posts one file as multipart field "file", as the web's photo picker does. */
+  async upload(path: string, file: { name: string; type: string; bytes: Buffer }): Promise<Response> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    return fetch(`${this.baseUrl}/api/v1${path}`, {
+      method: 'POST',
+      headers: { Cookie: this.cookie, 'X-CSRF-Token': this.me.csrfToken },
+      body: form,
+    });
+  }
+
   async get<T>(path: string): Promise<T> {
     const res = await this.request('GET', path);
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);

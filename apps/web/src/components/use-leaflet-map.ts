@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import { useTranslation } from 'react-i18next';
 import { escapeHtml } from './escape-html';
+import { drawMapBase, loadMapBase } from './map-base-layer';
 
 /**
  * The base every map of the app shares: a Leaflet map created once in `containerRef` (`onCreate`
  * binds its events, read once at creation), and the configured tile layer when there is one. Maps
- * draw their content as vectors, so they stay useful without tiles; `tilesFailed` says when the
- * tile server did not answer, for the page to tell the user.
+ * draw their content as vectors; without tiles (none configured, or the server did not answer:
+ * `tilesFailed`) the district's own outlines, names and buildings are the base instead.
  */
 export function useLeafletMap(
   containerRef: RefObject<HTMLDivElement | null>,
@@ -42,6 +44,25 @@ export function useLeafletMap(
       tiles.remove();
     };
   }, [tileUrl, tileAttribution]);
+
+  const { i18n } = useTranslation();
+  const ownBase = !tileUrl || tilesFailed;
+  useEffect(() => {
+    if (!ownBase) return;
+    let undraw: (() => void) | null = null;
+    let cancelled = false;
+    // Without the base the page's own layers still stand: a failed load leaves the plain background.
+    loadMapBase()
+      .then((base) => {
+        const map = mapRef.current;
+        if (!cancelled && map) undraw = drawMapBase(map, base, i18n.language);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      undraw?.();
+    };
+  }, [ownBase, i18n.language]);
 
   return { mapRef, tilesFailed };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEntry, auditQuery, auditVerifyResult } from '../audit.js';
+import { auditEntry, auditExportQuery, auditQuery, auditVerifyResult } from '../audit.js';
 import { defineEndpoint } from '../endpoint.js';
 
 export const auditPage = z.object({ items: z.array(auditEntry), nextBeforeSeq: z.number().nullable() });
@@ -13,6 +13,16 @@ export const auditEndpoints = {
     summary: 'Query the audit log, newest first',
     query: auditQuery,
     responses: { 200: auditPage },
+    errors: [],
+  }),
+  export: defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/audit/export',
+    tags: ['audit'],
+    summary:
+      'The filtered audit log as CSV (UTF-8 with BOM, newest first, at most 10,000 entries), scoped like the list; the export is itself audited',
+    query: auditExportQuery,
+    responses: { 200: 'file' },
     errors: [],
   }),
   verify: defineEndpoint({

@@ -92,10 +92,10 @@ export const authEndpoints = {
     method: 'POST',
     path: '/api/v1/auth/tokens',
     tags,
-    summary: 'Create an API token for integrations (shown once)',
+    summary: 'Create an API token for integrations (shown once); staff accounts only',
     body: createApiToken,
     responses: { 201: createdApiToken },
-    errors: [],
+    errors: ['forbidden'],
   }),
   revokeToken: defineEndpoint({
     method: 'DELETE',

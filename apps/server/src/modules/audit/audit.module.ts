@@ -10,7 +10,7 @@ export const auditModule = defineModule()({
   name: 'audit',
   needs: {},
   tables: [],
-  reads: ['org_units'],
+  reads: ['org_units', 'users'],
   publishes: [],
   subscribes: [],
   create: () => ({}),

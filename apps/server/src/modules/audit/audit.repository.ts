@@ -1,6 +1,10 @@
-import type { AuditQuery } from '@civitas/contracts/audit';
+import { AUDIT_FAMILIES } from '@civitas/contracts/audit-vocabulary';
+import type { AuditFilter } from '@civitas/contracts/audit';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
+
+/** `%` and `_` in what an auditor types match themselves, not any text. */
+const likeText = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class AuditRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -8,13 +12,27 @@ export class AuditRepository {
   /**
    * Newest first, cursor-paged by sequence number. `paths` limits entries to targets inside the
    * auditor's subtree; entries without a unit (sign-ins, system events) are shown to any auditor
-   * whose scope includes a root district (empty `rootScope` hides them).
+   * whose scope includes a root district (empty `rootScope` hides them). Each row carries the
+   * names an auditor reads: the actor's display name and both units' names.
    */
-  async query(q: AuditQuery, paths: string[], rootScope: boolean) {
+  async query(
+    q: AuditFilter & { limit: number; beforeSeq?: number | undefined },
+    paths: string[],
+    rootScope: boolean,
+  ) {
     let sel = this.db
       .selectFrom('audit_log as a')
       .leftJoin('org_units as u', 'u.id', 'a.target_unit_id')
-      .selectAll('a');
+      .leftJoin('org_units as au', 'au.id', 'a.actor_unit_id')
+      .leftJoin('users as p', 'p.id', 'a.actor_id')
+      .selectAll('a')
+      .select([
+        'p.display_name as actor_display_name',
+        'u.name_zh as target_unit_zh',
+        'u.name_en as target_unit_en',
+        'au.name_zh as actor_unit_zh',
+        'au.name_en as actor_unit_en',
+      ]);
     sel = sel.where((eb) =>
       eb.or([
         ...paths.map((p) => eb('u.path', 'like', `${p}%`)),
@@ -22,7 +40,17 @@ export class AuditRepository {
       ]),
     );
     if (q.actorId) sel = sel.where('a.actor_id', '=', q.actorId);
+    if (q.actor) {
+      const text = likeText(q.actor);
+      sel = sel.where((eb) =>
+        eb.or([eb('a.actor_name', 'ilike', text), eb('p.display_name', 'ilike', text)]),
+      );
+    }
     if (q.action) sel = sel.where('a.action', '=', q.action);
+    if (q.family) {
+      const patterns = AUDIT_FAMILIES[q.family].patterns;
+      sel = sel.where((eb) => eb.or(patterns.map((p) => eb('a.action', 'like', p))));
+    }
     if (q.targetType) sel = sel.where('a.target_type', '=', q.targetType);
     if (q.targetId) sel = sel.where('a.target_id', '=', q.targetId);
     if (q.from) sel = sel.where('a.at', '>=', new Date(q.from));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { LoginRequest } from '@civitas/contracts/identity';
+import { mayHoldApiTokens, type LoginRequest } from '@civitas/contracts/identity';
 import * as OTPAuth from 'otpauth';
 import type { Actor, Grant, RequestContext } from '../../platform/auth/actor.js';
 import { permissionsOf } from '../../platform/auth/actor.js';
@@ -337,6 +337,7 @@ export class AuthService implements Authenticator {
 
   // ---- API tokens ----
   async createToken(ctx: RequestContext, actor: Actor, name: string, expiresInDays?: number) {
+    if (!mayHoldApiTokens(actor)) throw forbidden('API tokens are for staff accounts.');
     const secret = `cvt_${randomBytes(32).toString('base64url')}`;
     const row = await this.repo.insertToken({
       userId: actor.userId,

@@ -96,6 +96,17 @@ export class OrgsRepository {
     return this.db.selectFrom('org_units').select(['code', 'type']).where('parent_id', 'is', null).execute();
   }
 
+  /** Every live unit with a boundary, for drawing the district without a tile server. */
+  outlines() {
+    return this.db
+      .selectFrom('org_units')
+      .select(['id', 'type', 'depth', 'name_zh', 'name_en', 'boundary'])
+      .where('status', '<>', 'retired')
+      .where('boundary', 'is not', null)
+      .orderBy('depth')
+      .execute();
+  }
+
   rootBoundaries(): Promise<{ boundary: unknown }[]> {
     return this.db
       .selectFrom('org_units')

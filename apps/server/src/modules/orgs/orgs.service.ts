@@ -89,6 +89,20 @@ export class OrgsService {
     return { bbox: [w, s, e, n], center: [(w + e) / 2, (s + n) / 2] };
   }
 
+  /**
+   * Outlines and names of the live units, for a base map to signed-in users (ADR 0050): the
+   * geography a street sign shows, not the codes or who works where.
+   */
+  async outlines() {
+    return (await this.repo.outlines()).map((u) => ({
+      id: u.id,
+      type: u.type,
+      depth: u.depth,
+      name: { 'zh-CN': u.name_zh, en: u.name_en },
+      boundary: u.boundary as BoundaryGeometry,
+    }));
+  }
+
   /** The units without a parent: none on an installation not yet set up (`civitas init`). */
   roots(): Promise<{ code: string; type: string }[]> {
     return this.repo.roots();

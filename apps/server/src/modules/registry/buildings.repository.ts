@@ -14,6 +14,16 @@ export class BuildingsRepository {
       .select(['u.code as grid_code', 'u.path as unit_path']);
   }
 
+  /** Building points for the base map: `limit` of them, in code order, so the answer stays bounded. */
+  mapPoints(limit: number) {
+    return this.db
+      .selectFrom('buildings')
+      .select(['name', 'lat', 'lng'])
+      .orderBy('code')
+      .limit(limit)
+      .execute();
+  }
+
   findById(id: string) {
     return this.base().where('b.id', '=', id).executeTakeFirst();
   }

@@ -3,6 +3,7 @@ import { registryUnitRecords } from './registry-unit-records.js';
 import type { OrgsService } from '../orgs/orgs.service.js';
 import { BuildingsRepository } from './buildings.repository.js';
 import { BuildingsService } from './buildings.service.js';
+import { MapBaseService } from './map-base.service.js';
 import { IdentifierSearchService } from './identifier-search.service.js';
 import { NameIndexBackfill } from './name-index-backfill.js';
 import { NameSearchService } from './name-search.service.js';
@@ -56,6 +57,7 @@ export const registryModule = defineModule<{ orgs: OrgsService }>()({
       ),
       residentDuplicates: new ResidentDuplicatesService(residentsRepo, orgs, audit),
       registrySeeding: new RegistrySeeding(buildingsRepo, residentsRepo, residents, cipher),
+      mapBase: new MapBaseService(orgs, buildingsRepo),
     };
   },
   routes: (app, s) => registerRegistryRoutes(app, s),

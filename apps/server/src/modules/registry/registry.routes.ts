@@ -1,3 +1,4 @@
+import { mapEndpoints } from '@civitas/contracts/endpoints/map';
 import { buildingEndpoints as b, residentEndpoints as e } from '@civitas/contracts/endpoints/registry';
 import { previewImport } from '../../platform/imports/import-preview.js';
 import { importTemplate } from '../../platform/imports/import-template.js';
@@ -8,6 +9,7 @@ import type { App } from '../../platform/http/http-server.js';
 import { compiledResponseSerializer } from '../../platform/http/response-serializer.js';
 import { route } from '../../platform/http/route.js';
 import type { BuildingsService } from './buildings.service.js';
+import type { MapBaseService } from './map-base.service.js';
 import { presentImportJob } from '../../platform/jobs/import-jobs.routes.js';
 import { presentBuilding, writeResidentPage } from './registry.presenter.js';
 import type { ResidentImportService } from './resident-import.service.js';
@@ -26,9 +28,12 @@ export function registerRegistryRoutes(
     identifierSearch: IdentifierSearchService;
     nameSearch: NameSearchService;
     residentDuplicates: ResidentDuplicatesService;
+    mapBase: MapBaseService;
   },
 ): void {
   registerResidentSearchRoutes(app, s);
+  // Every signed-in user: a resident picking a place to report needs the map as much as staff.
+  route(app, mapEndpoints.base, 'authenticated', () => s.mapBase.base());
   // The response schema documents the body; the body itself is written by writeResidentPage
   // around the page's items, kept as JSON by the page cache (ADR 0016).
   route(

@@ -1,13 +1,22 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { urlOf } from '../../app/api-client';
 import { formatDateTime } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusMessage } from '../../components/status-message';
 import { AuditDetail } from './audit-detail';
-import { AuditFilters, emptyAuditFilter, SECURITY_ALERT, type AuditFilter } from './audit-filters';
+import {
+  AuditFilters,
+  auditQueryOf,
+  emptyAuditFilter,
+  SECURITY_ALERT,
+  type AuditFilter,
+} from './audit-filters';
+import { AuditRowNames } from './audit-row-names';
+import { auditLang } from './audit-words';
 import { VerifyChain } from './verify-chain';
 import { TableRegion } from '../../components/table-region';
 
@@ -19,9 +28,12 @@ export function AuditLogPage() {
   // Cursors of the pages already seen, so "newer" can step back without a reverse cursor.
   const [cursors, setCursors] = useState<(number | null)[]>([null]);
   const beforeSeq = cursors[cursors.length - 1] ?? null;
-  const entries = useEndpoint(endpoints.audit.list, { query: { ...filter, beforeSeq, limit: PAGE_SIZE } });
+  const query = auditQueryOf(filter);
+  const entries = useEndpoint(endpoints.audit.list, { query: { ...query, beforeSeq, limit: PAGE_SIZE } });
   usePageTitle(t('audit.title'));
   const next = entries.data?.nextBeforeSeq ?? null;
+  // A plain link: the browser downloads with the session cookie; the server audits the export.
+  const exportUrl = urlOf(endpoints.audit.export, { query: { ...query, lang: auditLang(i18n.language) } });
 
   return (
     <>
@@ -33,10 +45,16 @@ export function AuditLogPage() {
           setCursors([null]);
         }}
       />
+      <p className="form-row">
+        <a className="button-link" href={exportUrl} download data-testid="audit-export">
+          {t('audit.exportCsv')}
+        </a>
+        <span className="hint">{t('audit.exportHint')}</span>
+      </p>
       <StatusMessage>{entries.loading ? t('common.loading') : ''}</StatusMessage>
       <ErrorMessage error={entries.error} />
       <TableRegion label={t('audit.caption')}>
-        <table data-testid="audit-table">
+        <table data-testid="audit-table" className="audit-table">
           <caption>{t('audit.caption')}</caption>
           <thead>
             <tr>
@@ -44,22 +62,20 @@ export function AuditLogPage() {
               <th scope="col">{t('audit.at')}</th>
               <th scope="col">{t('audit.actor')}</th>
               <th scope="col">{t('audit.action')}</th>
-              <th scope="col">{t('audit.targetType')}</th>
-              <th scope="col">{t('audit.targetId')}</th>
+              <th scope="col">{t('audit.object')}</th>
               <th scope="col">{t('audit.detail')}</th>
             </tr>
           </thead>
           <tbody>
             {entries.data?.items.map((e) => (
-              <tr key={e.seq} className={e.action === SECURITY_ALERT ? 'alert-row' : undefined}>
+              <tr
+                key={e.seq}
+                data-action={e.action}
+                className={e.action === SECURITY_ALERT ? 'alert-row' : undefined}
+              >
                 <td>{e.seq}</td>
                 <td>{formatDateTime(e.at, i18n.language)}</td>
-                <td>{e.actorName ?? '—'}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>{e.targetType ?? '—'}</td>
-                <td className="break">{e.targetId ?? '—'}</td>
+                <AuditRowNames entry={e} />
                 <td className="break">
                   <AuditDetail entry={e} />
                 </td>

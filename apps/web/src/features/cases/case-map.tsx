@@ -38,7 +38,7 @@ const boundaryStyle: L.PathOptions = { color: '#1d4f91', weight: 1, fillOpacity:
 
 /**
  * Cases and picked points on a Leaflet map, following the org map's conventions: tiles only when a
- * tile URL is configured, vectors on a plain background otherwise. The lists next to every map are
+ * tile URL is configured, the district's own base otherwise (use-leaflet-map.ts). The lists next to every map are
  * the keyboard route to the same cases.
  */
 export function CaseMap({

@@ -1,3 +1,4 @@
+import { mayHoldApiTokens } from '@civitas/contracts/identity';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useMe } from '../../app/auth-context';
@@ -39,7 +40,7 @@ export function AccountPage() {
         <ChangePasswordForm onChanged={refresh} />
       </section>
       <TotpSetup />
-      <ApiTokens />
+      {mayHoldApiTokens(me) && <ApiTokens />}
       <section aria-labelledby="prefs-heading">
         <h2 id="prefs-heading">{t('account.preferences')}</h2>
         <LanguageSwitcher />

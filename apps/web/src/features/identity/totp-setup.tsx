@@ -45,7 +45,12 @@ export function TotpSetup() {
     <section aria-labelledby="totp-heading">
       <h2 id="totp-heading">{t('totp.title')}</h2>
       <StatusMessage>{done ? t('totp.enabled') : ''}</StatusMessage>
-      {me.mfaEnabled && !setup ? <p>{t('totp.alreadyEnabled')}</p> : <p>{t('totp.intro')}</p>}
+      {me.mfaEnabled && !setup ? (
+        <p>{t('totp.alreadyEnabled')}</p>
+      ) : (
+        // Staff see others' personal data, a resident only their own: what it protects differs.
+        <p>{t(me.kind === 'resident' ? 'account.mfaResident' : 'account.mfaStaff')}</p>
+      )}
       {!setup && !me.mfaEnabled && (
         <button type="button" onClick={() => void start()}>
           {t('totp.start')}
