@@ -114,7 +114,7 @@ function placeIcon(to: string): string {
     '/cases/mine': '◷',
     '/residents': '☺',
     '/devices': '◉',
-    '/devices/map': '⌖',
+    '/devices/map': '▣',
     '/metrics': '▤',
     '/orgs': '◫',
     '/account': '⚙',

@@ -5,6 +5,7 @@ import { useMe } from './auth-context';
 import { homeKindOf } from './home-kind';
 import { visibleNavItems } from './nav-items';
 import { usePageTitle } from './use-page-title';
+import { usePhoneLayout } from './use-phone-layout';
 import { ErrorMessage } from '../components/error-message';
 import { StatusMessage } from '../components/status-message';
 import { CommunitySections } from '../features/home/community-home';
@@ -35,6 +36,7 @@ function StaffHome({ kind }: { kind: 'office' | 'community' | 'grid' | 'other' }
   const [tick, setTick] = useState(0);
   const onLive = useCallback(() => setTick((n) => n + 1), []);
   const home = useHome(trendDays, tick);
+  const phone = usePhoneLayout();
   const shortcuts = visibleNavItems(me.permissions).filter((item) => item.to !== '/');
   return (
     <>
@@ -45,16 +47,19 @@ function StaffHome({ kind }: { kind: 'office' | 'community' | 'grid' | 'other' }
       {kind === 'office' && home.data && (
         <OfficeSections home={home.data} trendDays={trendDays} onTrendDays={setTrendDays} onLive={onLive} />
       )}
-      <section aria-labelledby="home-shortcuts">
-        <h2 id="home-shortcuts">{t('home.shortcuts')}</h2>
-        <ul className="card-list">
-          {shortcuts.map((item) => (
-            <li key={item.to}>
-              <Link to={item.to}>{t(item.labelKey)}</Link>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {/* On a phone the same places are one tap away in the bottom bar and "more". */}
+      {!phone && (
+        <section aria-labelledby="home-shortcuts">
+          <h2 id="home-shortcuts">{t('home.shortcuts')}</h2>
+          <ul className="card-list">
+            {shortcuts.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to}>{t(item.labelKey)}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
+import { TableRegion } from '../../components/table-region';
 import { liveStateKey, useLiveEvents } from '../devices/use-live-events';
 import { PeopleAndDevices } from './community-home';
 import { FigureList } from './figure-list';
@@ -93,8 +94,8 @@ export function OfficeSections({
       {c && c.byUnit.length > 0 && (
         <section aria-labelledby="home-by-unit">
           <h2 id="home-by-unit">{t('home.byUnit')}</h2>
-          <div className="table-scroll">
-            <table className="data-table" data-testid="home-by-unit">
+          <TableRegion label={t('home.byUnit')}>
+            <table data-testid="home-by-unit">
               <thead>
                 <tr>
                   <th scope="col">{t('home.unit')}</th>
@@ -123,7 +124,7 @@ export function OfficeSections({
                   ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         </section>
       )}
       {home.trend && (
