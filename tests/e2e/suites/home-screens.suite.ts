@@ -58,7 +58,7 @@ export function homeScreensSuite(env: E2eEnv): void {
     const homes = [
       ['demo-commander', 'zh-CN', '[data-testid="home-targets"]'],
       ['demo-community-1', 'zh-CN', '[data-figure="state-submitted"]'],
-      ['demo-gridworker-1', 'zh-CN', '[data-figure="queued"][data-value]'],
+      ['demo-gridworker-1', 'zh-CN', '[data-figure="mineOpen"]:not([data-value=""])'],
       ['demo-resident-1', 'zh-CN', '.case-brief li'],
     ] as const;
     for (const [user, locale, ready] of homes) {

@@ -151,6 +151,8 @@ export function homesSuite(env: E2eEnv): void {
     await page.setViewportSize(PHONE);
     const { home } = await openHome(page, api);
     await page.getByRole('heading', { level: 1, name: '今日任务' }).waitFor();
+    await page.locator('[data-figure="mineOpen"]:not([data-value=""])').waitFor();
+    await page.locator('[data-figure="queued"]:not([data-value=""])').waitFor();
     const shown = await shownFigures(page);
     expect(shown.mineOpen).toBe(home.cases!.mine.open);
     expect(shown.mineOpen).toBe(await total(api, `/cases?assignedToMe=true&state=${OPEN}&limit=1`));
