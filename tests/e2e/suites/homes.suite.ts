@@ -184,6 +184,31 @@ export function homesSuite(env: E2eEnv): void {
     await axeBothSizes(page, 'home-resident-en');
   });
 
+  it('metrics open on the last 30 days, with one duration unit per column named in its header', async () => {
+    const page = await env.signedIn('demo-commander', '/', 'en-US');
+    await page.setViewportSize(DESK);
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/api/v1/metrics/cases' && r.status() === 200,
+      ),
+      page.goto('/metrics'),
+    ]);
+    const q = new URL(response.url()).searchParams;
+    expect(Math.round((Date.parse(q.get('to')!) - Date.parse(q.get('from')!)) / 86_400_000)).toBe(30);
+    await expect(page.getByLabel('Last 30 days').isChecked()).resolves.toBe(true);
+    const headers = await page.getByTestId('metrics-table').locator('thead th').allTextContents();
+    const durationHeaders = headers.filter(
+      (h) => /^(Median|90th|Response|Resolution)/.test(h) && /\((min|h|days)\)$/.test(h),
+    );
+    expect(durationHeaders.length).toBe(4);
+    // The cells carry no unit of their own: the header names it.
+    const cells = await page
+      .getByTestId('metrics-table')
+      .locator('td[data-col="resolution-median"]')
+      .allTextContents();
+    for (const cell of cells) expect(cell).toMatch(/^(—|[\d.,]+)$/);
+  });
+
   it('on a phone the app bar and the bottom bar take under 20 % of the screen, and work by keyboard', async () => {
     const page = await env.signedIn('demo-community-1', '/', 'en-US');
     await page.setViewportSize(PHONE);

@@ -4,10 +4,12 @@ import { useEndpoint } from '../../app/use-resource';
 
 /** The home's figures for the unit chosen in the header (all of the user's units when none). */
 export function useHome(trendDays: 30 | 90 = 30, refresh?: number) {
-  const { selectedUnitId } = useUnits();
+  const { selectedUnitId, loading } = useUnits();
+  // Asked once the units are known: asking before would draw the figures of all units and then
+  // those of the chosen one.
   return useEndpoint(
     endpoints.home.overview,
-    { query: { trendDays, ...(selectedUnitId ? { unitId: selectedUnitId } : {}) } },
+    loading ? null : { query: { trendDays, ...(selectedUnitId ? { unitId: selectedUnitId } : {}) } },
     refresh,
   );
 }
