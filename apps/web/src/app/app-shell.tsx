@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useMe } from './auth-context';
 import { homeKindOf } from './home-kind';
 import { MoreMenu } from './more-menu';
+import { NavList } from './nav-list';
 import { exactNavPaths, splitNavItems, visibleNavItems } from './nav-items';
 import { usePhoneLayout } from './use-phone-layout';
 import { LanguageSwitcher } from '../components/language-switcher';
@@ -61,15 +62,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </header>
       {!phone && (
         <nav className="app-nav" aria-label={t('shell.navLabel')}>
-          <ul>
-            {visibleNavItems(me.permissions).map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={exactNavPaths.has(item.to)}>
-                  {t(item.labelKey)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
+          <NavList items={visibleNavItems(me.permissions)} />
         </nav>
       )}
       <main id="main" ref={mainRef} tabIndex={-1} className={phone ? 'with-bottom-nav' : undefined}>

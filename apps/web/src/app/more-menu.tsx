@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { NavLink, useLocation } from 'react-router-dom';
+import { useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { exactNavPaths, type NavItem } from './nav-items';
+import { NavList } from './nav-list';
 
 /**
  * The fifth slot of the phone's bottom bar: a disclosure button opening a sheet with the places
@@ -64,15 +65,7 @@ export function MoreMenu({ items, children }: { items: NavItem[]; children: Reac
       <div id={id} ref={sheet} className="more-sheet" hidden={!shown}>
         {shown && (
           <>
-            <ul>
-              {items.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={exactNavPaths.has(item.to)}>
-                    {t(item.labelKey)}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
+            <NavList items={items} />
             <div className="more-tools">{children}</div>
           </>
         )}

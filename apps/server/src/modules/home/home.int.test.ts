@@ -39,9 +39,18 @@ const reportAt = async (point: [number, number], title: string) => {
 beforeAll(async () => {
   clock = new ManualClock(new Date('2026-05-10T08:00:00Z'));
   t = await createTestApp({}, { clock });
-  [resident, gw1, ca1, ca2, commander, police, auditor] = await Promise.all(
+  const clients = await Promise.all(
     ['resident', 'gw1', 'ca1', 'ca2', 'commander', 'police', 'auditor'].map((u) => t.login(u)),
   );
+  [resident, gw1, ca1, ca2, commander, police, auditor] = clients as [
+    Client,
+    Client,
+    Client,
+    Client,
+    Client,
+    Client,
+    Client,
+  ];
   // Two weeks ago: three cases in community C1 (two in grid G1, one in G2), one in C2; one of
   // G1's is accepted and assigned to gw1. By now all four are past their deadlines.
   const a = await reportAt(at.G1, 'Lamp out at gate 2');

@@ -1,7 +1,6 @@
 import { openCaseStates } from '@civitas/contracts/cases';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
-import type { OrgUnitRow } from '../orgs/orgs.service.js';
 
 /** Where a section may look: unit subtrees, each optionally narrowed to one department's cases. */
 export interface Reach {
@@ -167,14 +166,5 @@ export class HomeRepository {
         sql<number>`count(*) FILTER (WHERE d.status = 'maintenance')::int`.as('maintenance'),
       ])
       .executeTakeFirstOrThrow();
-  }
-
-  children(unitId: string): Promise<OrgUnitRow[]> {
-    return this.db
-      .selectFrom('org_units')
-      .selectAll()
-      .where('parent_id', '=', unitId)
-      .orderBy('code')
-      .execute();
   }
 }

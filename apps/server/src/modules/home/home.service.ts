@@ -107,7 +107,7 @@ export class HomeService {
     // The drill-down: the chosen unit's children, or those of the caller's single top unit; with
     // several top units, those units themselves.
     const tops = unit ? [unit] : await this.topUnits(reaches);
-    const groups = tops.length === 1 ? await this.repo.children(tops[0]!.id) : tops;
+    const groups = tops.length === 1 ? await this.orgs.children(tops[0]!.id) : tops;
     const counts = await this.repo.caseCountsByGroup(
       reaches,
       groups.map((g) => ({ key: g.id, path: g.path })),

@@ -3,7 +3,7 @@ import type { HomeOverview } from '@civitas/contracts/home';
 import { useTranslation } from 'react-i18next';
 import { useUnits } from '../../app/unit-context';
 import { FigureList } from './figure-list';
-import { inboxLink } from './use-home';
+import { deadlineFigures, inboxLink } from './use-home';
 
 /** The inbox and the people and devices of a community that need someone today. */
 export function CommunitySections({ home }: { home: HomeOverview }) {
@@ -18,19 +18,7 @@ export function CommunitySections({ home }: { home: HomeOverview }) {
           <FigureList
             label={t('home.inbox')}
             figures={[
-              {
-                name: 'overdue',
-                label: t('home.fig.overdue'),
-                value: c.overdue,
-                alert: true,
-                to: inboxLink({ overdue: 'true' }, unitId),
-              },
-              {
-                name: 'dueSoon',
-                label: t('home.fig.dueSoon', { hours: c.dueSoonHours }),
-                value: c.dueSoon,
-                alert: true,
-              },
+              ...deadlineFigures(c, unitId, t),
               {
                 name: 'pendingInfo',
                 label: t('home.fig.pendingInfo'),

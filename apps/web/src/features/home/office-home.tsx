@@ -13,7 +13,7 @@ import { liveStateKey, useLiveEvents } from '../devices/use-live-events';
 import { PeopleAndDevices } from './community-home';
 import { FigureList } from './figure-list';
 import { TargetFigures } from './target-figures';
-import { inboxLink } from './use-home';
+import { deadlineFigures, inboxLink } from './use-home';
 
 const MetricsChart = lazy(() => import('../metrics/metrics-chart'));
 const DAY = 86_400_000;
@@ -71,19 +71,7 @@ export function OfficeSections({
                 value: c.open,
                 to: inboxLink({ state: openCaseStates.join(',') }, unitId),
               },
-              {
-                name: 'overdue',
-                label: t('home.fig.overdue'),
-                value: c.overdue,
-                alert: true,
-                to: inboxLink({ overdue: 'true' }, unitId),
-              },
-              {
-                name: 'dueSoon',
-                label: t('home.fig.dueSoon', { hours: c.dueSoonHours }),
-                value: c.dueSoon,
-                alert: true,
-              },
+              ...deadlineFigures(c, unitId, t),
             ]}
           />
         )}

@@ -1,4 +1,7 @@
 import { endpoints } from '@civitas/contracts/endpoints';
+import type { HomeCases } from '@civitas/contracts/home';
+import type { TFunction } from 'i18next';
+import type { Figure } from './figure-list';
 import { useUnits } from '../../app/unit-context';
 import { useEndpoint } from '../../app/use-resource';
 
@@ -19,4 +22,23 @@ export function inboxLink(filter: Record<string, string>, unitId: string | null)
   const params = new URLSearchParams(filter);
   if (unitId) params.set('unitId', unitId);
   return `/cases?${params.toString()}`;
+}
+
+/** Overdue (a link to the overdue inbox) and due soon (no inbox filter says "due soon"). */
+export function deadlineFigures(c: HomeCases, unitId: string | null, t: TFunction): Figure[] {
+  return [
+    {
+      name: 'overdue',
+      label: t('home.fig.overdue'),
+      value: c.overdue,
+      alert: true,
+      to: inboxLink({ overdue: 'true' }, unitId),
+    },
+    {
+      name: 'dueSoon',
+      label: t('home.fig.dueSoon', { hours: c.dueSoonHours }),
+      value: c.dueSoon,
+      alert: true,
+    },
+  ];
 }
