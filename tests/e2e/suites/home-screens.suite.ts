@@ -80,6 +80,8 @@ export function homeScreensSuite(env: E2eEnv): void {
     const page = await env.signedIn('demo-resident-1', `/cases/${chosen.id}`, 'zh-CN');
     await compareScreens(page, 'case-resident', async () => {
       await page.getByTestId('case-facts').waitFor();
+      // The timeline loads after the facts.
+      await page.locator('time').first().waitFor();
     });
   });
 }

@@ -24,7 +24,12 @@ export function FigureList({ label, figures }: { label: string; figures: Figure[
           <>
             <span className="figure-value">{f.value === null ? '—' : fmt.format(f.value)}</span>
             <span className="figure-label">{f.label}</span>
-            {attention && <span className="figure-flag">{t('home.needsAttention')}</span>}
+            {/* Kept in place when there is nothing to flag, so a tile's height does not follow the data. */}
+            {f.alert === true && (
+              <span className={attention ? 'figure-flag' : 'figure-flag figure-flag-off'}>
+                {t('home.needsAttention')}
+              </span>
+            )}
           </>
         );
         return (

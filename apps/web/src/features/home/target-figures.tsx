@@ -56,7 +56,9 @@ export function TargetFigures({ targets, figures }: { targets: HomeTargets; figu
               <span className="figure-value">{r.format(r.value)}</span>
               <span className="figure-label">{r.label}</span>
               <span className="figure-target">{t('home.target', { target: r.format(r.target) })}</span>
-              {below && <span className="figure-flag">{t('home.belowTarget')}</span>}
+              <span className={below ? 'figure-flag' : 'figure-flag figure-flag-off'}>
+                {t('home.belowTarget')}
+              </span>
             </div>
           </li>
         );
