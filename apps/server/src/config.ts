@@ -155,6 +155,14 @@ export const configSchema = z.object({
   CASE_DEADLINE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** A case deadline reminder goes out when less than this share (percent) of its window is left. */
   CASE_REMINDER_LEAD_PERCENT: z.coerce.number().int().min(1).max(90).default(20),
+  /** Target share (percent) of cases answered within their response deadline; the home flags figures below it. */
+  TARGET_RESPONSE_ON_TIME_PERCENT: z.coerce.number().min(0).max(100).default(90),
+  /** Target share (percent) of cases resolved within their resolution deadline. */
+  TARGET_RESOLUTION_ON_TIME_PERCENT: z.coerce.number().min(0).max(100).default(85),
+  /** Target mean satisfaction of confirmed cases, on the 1–5 scale residents rate with. */
+  TARGET_SATISFACTION: z.coerce.number().min(1).max(5).default(4.5),
+  /** An open case whose deadline is this many hours away or less counts as "due soon" on the homes. */
+  HOME_DUE_SOON_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   /**
    * What carries the event bus between processes: nats://host:port (NATS with JetStream, a comma
    * list for a cluster), `postgres` (the database's LISTEN/NOTIFY and a work table) or `in-process`.

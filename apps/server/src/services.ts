@@ -20,6 +20,7 @@ import { casesModule } from './modules/cases/cases.module.js';
 import { devicesModule } from './modules/devices/devices.module.js';
 import { identityModule } from './modules/identity/identity.module.js';
 import { ngsiLdModule } from './modules/interop/ngsi-ld/ngsi-ld.module.js';
+import { homeModule } from './modules/home/home.module.js';
 import { metricsModule } from './modules/metrics/metrics.module.js';
 import { notificationsModule } from './modules/notifications/notifications.module.js';
 import { open311Module } from './modules/open311/open311.module.js';
@@ -79,6 +80,7 @@ export function createServices(opts: {
     .add(ngsiLdModule)
     .add(open311Module)
     .add(metricsModule)
+    .add(homeModule)
     .add(systemModule)
     .add(monitoringModule);
   const { modules } = composition;

@@ -1,6 +1,7 @@
 import { caseConfigEndpoints, caseEndpoints } from './endpoints/cases.js';
 import { deviceEndpoints, telemetryEndpoints } from './endpoints/devices.js';
 import { auditEndpoints } from './endpoints/audit.js';
+import { homeEndpoints } from './endpoints/home.js';
 import { mapEndpoints } from './endpoints/map.js';
 import { metricsEndpoints } from './endpoints/metrics.js';
 import { notificationEndpoints } from './endpoints/notifications.js';
@@ -29,6 +30,7 @@ export const endpoints = {
   notifications: notificationEndpoints,
   audit: auditEndpoints,
   metrics: metricsEndpoints,
+  home: homeEndpoints,
   system: systemEndpoints,
   open311Admin: open311AdminEndpoints,
   map: mapEndpoints,

@@ -122,6 +122,11 @@ export class OrgsService {
     return unit;
   }
 
+  /** The direct children of a unit, retired ones included (a caller scoped by grants checks the parent). */
+  children(id: string): Promise<OrgUnitRow[]> {
+    return this.repo.children(id);
+  }
+
   /** `trx`: inside a transaction (PGlite has one connection: a read outside it would wait forever). */
   findByCode(code: string, trx?: Transaction<DB>): Promise<OrgUnitRow | undefined> {
     return this.repo.findByCode(code, trx);

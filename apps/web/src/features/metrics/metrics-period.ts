@@ -1,5 +1,5 @@
 /** The periods the metrics page offers; the cohort is the cases submitted in [from, to). */
-export const periodKinds = ['month', '90d', 'year', 'custom'] as const;
+export const periodKinds = ['30d', 'month', '90d', 'year', 'custom'] as const;
 export type PeriodKind = (typeof periodKinds)[number];
 
 export interface Period {
@@ -31,7 +31,7 @@ function localMidnight(day: string): Date | null {
 }
 
 export function defaultPeriod(now: Date): Period {
-  return { kind: 'month', customFrom: isoDay(new Date(now.getTime() - 30 * DAY_MS)), customTo: isoDay(now) };
+  return { kind: '30d', customFrom: isoDay(new Date(now.getTime() - 30 * DAY_MS)), customTo: isoDay(now) };
 }
 
 /**
@@ -41,6 +41,9 @@ export function defaultPeriod(now: Date): Period {
  */
 export function periodRange(period: Period, now: Date): PeriodRange | null {
   switch (period.kind) {
+    case '30d':
+      // The default (issue 11 §2): a rolling month, never the few days a calendar month has begun.
+      return { from: new Date(now.getTime() - 30 * DAY_MS).toISOString(), to: now.toISOString() };
     case 'month':
       return { from: new Date(now.getFullYear(), now.getMonth(), 1).toISOString(), to: now.toISOString() };
     case '90d':

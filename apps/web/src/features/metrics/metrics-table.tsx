@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseMetricsGroup, MetricsGroupBy } from '@civitas/contracts/metrics';
-import { formatCount, formatDuration, formatMean, formatRate } from './metrics-format';
+import { durationUnitOf, formatCount, formatDurationIn, formatMean, formatRate } from './metrics-format';
 import { TableRegion } from '../../components/table-region';
 
 interface MetricsTableProps {
@@ -20,6 +20,20 @@ interface MetricsTableProps {
 export function MetricsTable({ groups, groupBy, caption, groupLabel, canDrill, onDrill }: MetricsTableProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const durations = {
+    responseMedian: groups.map((g) => g.figures.responseTime.medianSeconds),
+    responseP90: groups.map((g) => g.figures.responseTime.p90Seconds),
+    resolutionMedian: groups.map((g) => g.figures.resolutionTime.medianSeconds),
+    resolutionP90: groups.map((g) => g.figures.resolutionTime.p90Seconds),
+  };
+  const units = {
+    responseMedian: durationUnitOf(durations.responseMedian),
+    responseP90: durationUnitOf(durations.responseP90),
+    resolutionMedian: durationUnitOf(durations.resolutionMedian),
+    resolutionP90: durationUnitOf(durations.resolutionP90),
+  };
+  const durationHeader = (key: keyof typeof units) =>
+    `${t(`metrics.figure.${key}`)} (${t(`metrics.unit.${units[key]}`)})`;
   return (
     <TableRegion label={caption}>
       <table data-testid="metrics-table" className="metrics-table">
@@ -29,10 +43,10 @@ export function MetricsTable({ groups, groupBy, caption, groupLabel, canDrill, o
             <th scope="col">{t(`metrics.column.${groupBy}`)}</th>
             <th scope="col">{t('metrics.figure.total')}</th>
             <th scope="col">{t('metrics.figure.open')}</th>
-            <th scope="col">{t('metrics.figure.responseMedian')}</th>
-            <th scope="col">{t('metrics.figure.responseP90')}</th>
-            <th scope="col">{t('metrics.figure.resolutionMedian')}</th>
-            <th scope="col">{t('metrics.figure.resolutionP90')}</th>
+            <th scope="col">{durationHeader('responseMedian')}</th>
+            <th scope="col">{durationHeader('responseP90')}</th>
+            <th scope="col">{durationHeader('resolutionMedian')}</th>
+            <th scope="col">{durationHeader('resolutionP90')}</th>
             <th scope="col">{t('metrics.figure.onTimeResponse')}</th>
             <th scope="col">{t('metrics.figure.onTimeResolution')}</th>
             <th scope="col">{t('metrics.figure.reopen')}</th>
@@ -71,10 +85,18 @@ export function MetricsTable({ groups, groupBy, caption, groupLabel, canDrill, o
                 </th>
                 <td data-col="total">{formatCount(f.cases.total, lang)}</td>
                 <td data-col="open">{formatCount(f.cases.open, lang)}</td>
-                <td data-col="response-median">{formatDuration(f.responseTime.medianSeconds, lang)}</td>
-                <td data-col="response-p90">{formatDuration(f.responseTime.p90Seconds, lang)}</td>
-                <td data-col="resolution-median">{formatDuration(f.resolutionTime.medianSeconds, lang)}</td>
-                <td data-col="resolution-p90">{formatDuration(f.resolutionTime.p90Seconds, lang)}</td>
+                <td data-col="response-median">
+                  {formatDurationIn(f.responseTime.medianSeconds, units.responseMedian, lang)}
+                </td>
+                <td data-col="response-p90">
+                  {formatDurationIn(f.responseTime.p90Seconds, units.responseP90, lang)}
+                </td>
+                <td data-col="resolution-median">
+                  {formatDurationIn(f.resolutionTime.medianSeconds, units.resolutionMedian, lang)}
+                </td>
+                <td data-col="resolution-p90">
+                  {formatDurationIn(f.resolutionTime.p90Seconds, units.resolutionP90, lang)}
+                </td>
                 <td data-col="ontime-response">{formatRate(f.onTime.response.rate, lang)}</td>
                 <td data-col="ontime-resolution">{formatRate(f.onTime.resolution.rate, lang)}</td>
                 <td data-col="reopen">{formatRate(f.reopen.rate, lang)}</td>

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { periodKinds, type Period } from './metrics-period';
 
-/** This month, the last 90 days, this year, or chosen calendar days. */
+/** The last 30 days, this month, the last 90 days, this year, or chosen calendar days. */
 export function PeriodPicker({ period, onChange }: { period: Period; onChange: (next: Period) => void }) {
   const { t } = useTranslation();
   return (
