@@ -175,7 +175,7 @@ export class CaseActionsService {
               [a.assigneeId],
               'case.assigned',
               row.id,
-              caseMessages.assigned(row.ref, row.title),
+              caseMessages.assigned(row),
               now,
             ),
         };
@@ -250,7 +250,7 @@ export class CaseActionsService {
           },
           data: { byUnitId: grant.orgUnitId, note: a.note ?? null },
           after: async (t, row) => {
-            const m = caseMessages.supervised(row.ref, row.title);
+            const m = caseMessages.supervised(row);
             await this.effects.notifyStaffAt(
               t,
               row.responsible_unit_id,

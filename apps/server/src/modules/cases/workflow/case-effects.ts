@@ -4,14 +4,13 @@ import type { Grant, RequestContext } from '../../../platform/auth/actor.js';
 import type { AuditLog } from '../../../platform/audit/audit-log.js';
 import type { EventBus } from '../../../platform/bus/event-bus.js';
 import type { NotificationsService } from '../../notifications/notifications.service.js';
-import { caseMessages } from './case-messages.js';
+import { caseMessages, type CaseMessage } from './case-messages.js';
 import './case-events.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
 import type { StaffDirectory } from '../../identity/staff-directory.js';
 import type { CaseWritesRepository } from './case-writes.repository.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
 
-type Text = { 'zh-CN': string; en: string };
 
 /** The reads of a case that show personal data (docs/cases.md, "Audited reads"). */
 export type CaseLook =
@@ -121,7 +120,7 @@ export class CaseEffects {
   async notifyReporters(trx: Transaction<CaseDB>, c: CaseDetailRow, to: CaseState, at: Date, isNew = false) {
     const people = new Set(isNew ? [] : await this.repo.followers(c.id, trx));
     if (c.reporter_id) people.add(c.reporter_id);
-    const m = caseMessages.stateChanged(c.ref, c.title, to);
+    const m = caseMessages.stateChanged(c, to);
     await this.send(trx, [...people], 'case.state', c.id, m, at);
   }
 
@@ -133,7 +132,7 @@ export class CaseEffects {
     department: string | null,
     kind: string,
     caseId: string,
-    m: { title: Text; body: Text },
+    m: CaseMessage,
     at: Date,
     accessEpoch: number | null = null,
   ) {
@@ -153,12 +152,12 @@ export class CaseEffects {
     userIds: string[],
     kind: string,
     caseId: string,
-    m: { title: Text; body: Text },
+    m: CaseMessage,
     at: Date,
   ) {
     await this.notifications.send(
       baseTx(trx),
-      userIds.map((userId) => ({ userId, kind, caseId, title: m.title, body: m.body })),
+      userIds.map((userId) => ({ userId, kind, caseId, ...m })),
       at,
     );
   }
