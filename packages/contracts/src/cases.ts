@@ -428,3 +428,16 @@ export const caseAction = z.discriminatedUnion('action', [
 ]);
 export type CaseAction = z.infer<typeof caseAction>;
 export type CaseActionName = CaseAction['action'];
+
+/**
+ * What a timeline entry can record: every action a person takes and what the system records on
+ * its own. The server writes only these (typed), and the web names each in both languages.
+ */
+export const caseEventActions = [
+  ...caseAction.options.map((o) => o.shape.action.value),
+  'create',
+  'route',
+  'merged_in',
+  'attach',
+] as const;
+export type CaseEventAction = CaseActionName | 'create' | 'route' | 'merged_in' | 'attach';

@@ -2,7 +2,7 @@ import { endpoints } from '@civitas/contracts/endpoints';
 import i18n from 'i18next';
 import { useEffect } from 'react';
 import { call } from './api-client';
-import { changeLanguage, currentLanguage, savedLanguage, type Language } from './i18n/i18n';
+import { currentLanguage, type Language } from './i18n/i18n';
 
 function store(locale: Language) {
   // A preference: if it cannot be saved now, the page still reads in the chosen language, and the
@@ -12,8 +12,8 @@ function store(locale: Language) {
 
 /**
  * Keeps the signed-in person's language on the server (ADR 0048), where channels that need text
- * read it: a browser without a choice of its own takes the account's; a choice made in this
- * browser, now or before signing in, is saved to the account.
+ * read it: the language they read the web in, on signing in and whenever they switch. The page
+ * never switches on its own to the account's language: what this browser shows is the last choice.
  */
 export function useLocalePreference(signedInLocale: Language | null) {
   useEffect(() => {
@@ -24,9 +24,7 @@ export function useLocalePreference(signedInLocale: Language | null) {
       stored = locale;
       store(locale);
     };
-    const saved = savedLanguage();
-    if (!saved) void changeLanguage(signedInLocale);
-    else keep(saved);
+    keep(currentLanguage());
     const onChange = () => keep(currentLanguage());
     i18n.on('languageChanged', onChange);
     return () => i18n.off('languageChanged', onChange);

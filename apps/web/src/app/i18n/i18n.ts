@@ -13,7 +13,7 @@ function isLanguage(value: unknown): value is Language {
 }
 
 /** The language chosen in this browser, if any. */
-export function savedLanguage(): Language | null {
+function savedLanguage(): Language | null {
   try {
     const saved = localStorage.getItem(storageItem);
     return isLanguage(saved) ? saved : null;

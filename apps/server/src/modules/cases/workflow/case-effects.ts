@@ -1,4 +1,4 @@
-import type { CaseState } from '@civitas/contracts/cases';
+import type { CaseEventAction, CaseState } from '@civitas/contracts/cases';
 import type { Kysely, Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../../../platform/auth/actor.js';
 import type { AuditLog } from '../../../platform/audit/audit-log.js';
@@ -19,7 +19,7 @@ export type CaseLook =
   | { action: 'case.attachment.read'; detail: { attachmentId: string; purpose: string } }
   | { action: 'open311.request.read'; detail?: Record<string, never> };
 export interface CaseEventInput {
-  action: string;
+  action: CaseEventAction;
   from: CaseState | null;
   to: CaseState | null;
   visibility: 'public' | 'internal';
