@@ -162,7 +162,11 @@ export class IdentityRepository {
   }
 
   async setLocale(userId: string, locale: string): Promise<void> {
-    await this.db.updateTable('users').set({ locale, updated_at: new Date() }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ locale, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
   }
 
   async setTotp(userId: string, secretEnc: string | null, enabled: boolean): Promise<void> {

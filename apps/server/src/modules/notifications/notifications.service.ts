@@ -1,8 +1,4 @@
-import {
-  messageParams,
-  notificationCode,
-  type Notification,
-} from '@civitas/contracts/notifications';
+import { messageParams, notificationCode, type Notification } from '@civitas/contracts/notifications';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';

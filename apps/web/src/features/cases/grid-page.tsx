@@ -56,7 +56,7 @@ export default function GridPage() {
         label: `${c.ref} ${caseTitle(c, i18n.language)}`,
         urgent: c.overdue || c.supervised,
       })),
-    [items],
+    [items, i18n.language],
   );
   const topCategories = categories.filter((c) => c.parentId === null);
 

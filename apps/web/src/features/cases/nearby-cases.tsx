@@ -41,8 +41,8 @@ export function NearbyCases({
         <ul className="card-list">
           {data.items.map((c) => (
             <li key={c.id}>
-              {linkToCases ? <Link to={`/cases/${c.id}`}>{c.ref}</Link> : c.ref} {caseTitle(c, i18n.language)} ·{' '}
-              {t(`cases.state.${c.state}`)} · {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
+              {linkToCases ? <Link to={`/cases/${c.id}`}>{c.ref}</Link> : c.ref} {caseTitle(c, i18n.language)}{' '}
+              · {t(`cases.state.${c.state}`)} · {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
             </li>
           ))}
         </ul>

@@ -7,7 +7,11 @@ import { formatDateTime, localizedName } from '../../app/localized';
  * A message's parameters as this reader reads them: texts the system wrote in both languages in
  * theirs, a state by its one word (`cases.state`), a time in their format.
  */
-export function messageValues(params: MessageParams, t: TFunction, lang: string): Record<string, string | number> {
+export function messageValues(
+  params: MessageParams,
+  t: TFunction,
+  lang: string,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === 'object') out[name] = localizedName(value, lang);
@@ -22,8 +26,13 @@ export function messageValues(params: MessageParams, t: TFunction, lang: string)
  * A notification in the reader's language from its code (`messages.notification.<code>`); one
  * written before codes existed shows the server's rendering in that language.
  */
-export function notificationText(n: Notification, t: TFunction, lang: string): { title: string; body: string } {
-  if (!n.code) return { title: localizedName(n.title, lang), body: lang === 'en' ? n.body.en : n.body['zh-CN'] };
+export function notificationText(
+  n: Notification,
+  t: TFunction,
+  lang: string,
+): { title: string; body: string } {
+  if (!n.code)
+    return { title: localizedName(n.title, lang), body: lang === 'en' ? n.body.en : n.body['zh-CN'] };
   const values = messageValues(n.params, t, lang);
   return {
     title: t(`messages.notification.${n.code}.title`, values),

@@ -86,24 +86,24 @@ export default function NotificationsPage() {
         {list.data?.items.map((n) => {
           const text = notificationText(n, t, i18n.language);
           return (
-          <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
-            <p>
-              <strong>{text.title}</strong>{' '}
-              {!n.readAt && <span className="badge">{t('cases.notifications.new')}</span>}
-            </p>
-            <p>{text.body}</p>
-            <p className="muted">
-              <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, i18n.language)}</time>
-            </p>
-            <div className="button-row">
-              {n.caseId && <Link to={`/cases/${n.caseId}`}>{t('cases.openCase')}</Link>}
-              {!n.readAt && (
-                <button type="button" className="small secondary" onClick={() => void markRead(n)}>
-                  {t('cases.notifications.markRead')}
-                </button>
-              )}
-            </div>
-          </li>
+            <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
+              <p>
+                <strong>{text.title}</strong>{' '}
+                {!n.readAt && <span className="badge">{t('cases.notifications.new')}</span>}
+              </p>
+              <p>{text.body}</p>
+              <p className="muted">
+                <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, i18n.language)}</time>
+              </p>
+              <div className="button-row">
+                {n.caseId && <Link to={`/cases/${n.caseId}`}>{t('cases.openCase')}</Link>}
+                {!n.readAt && (
+                  <button type="button" className="small secondary" onClick={() => void markRead(n)}>
+                    {t('cases.notifications.markRead')}
+                  </button>
+                )}
+              </div>
+            </li>
           );
         })}
       </ul>

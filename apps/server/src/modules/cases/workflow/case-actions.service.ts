@@ -170,14 +170,7 @@ export class CaseActionsService {
             : { assignee_id: a.assigneeId, responded_at: now, response_paused_ms: c.paused_ms },
           data: { assigneeId: a.assigneeId },
           after: (t, row) =>
-            this.effects.send(
-              t,
-              [a.assigneeId],
-              'case.assigned',
-              row.id,
-              caseMessages.assigned(row),
-              now,
-            ),
+            this.effects.send(t, [a.assigneeId], 'case.assigned', row.id, caseMessages.assigned(row), now),
         };
       }
       case 'start':

@@ -11,7 +11,6 @@ import type { StaffDirectory } from '../../identity/staff-directory.js';
 import type { CaseWritesRepository } from './case-writes.repository.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
 
-
 /** The reads of a case that show personal data (docs/cases.md, "Audited reads"). */
 export type CaseLook =
   | { action: 'case.read'; detail?: { view: 'staff' | 'public'; repeat?: true } }
