@@ -5,6 +5,7 @@ import { casesSuite } from './suites/cases.suite';
 import { gridOfflineSuite } from './suites/grid-offline.suite';
 import { gridPhotoOfflineSuite } from './suites/grid-photo-offline.suite';
 import { injectionSuite } from './suites/injection.suite';
+import { languageSuite } from './suites/language.suite';
 import { metricsSuite } from './suites/metrics.suite';
 import { orgEditSuite } from './suites/org-edit.suite';
 
@@ -18,5 +19,7 @@ describe('grid worker app offline: photo evidence', () => gridPhotoOfflineSuite(
 describe('case photos, caller contact, categories, resident home', () => caseExtrasSuite(env));
 describe('governance metrics: drill-down, breakdowns, period', () => metricsSuite(env));
 describe('stored HTML injection: every written field, every page that shows it', () => injectionSuite(env));
+describe('the reader language: system titles, notifications, timeline, metric names', () =>
+  languageSuite(env));
 // Last: it adds, merges and retires units of its own, which the lists suite of web-access picked up.
 describe('org edit: import, rename, retire, merge', () => orgEditSuite(env));

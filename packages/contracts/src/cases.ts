@@ -158,12 +158,26 @@ export type RoutingRule = z.infer<typeof routingRule>;
 
 // ---- cases ----
 
+/**
+ * A title the system wrote (a patrol finding, a report without a title, a sensor alarm), in each
+ * language, so every reader sees it in theirs; null when a person wrote `title`.
+ */
+export const systemTitle = localizedName
+  .nullable()
+  .describe('a title the system wrote, in each language; null when a person wrote the title');
+
 export const createCase = z.object({
   channel: z
     .enum(['resident_report', 'hotline', 'walk_in', 'patrol', 'external_api'])
     .describe('residents always report as resident_report'),
   category: z.string().describe('category code, e.g. road_facility.pothole'),
-  title: z.string().trim().min(1).max(200),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("omitted: the category's name, shown to each reader in their language"),
   description: z.string().trim().max(4000).default(''),
   location: pointGeometry,
   address: z.string().trim().max(300).nullable().default(null),
@@ -207,6 +221,7 @@ export const caseDetail = z.object({
   channel: caseChannel,
   category: z.object({ id: z.uuid(), code: z.string(), name: localizedName }),
   title: z.string(),
+  systemTitle: systemTitle,
   description: z.string(),
   address: z.string().nullable(),
   location: pointGeometry,
@@ -250,6 +265,7 @@ export const publicCase = z.object({
   channel: caseChannel,
   category: z.object({ id: z.uuid(), code: z.string(), name: localizedName }),
   title: z.string(),
+  systemTitle: systemTitle,
   description: z.string(),
   address: z.string().nullable(),
   location: pointGeometry,
@@ -314,6 +330,7 @@ export const nearbyCase = z.object({
   id: z.uuid(),
   ref: z.string(),
   title: z.string(),
+  systemTitle: systemTitle,
   state: caseState,
   distanceM: z.number(),
   createdAt: z.string(),
@@ -411,3 +428,16 @@ export const caseAction = z.discriminatedUnion('action', [
 ]);
 export type CaseAction = z.infer<typeof caseAction>;
 export type CaseActionName = CaseAction['action'];
+
+/**
+ * What a timeline entry can record: every action a person takes and what the system records on
+ * its own. The server writes only these (typed), and the web names each in both languages.
+ */
+export const caseEventActions = [
+  ...caseAction.options.map((o) => o.shape.action.value),
+  'create',
+  'route',
+  'merged_in',
+  'attach',
+] as const;
+export type CaseEventAction = CaseActionName | 'create' | 'route' | 'merged_in' | 'attach';

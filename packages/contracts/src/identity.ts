@@ -100,6 +100,10 @@ export const userSummary = z.object({
 export type UserSummary = z.infer<typeof userSummary>;
 
 export const totpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
+/** The language a person reads: the web's, and the one channels that need text write in (ADR 0048). */
+export const userLocale = z.enum(['zh-CN', 'en']);
+export const setLocale = z.object({ locale: userLocale });
+
 export const totpConfirm = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 
 export const createApiToken = z.object({

@@ -164,7 +164,7 @@ export function casesSuite(env: E2eEnv): void {
     const first = await env.signedIn('demo-community-1', `/cases/${c.id}`);
     const second = await env.signedIn('demo-street-1', `/cases/${c.id}`);
     for (const page of [first, second])
-      await page.getByTestId('case-version').getByText(String(c.version)).waitFor();
+      await page.locator(`[data-testid="case-version"][data-version="${c.version}"]`).waitFor();
 
     await first.locator('#case-action').selectOption('accept');
     await first.getByTestId('case-action-submit').click();
@@ -185,10 +185,7 @@ export function casesSuite(env: E2eEnv): void {
     await second.locator('#case-action').selectOption('comment');
     await second.locator('#case-action-text').fill('Seen; the community handles it.');
     await second.getByTestId('case-action-submit').click();
-    await second
-      .getByTestId('case-version')
-      .getByText(String(now.version + 1))
-      .waitFor();
+    await second.locator(`[data-testid="case-version"][data-version="${now.version + 1}"]`).waitFor();
     await second.getByTestId('case-timeline').locator('li.internal[data-action="comment"]').waitFor();
   });
 

@@ -26,18 +26,22 @@ const RECENT_ONLY = [
   'greenery',
   'environment',
 ];
-const TITLES: Record<string, { zh: string; en: string }> = {
-  noise: { zh: '夜间施工噪音', en: 'Construction noise at night' },
-  neighbour_dispute: { zh: '楼道堆物纠纷', en: 'Dispute over items in the stairwell' },
-  elderly_assistance: { zh: '独居老人需要帮助', en: 'Elderly resident living alone needs help' },
-  parking: { zh: '消防通道违停', en: 'Car parked in the fire lane' },
-  other: { zh: '公共设施咨询', en: 'Question about a public facility' },
-  'road_facility.pothole': { zh: '路面坑洼', en: 'Pothole in the road' },
-  'road_facility.streetlight': { zh: '路灯不亮', en: 'Streetlight out' },
-  'sanitation.overflowing_bin': { zh: '垃圾桶满溢', en: 'Overflowing bin' },
-  'water_drainage.waterlogging': { zh: '道路积水', en: 'Water standing on the road' },
-  greenery: { zh: '绿化带枯死', en: 'Dead plants in the green strip' },
-  environment: { zh: '河道漂浮物', en: 'Rubbish floating in the stream' },
+/**
+ * What the demo's callers and residents write, in Chinese as people in the demo district would; a
+ * patrol finding carries no text of its own and is titled by the system per reader (ADR 0048).
+ */
+const TITLES: Record<string, { title: string; description: string }> = {
+  noise: { title: '夜间施工噪音', description: '晚上十点以后工地仍在施工，影响休息。' },
+  neighbour_dispute: { title: '楼道堆物纠纷', description: '邻居在楼道堆放杂物，多次沟通未果。' },
+  elderly_assistance: { title: '独居老人需要帮助', description: '楼上独居老人几天没出门，请上门看看。' },
+  parking: { title: '消防通道违停', description: '一辆小车长期停在消防通道上。' },
+  other: { title: '公共设施咨询', description: '想了解小区健身器材的维修办法。' },
+  'road_facility.pothole': { title: '路面坑洼', description: '路口有一个大坑，电动车容易摔倒。' },
+  'road_facility.streetlight': { title: '路灯不亮', description: '这一段路灯晚上全部不亮。' },
+  'sanitation.overflowing_bin': { title: '垃圾桶满溢', description: '垃圾桶已满，垃圾散落在地上。' },
+  'water_drainage.waterlogging': { title: '道路积水', description: '下雨后路面积水很深，行人无法通过。' },
+  greenery: { title: '绿化带枯死', description: '绿化带里的灌木大片枯死。' },
+  environment: { title: '河道漂浮物', description: '河道里有很多漂浮垃圾。' },
 };
 /** The staff who act on demo cases, most specific first: the first one that handles a case does. */
 const HANDLERS = [
@@ -151,8 +155,8 @@ export async function seedDemoCases(services: Services, demo: DemoDistrict, now:
       {
         channel: p.channel,
         category: p.category,
-        title: title.zh,
-        description: title.en,
+        title: p.channel === 'patrol' ? { code: 'category' } : title.title,
+        description: p.channel === 'patrol' ? '' : title.description,
         lat: p.lat,
         lng: p.lng,
         address: p.address,

@@ -1,3 +1,4 @@
+import { builtinProfiles } from '../modules/devices/builtin-profiles.js';
 import type { DemoDistrict } from './demo-district.js';
 
 export interface DemoDevice {
@@ -34,6 +35,7 @@ const villageKit = [
   'sos-wearable',
 ];
 const formats = ['thingsboard', 'fiware', 'senml'] as const;
+const profileNames = new Map(builtinProfiles.map((p) => [p.code, p.name['zh-CN']]));
 
 /**
  * Demo devices, derived deterministically from the demo district: one kit per community or
@@ -52,7 +54,8 @@ export function demoDevices(d: DemoDistrict): DemoDevice[] {
       const n = out.length + 1;
       out.push({
         code: `DEMO-${String(n).padStart(3, '0')}`,
-        name: `${c.name['zh-CN']} ${profile} ${i + 1}`,
+        // A name as the office would write it: its place and what it is, in Chinese, not the code.
+        name: `${c.name['zh-CN']}${profileNames.get(profile) ?? profile}${i + 1}号`,
         profile,
         format: formats[n % 3]!,
         buildingCode: b.code,

@@ -95,7 +95,7 @@ export class Client {
   ) {}
 
   request(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ): Promise<LightMyRequestResponse> {
@@ -131,5 +131,6 @@ export class Client {
   get = (url: string) => this.request('GET', url);
   post = (url: string, payload?: unknown) => this.request('POST', url, payload ?? {});
   patch = (url: string, payload: unknown) => this.request('PATCH', url, payload);
+  put = (url: string, payload: unknown) => this.request('PUT', url, payload);
   delete = (url: string) => this.request('DELETE', url);
 }

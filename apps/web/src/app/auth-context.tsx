@@ -4,6 +4,7 @@ import type { ResponseOf } from '@civitas/contracts/endpoint';
 import { endpoints } from '@civitas/contracts/endpoints';
 import type { MeWithMfa as Me } from '@civitas/contracts/endpoints/identity';
 import { ApiError, call, setCsrfToken, setUnauthorizedHandler } from './api-client';
+import { useLocalePreference } from './locale-preference';
 
 type LoginResponse = ResponseOf<typeof endpoints.auth.login>;
 
@@ -64,6 +65,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [signedOut]);
 
+  useLocalePreference(state.status === 'signed-in' ? state.me.locale : null);
   const value = useMemo(() => ({ state, login, logout, refresh }), [state, login, logout, refresh]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -11,3 +11,8 @@ export function formatDateTime(iso: string | null, lang: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(lang);
 }
+
+/** A case's title for this reader: the system's in their language, or what a person wrote. */
+export function caseTitle(c: { title: string; systemTitle?: LocalizedName | null }, lang: string): string {
+  return c.systemTitle ? localizedName(c.systemTitle, lang) : c.title;
+}

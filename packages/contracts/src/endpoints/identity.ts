@@ -11,6 +11,7 @@ import {
   passwordResetRequest,
   passwordResetResponse,
   setGrants,
+  setLocale,
   totpConfirm,
   totpSetupResponse,
   userSummary,
@@ -62,6 +63,15 @@ export const authEndpoints = {
     summary: 'Start TOTP enrolment',
     responses: { 200: totpSetupResponse },
     errors: ['mfa_already_enabled'],
+  }),
+  setLocale: defineEndpoint({
+    method: 'PUT',
+    path: '/api/v1/auth/locale',
+    tags,
+    summary: 'Set the language you read; messages to you are written in it',
+    body: setLocale,
+    responses: { 204: 'empty' },
+    errors: [],
   }),
   totpConfirm: defineEndpoint({
     method: 'POST',

@@ -6,6 +6,7 @@ import type {
   PublicCase,
   RoutingRule,
 } from '@civitas/contracts/cases';
+import { systemTitle } from './case-titles.js';
 import { publicPoint } from './location/case-public-location.js';
 import type { CaseDetailRow } from './cases.repository.js';
 import type { CaseEventRow } from './cases.tables.js';
@@ -38,6 +39,7 @@ export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
     channel: c.channel as CaseDetail['channel'],
     category: category(c),
     title: c.title,
+    systemTitle: systemTitle(c),
     description: c.description,
     address: c.address,
     location: point(c),
@@ -107,6 +109,7 @@ export function presentPublicCase(c: CaseDetailRow, viewerId: string): PublicCas
     channel: c.channel as PublicCase['channel'],
     category: category(c),
     title: c.title,
+    systemTitle: systemTitle(c),
     description: c.description,
     address: own ? c.address : null,
     location: { type: 'Point', coordinates: [where.lng, where.lat] },

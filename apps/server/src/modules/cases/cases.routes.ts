@@ -4,6 +4,7 @@ import type { App } from '../../platform/http/http-server.js';
 import { answer, route } from '../../platform/http/route.js';
 import type { CaseActionsService } from './workflow/case-actions.service.js';
 import type { CaseContacts } from './desk/case-contact.js';
+import { systemTitle } from './case-titles.js';
 import { presentCase, presentEvent, presentPublicCase } from './cases.presenter.js';
 import type { CaseDetailRow } from './cases.repository.js';
 import type { CaseService, CaseView } from './cases.service.js';
@@ -53,6 +54,7 @@ export function registerCaseRoutes(
           id: row.id,
           ref: row.ref,
           title: row.title,
+          systemTitle: systemTitle(row),
           state: row.state as CaseState,
           distanceM: Math.round(distanceM * 10) / 10,
           createdAt: row.created_at.toISOString(),

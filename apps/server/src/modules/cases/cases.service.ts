@@ -18,6 +18,7 @@ import { takeIn } from './intake/case-intake.js';
 import { isReporter, readGrant, type CaseScope } from './workflow/case-policy.js';
 import { cellsAround, haversineM, publicDistance, publicSlackM } from './location/case-public-location.js';
 import type { Clock } from './case-clock.js';
+import { withTitle, type CaseTitleCode } from './case-titles.js';
 import type { CaseDetailRow, CasesRepository } from './cases.repository.js';
 import type { CaseInboxRepository } from './inbox/case-inbox.repository.js';
 import type { CaseWritesRepository } from './workflow/case-writes.repository.js';
@@ -31,7 +32,8 @@ type Ctx = RequestContext & { actor: Actor };
 export interface IntakeInput {
   channel: CaseChannel;
   category: string;
-  title: string;
+  /** A person's title, or the code of the title the system writes from the category (ADR 0048). */
+  title: string | { code: CaseTitleCode };
   description: string;
   lat: number;
   lng: number;
@@ -109,7 +111,7 @@ export class CaseService {
       {
         channel: input.channel,
         category: input.category,
-        title: input.title,
+        title: input.title ?? { code: 'category' },
         description: input.description,
         lat,
         lng,
@@ -130,8 +132,9 @@ export class CaseService {
       {
         channel: 'sensor_alarm',
         category: alarm.category,
-        title: alarm.title,
-        description: alarm.description ?? '',
+        // Rendered per reader from the category; the rules' own text stays in the description.
+        title: { code: 'sensor_alarm' },
+        description: [alarm.title, alarm.description].filter(Boolean).join('\n'),
         lat: alarm.lat,
         lng: alarm.lng,
         address: null,
@@ -169,6 +172,7 @@ export class CaseService {
     hook?: IntakeHook,
   ): Promise<IntakeResult> {
     const category = await this.config.activeCategoryByCode(input.category);
+    const titled = withTitle(input, category);
     // A sensor alarm carries the device that raised it; nobody else may set attributes the category lacks.
     const systemKeys = input.channel === 'sensor_alarm' ? ['deviceId'] : [];
     checkAttributes(category.attributes as CategoryAttribute[], input.attributes, systemKeys);
@@ -181,7 +185,7 @@ export class CaseService {
       : null;
     const repeat = async () => {
       const existing = key && (await this.repo.findBySource(input.channel, key.submitter, key.ref));
-      return existing ? { row: sameSubmission(existing, input), repeated: true } : undefined;
+      return existing ? { row: sameSubmission(existing, titled), repeated: true } : undefined;
     };
     const earlier = await repeat();
     if (earlier) return earlier;
@@ -191,7 +195,7 @@ export class CaseService {
           { db: this.db, repo: this.repo, writes: this.writes, effects: this.effects, clock: this.clock },
           ctx,
           {
-            input,
+            input: titled,
             submitter: key?.submitter ?? null,
             category,
             route,

@@ -59,6 +59,8 @@ export interface CasesTable {
   source_submitter: string | null;
   category_id: string;
   title: string;
+  /** Migration 0030: the code of a title the system wrote (case-titles.ts); null: a person's. */
+  title_code: string | null;
   description: string;
   address: string | null;
   lat: number;

@@ -52,6 +52,9 @@ export function registerAuthRoutes(
     // Each try costs an argon2 run and guesses the current password: few per minute.
     { rateLimit: { max: 10, timeWindow: '1 minute' } },
   );
+  route(app, e.setLocale, 'authenticated', async (req) => {
+    await auth.setLocale(req.actor, req.body.locale);
+  });
   route(app, e.totpSetup, 'authenticated', async (req) => auth.beginTotp(req.ctx, req.actor));
   route(app, e.totpConfirm, 'authenticated', async (req) => {
     await auth.confirmTotp(req.ctx, req.actor, req.body.code);

@@ -322,6 +322,11 @@ export class AuthService implements Authenticator {
     return { secret: secret.base32, otpauthUrl: this.totp(actor.username, secret).toString() };
   }
 
+  /** A preference, not a security setting: no audit row; the access epoch moves with it (0008). */
+  async setLocale(actor: Actor, locale: 'zh-CN' | 'en'): Promise<void> {
+    if (actor.locale !== locale) await this.repo.setLocale(actor.userId, locale);
+  }
+
   async confirmTotp(ctx: RequestContext, actor: Actor, code: string): Promise<void> {
     const user = await this.repo.findUserById(actor.userId);
     if (!user?.totp_secret_enc) throw badRequest('mfa_not_started', 'Start two-factor setup first.');

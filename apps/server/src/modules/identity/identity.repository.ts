@@ -161,6 +161,14 @@ export class IdentityRepository {
     await this.db.updateTable('users').set({ totp_last_step: totpStep }).where('id', '=', userId).execute();
   }
 
+  async setLocale(userId: string, locale: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ locale, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+  }
+
   async setTotp(userId: string, secretEnc: string | null, enabled: boolean): Promise<void> {
     await this.db
       .updateTable('users')

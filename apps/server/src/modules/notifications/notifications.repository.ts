@@ -1,3 +1,4 @@
+import type { MessageParams, NotificationCode } from '@civitas/contracts/notifications';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { withNotificationTables, type NotificationsDB } from './notifications.tables.js';
@@ -6,6 +7,8 @@ export interface NewNotification {
   userId: string;
   kind: string;
   caseId: string | null;
+  code: NotificationCode;
+  params: MessageParams;
   title: { 'zh-CN': string; en: string };
   body: { 'zh-CN': string; en: string };
 }
@@ -27,6 +30,8 @@ export class NotificationsRepository {
           user_id: n.userId,
           kind: n.kind,
           case_id: n.caseId,
+          code: n.code,
+          params: JSON.stringify(n.params),
           title_zh: n.title['zh-CN'],
           title_en: n.title.en,
           body_zh: n.body['zh-CN'],

@@ -1,4 +1,4 @@
-import type { Notification } from '@civitas/contracts/notifications';
+import { messageParams, notificationCode, type Notification } from '@civitas/contracts/notifications';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
@@ -44,6 +44,9 @@ function present(n: NotificationRow): Notification {
     id: n.id,
     kind: n.kind,
     caseId: n.case_id,
+    // Stored by this module only; parsed anyway so a row from another version never breaks a page.
+    code: notificationCode.safeParse(n.code).data ?? null,
+    params: messageParams.safeParse(n.params).data ?? {},
     title: { 'zh-CN': n.title_zh, en: n.title_en },
     body: { 'zh-CN': n.body_zh, en: n.body_en },
     createdAt: n.created_at.toISOString(),

@@ -9,6 +9,9 @@ export interface NotificationsTable {
   user_id: string;
   kind: string;
   case_id: string | null;
+  /** Migration 0030: what the message says, rendered by the web in the reader's language. */
+  code: string | null;
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
   title_zh: string;
   title_en: string;
   body_zh: string;

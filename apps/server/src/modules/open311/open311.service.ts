@@ -200,7 +200,7 @@ export class Open311Service {
       {
         channel: 'open311',
         category: category.code,
-        title: titleOf(s.description, locale === 'en' ? category.name_en : category.name_zh),
+        title: titleOf(s.description) ?? { code: 'category' },
         description: s.description,
         lat: place.lat,
         lng: place.lng,
@@ -298,9 +298,10 @@ export class Open311Service {
 }
 
 /** A case needs a title; Open311 has none, so the first line of the description serves. */
-function titleOf(description: string, serviceName: string): string {
+/** The description's first line; without one, the category's name in each reader's language. */
+function titleOf(description: string): string | null {
   const first = description.split(/\r?\n/)[0]?.trim() ?? '';
-  if (!first) return serviceName;
+  if (!first) return null;
   return [...first].length > 80 ? `${[...first].slice(0, 79).join('')}…` : first;
 }
 

@@ -12,14 +12,21 @@ function isLanguage(value: unknown): value is Language {
   return value === 'zh-CN' || value === 'en';
 }
 
-/** A saved choice wins; otherwise the browser's language, falling back to Chinese. */
-export function initialLanguage(): Language {
+/** The language chosen in this browser, if any. */
+function savedLanguage(): Language | null {
   try {
     const saved = localStorage.getItem(storageItem);
-    if (isLanguage(saved)) return saved;
+    return isLanguage(saved) ? saved : null;
   } catch {
     // Storage can be unavailable (private mode); the browser language still applies.
+    return null;
   }
+}
+
+/** A saved choice wins; otherwise the browser's language, falling back to Chinese. */
+export function initialLanguage(): Language {
+  const saved = savedLanguage();
+  if (saved) return saved;
   const preferred = navigator.languages.length > 0 ? navigator.languages : [navigator.language];
   for (const lang of preferred) {
     if (lang.toLowerCase().startsWith('zh')) return 'zh-CN';

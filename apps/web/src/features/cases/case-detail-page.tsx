@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api-client';
-import { formatDateTime, localizedName } from '../../app/localized';
+import { caseTitle, formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
@@ -37,8 +37,11 @@ function StaffFacts({ c }: { c: StaffCase }) {
         {c.supervised && <span className="badge badge-supervised">{t('cases.supervised')}</span>}
         {c.overdue && <span className="badge badge-overdue">{t('cases.overdue')}</span>}
       </Row>
-      <Row label={t('cases.fields.version')}>
-        <span data-testid="case-version">{c.version}</span>
+      {/* The version is the server's concurrency counter, not a fact for people: the last change is. */}
+      <Row label={t('cases.fields.updatedAt')}>
+        <time dateTime={c.updatedAt} data-testid="case-version" data-version={c.version}>
+          {formatDateTime(c.updatedAt, i18n.language)}
+        </time>
       </Row>
       <Row label={t('cases.fields.category')}>{localizedName(c.category.name, i18n.language)}</Row>
       <Row label={t('cases.fields.channel')}>{t(`cases.channel.${c.channel}`)}</Row>
@@ -108,14 +111,14 @@ function ResidentFacts({ c }: { c: ResidentCase }) {
 
 /** One case: staff get the facts, the allowed actions and the full timeline; reporters the public view. */
 export default function CaseDetailPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const loaded = useEndpoint(endpoints.cases.get, { params: { id } });
   const [latest, setLatest] = useState<AnyCase | null>(null);
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   const fresh = latest && latest.id === id && (!loaded.data || latest.version >= loaded.data.version);
   const c = fresh ? latest : loaded.data;
-  usePageTitle(c ? `${c.ref} ${c.title}` : t('cases.detail.title'));
+  usePageTitle(c ? `${c.ref} ${caseTitle(c, i18n.language)}` : t('cases.detail.title'));
 
   if (loaded.error instanceof ApiError && (loaded.error.status === 404 || loaded.error.status === 400))
     return <NotFoundPage messageKey="cases.detail.notFound" />;
@@ -137,7 +140,7 @@ export default function CaseDetailPage() {
       <p>
         <Link to={c?.view === 'staff' ? '/cases' : '/cases/mine'}>{t('cases.detail.back')}</Link>
       </p>
-      <h1>{c ? `${c.ref} · ${c.title}` : t('cases.detail.title')}</h1>
+      <h1>{c ? `${c.ref} · ${caseTitle(c, i18n.language)}` : t('cases.detail.title')}</h1>
       <ErrorMessage error={loaded.error} />
       <StatusMessage>
         {loaded.loading && !c ? t('common.loading') : message && !message.conflict ? message.text : ''}

@@ -99,9 +99,3 @@ export function CategoryPicker({
     </>
   );
 }
-
-export function categoryLabel(categories: CaseCategory[], code: string, lang: string): string {
-  const byId = new Map(categories.map((c) => [c.id, c]));
-  const c = categories.find((x) => x.code === code);
-  return c ? label(c, byId, lang) : code;
-}

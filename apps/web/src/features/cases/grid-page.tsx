@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../app/auth-context';
+import { caseTitle } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { urlOf } from '../../app/api-client';
@@ -22,7 +23,7 @@ const TASKS = { query: { state: OPEN_STATES.join(','), limit: 100 } };
 
 /** The grid worker's phone app: today's open tasks in the grid, as a list or a map, usable offline. */
 export default function GridPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const tasks = useEndpoint(endpoints.cases.list, TASKS);
@@ -52,10 +53,10 @@ export default function GridPage() {
         id: c.id,
         lat: c.location.coordinates[1],
         lng: c.location.coordinates[0],
-        label: `${c.ref} ${c.title}`,
+        label: `${c.ref} ${caseTitle(c, i18n.language)}`,
         urgent: c.overdue || c.supervised,
       })),
-    [items],
+    [items, i18n.language],
   );
   const topCategories = categories.filter((c) => c.parentId === null);
 

@@ -5,7 +5,7 @@ import { usePageTitle } from '../../app/use-page-title';
 import { ErrorMessage } from '../../components/error-message';
 import { createCase, type AnyCase } from './case-api';
 import type { LatLng } from './case-map';
-import { CategoryPicker, categoryLabel } from './category-picker';
+import { CategoryPicker } from './category-picker';
 import { LocationFields } from './location-fields';
 import { NearbyCases } from './nearby-cases';
 import { useCategories } from './use-case-data';
@@ -35,7 +35,7 @@ const blank: Call = {
  * in the order a call goes, Ctrl+Enter submits from anywhere, and the form clears for the next call.
  */
 export default function HotlinePage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { categories, error: categoriesError } = useCategories();
   const [call, setCall] = useState<Call>(blank);
   const [point, setPoint] = useState<LatLng | null>(null);
@@ -66,7 +66,7 @@ export default function HotlinePage() {
       const c = await createCase({
         channel: call.channel,
         category: call.category,
-        title: call.title.trim() || categoryLabel(categories, call.category, i18n.language),
+        ...(call.title.trim() ? { title: call.title.trim() } : {}),
         description: call.description.trim(),
         location: { type: 'Point', coordinates: [point.lng, point.lat] },
         address: call.address.trim() || null,

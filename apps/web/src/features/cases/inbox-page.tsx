@@ -4,7 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { buildQuery, type CallInput } from '../../app/api-client';
 import { useCan } from '../../app/auth-context';
-import { formatDateTime, localizedName } from '../../app/localized';
+import { caseTitle, formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
@@ -50,7 +50,7 @@ export default function InboxPage() {
         id: c.id,
         lat: c.location.coordinates[1],
         lng: c.location.coordinates[0],
-        label: `${c.ref} ${c.title} (${t(`cases.state.${c.state}`)})`,
+        label: `${c.ref} ${caseTitle(c, i18n.language)} (${t(`cases.state.${c.state}`)})`,
         urgent: c.overdue || c.supervised,
       })),
     // Markers follow the loaded page; the language only changes their labels.
@@ -150,7 +150,7 @@ export default function InboxPage() {
                 <th scope="row">
                   <Link to={`/cases/${c.id}`}>{c.ref}</Link>
                 </th>
-                <td>{c.title}</td>
+                <td>{caseTitle(c, i18n.language)}</td>
                 <td>
                   {t(`cases.state.${c.state}`)}
                   {c.overdue && <span className="badge badge-overdue">{t('cases.overdue')}</span>}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../app/auth-context';
-import { formatDateTime, localizedName } from '../../app/localized';
+import { caseTitle, formatDateTime, localizedName } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
@@ -43,7 +43,7 @@ export default function MyCasesPage() {
         {cases.data?.items.map((c) => (
           <li key={c.id} data-case-id={c.id}>
             <Link to={`/cases/${c.id}`}>
-              <strong>{c.ref}</strong> {c.title}
+              <strong>{c.ref}</strong> {caseTitle(c, i18n.language)}
             </Link>
             <span className={`badge state-${c.state}`}>{t(`cases.state.${c.state}`)}</span>
             <span className="muted">

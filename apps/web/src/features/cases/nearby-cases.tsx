@@ -1,7 +1,7 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { localizedName } from '../../app/localized';
+import { caseTitle, localizedName } from '../../app/localized';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import type { LatLng } from './case-map';
@@ -41,8 +41,8 @@ export function NearbyCases({
         <ul className="card-list">
           {data.items.map((c) => (
             <li key={c.id}>
-              {linkToCases ? <Link to={`/cases/${c.id}`}>{c.ref}</Link> : c.ref} {c.title} ·{' '}
-              {t(`cases.state.${c.state}`)} · {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
+              {linkToCases ? <Link to={`/cases/${c.id}`}>{c.ref}</Link> : c.ref} {caseTitle(c, i18n.language)}{' '}
+              · {t(`cases.state.${c.state}`)} · {t('cases.nearby.distance', { m: Math.round(c.distanceM) })}
             </li>
           ))}
         </ul>

@@ -34,7 +34,7 @@ export function PatrolFinding({
             body: {
               channel: 'patrol',
               category: chosen.code,
-              title,
+              // No title: the server names the finding by its category in each reader's language.
               description: '',
               location: { type: 'Point', coordinates: [pos.coords.longitude, pos.coords.latitude] },
               address: null,

@@ -9,14 +9,14 @@ import { createCase, type AnyCase } from './case-api';
 import { uploadAttachment } from './case-attachments';
 import { PhotoPicker } from './photo-picker';
 import type { LatLng } from './case-map';
-import { CategoryPicker, categoryLabel } from './category-picker';
+import { CategoryPicker } from './category-picker';
 import { LocationFields } from './location-fields';
 import { NearbyCases } from './nearby-cases';
 import { useCategories } from './use-case-data';
 
 /** A resident reports a problem: what, where, and a few words; likely duplicates are shown first. */
 export default function ReportPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const isStaff = useCan('case.read');
   const { categories, error: categoriesError } = useCategories();
   const [category, setCategory] = useState('');
@@ -45,7 +45,8 @@ export default function ReportPage() {
       const c = await createCase({
         channel: isStaff ? 'walk_in' : 'resident_report',
         category,
-        title: title.trim() || categoryLabel(categories, category, i18n.language),
+        // Without a title, each reader sees the category's name in their language.
+        ...(title.trim() ? { title: title.trim() } : {}),
         description: description.trim(),
         location: { type: 'Point', coordinates: [point.lng, point.lat] },
         address: address.trim() || null,

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { CaseState } from '@civitas/contracts/cases';
-import { localizedName } from '../../app/localized';
+import { caseTitle, localizedName } from '../../app/localized';
 import type { StaffCase } from './case-api';
 import { projectedState } from './case-workflow';
 import { PhotoPicker } from './photo-picker';
@@ -74,7 +74,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
     <li className="task-card" data-case-id={task.id} data-state={state}>
       <p>
         <Link to={`/cases/${task.id}`}>
-          <strong>{task.ref}</strong> {task.title}
+          <strong>{task.ref}</strong> {caseTitle(task, i18n.language)}
         </Link>
       </p>
       <p>

@@ -25,7 +25,7 @@ export function DeviceEvents({ events }: { events: DeviceEvent[] }) {
           {events.map((e) => (
             <tr key={`${e.kind}:${e.ts}`}>
               <td>{formatDateTime(e.ts, i18n.language)}</td>
-              <td>{e.kind}</td>
+              <td>{t(`messages.deviceEvent.${e.kind}`, { defaultValue: e.kind })}</td>
               <td>{Object.keys(e.data).length > 0 ? JSON.stringify(e.data) : '—'}</td>
             </tr>
           ))}

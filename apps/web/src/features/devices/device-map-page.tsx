@@ -13,6 +13,7 @@ import { StatusMessage } from '../../components/status-message';
 import { useProfiles } from './device-api';
 import { DeviceMapView } from './device-map-view';
 import { MapLegend } from './map-legend';
+import { metricLabel } from './metric-label';
 import { MapTable } from './map-table';
 import { liveStateKey, useLiveEvents } from './use-live-events';
 
@@ -116,14 +117,17 @@ export default function DeviceMapPage() {
     [profiles, i18n.language],
   );
   const describeValue = useCallback(
-    (metric: string | null, value: number | null) =>
+    (metric: string | null, value: number | null, profileCode: string | null) =>
       metric === null || value === null
         ? t('map.noValue')
         : t('map.value', {
-            metric: metric === 'aqi' ? 'AQI' : metric,
+            metric:
+              metric === 'aqi'
+                ? 'AQI'
+                : metricLabel(profileCode ? profiles.get(profileCode) : null, metric, i18n.language),
             value: value.toLocaleString(i18n.language, { maximumFractionDigits: 2 }),
           }),
-    [t, i18n.language],
+    [t, i18n.language, profiles],
   );
   const describeCell = useCallback(
     (c: MapCell) =>
@@ -133,13 +137,13 @@ export default function DeviceMapPage() {
         value:
           c.worstAqi !== null
             ? t('map.worstAqi', { value: c.worstAqi })
-            : describeValue(c.metric, c.meanValue),
+            : describeValue(c.metric, c.meanValue, c.profileCode),
       }),
     [t, describeValue],
   );
   const describeDevice = useCallback(
     (d: MapDevice) =>
-      `${d.code} · ${profileName(d.profileCode)} · ${t(`devices.connectivity.${d.connectivity}`)} · ${describeValue(d.metric, d.value)}`,
+      `${d.code} · ${profileName(d.profileCode)} · ${t(`devices.connectivity.${d.connectivity}`)} · ${describeValue(d.metric, d.value, d.profileCode)}`,
     [t, profileName, describeValue],
   );
 

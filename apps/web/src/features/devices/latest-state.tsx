@@ -1,7 +1,9 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { DeviceProfile } from '@civitas/contracts/devices';
 import { formatDateTime } from '../../app/localized';
 import type { MetricState, MetricValue } from './device-api';
+import { metricLabel } from './metric-label';
 import { unitSymbol } from './unit-symbols';
 import { TableRegion } from '../../components/table-region';
 
@@ -14,6 +16,13 @@ export function formatValue(value: MetricValue, unit: string | null | undefined,
     return symbol ? `${text} ${symbol}` : text;
   }
   return String(value);
+}
+
+/** A text value in the reader's language where it is one of the built-in profiles' values. */
+function valueText(value: MetricValue, unit: string | null | undefined, lang: string, t: TFunction): string {
+  return typeof value === 'string'
+    ? t(`messages.metricValue.${value}`, { defaultValue: value })
+    : formatValue(value, unit, lang);
 }
 
 /** The digital twin: the newest value of each metric; values outside the profile's range are flagged. */
@@ -41,9 +50,9 @@ export function LatestState({
         <tbody>
           {states.map((s) => (
             <tr key={s.metric} data-metric={s.metric}>
-              <th scope="row">{s.metric}</th>
+              <th scope="row">{metricLabel(profile, s.metric, i18n.language)}</th>
               <td data-testid={`latest-${s.metric}`}>
-                {formatValue(s.value, unitOf(s.metric), i18n.language)}
+                {valueText(s.value, unitOf(s.metric), i18n.language, t)}
                 {s.outlier && (
                   <span className="badge badge-outlier" title={t('device.outlierHelp')}>
                     {t('device.outlier')}

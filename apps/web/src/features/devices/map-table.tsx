@@ -10,7 +10,7 @@ interface MapTableProps {
   mode: 'cells' | 'devices';
   cells: MapCell[];
   devices: MapDevice[];
-  describeValue: (metric: string | null, value: number | null) => string;
+  describeValue: (metric: string | null, value: number | null, profileCode: string | null) => string;
   profileName: (code: string) => string;
 }
 
@@ -52,7 +52,7 @@ export function MapTable({ mode, cells, devices, describeValue, profileName }: M
                   <td>
                     {c.worstAqi !== null
                       ? t('map.worstAqi', { value: c.worstAqi })
-                      : describeValue(metric, value)}
+                      : describeValue(metric, value, c.profileCode)}
                   </td>
                   <td>{level(metric, value, c.online > 0)}</td>
                 </tr>
@@ -86,7 +86,7 @@ export function MapTable({ mode, cells, devices, describeValue, profileName }: M
               </th>
               <td>{profileName(d.profileCode)}</td>
               <td>{t(`devices.connectivity.${d.connectivity}`)}</td>
-              <td data-testid="map-value">{describeValue(d.metric, d.value)}</td>
+              <td data-testid="map-value">{describeValue(d.metric, d.value, d.profileCode)}</td>
               <td>{level(d.metric, d.value, d.connectivity === 'active')}</td>
             </tr>
           ))}

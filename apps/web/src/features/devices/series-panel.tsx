@@ -9,6 +9,7 @@ import { StatusMessage } from '../../components/status-message';
 import type { LiveReading } from './device-api';
 import { formatValue } from './latest-state';
 import type { ChartPoint } from './series-chart';
+import { metricLabel } from './metric-label';
 import { unitSymbol } from './unit-symbols';
 import { TableRegion } from '../../components/table-region';
 
@@ -62,13 +63,14 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
   }, [series.data, live, metric]);
 
   const unit = numeric.find((m) => m.key === metric)?.unit ?? null;
+  const label = metricLabel(profile, metric, i18n.language);
   const values = points.map((p) => p.value).filter((v): v is number => v !== null);
   const latest = points.at(-1);
   const summary =
     values.length === 0
-      ? t('device.chart.empty', { metric, range: t(`device.range.${range}`) })
+      ? t('device.chart.empty', { metric: label, range: t(`device.range.${range}`) })
       : t('device.chart.summary', {
-          metric,
+          metric: label,
           range: t(`device.range.${range}`),
           count: points.length,
           min: formatValue(Math.min(...values), unit, i18n.language),
@@ -90,7 +92,7 @@ export function SeriesPanel({ deviceId, profile, live }: SeriesPanelProps) {
           <select id="series-metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
             {numeric.map((m) => (
               <option key={m.key} value={m.key}>
-                {m.key}
+                {metricLabel(profile, m.key, i18n.language)}
                 {unitSymbol(m.unit) ? ` (${unitSymbol(m.unit)})` : ''}
               </option>
             ))}

@@ -4,12 +4,13 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { Notification } from '@civitas/contracts/notifications';
 import { call } from '../../app/api-client';
-import { formatDateTime, localizedName } from '../../app/localized';
+import { formatDateTime } from '../../app/localized';
 import { usePageTitle } from '../../app/use-page-title';
 import { useEndpoint } from '../../app/use-resource';
 import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusMessage } from '../../components/status-message';
+import { notificationText } from './notification-text';
 
 const PAGE_SIZE = 20;
 
@@ -82,26 +83,29 @@ export default function NotificationsPage() {
       <ErrorMessage error={list.error ?? error} />
       {list.data?.items.length === 0 && <p>{t('cases.notifications.none')}</p>}
       <ul className="notification-list" data-testid="notifications">
-        {list.data?.items.map((n) => (
-          <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
-            <p>
-              <strong>{localizedName(n.title, i18n.language)}</strong>{' '}
-              {!n.readAt && <span className="badge">{t('cases.notifications.new')}</span>}
-            </p>
-            <p>{i18n.language === 'en' ? n.body.en : n.body['zh-CN']}</p>
-            <p className="muted">
-              <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, i18n.language)}</time>
-            </p>
-            <div className="button-row">
-              {n.caseId && <Link to={`/cases/${n.caseId}`}>{t('cases.openCase')}</Link>}
-              {!n.readAt && (
-                <button type="button" className="small secondary" onClick={() => void markRead(n)}>
-                  {t('cases.notifications.markRead')}
-                </button>
-              )}
-            </div>
-          </li>
-        ))}
+        {list.data?.items.map((n) => {
+          const text = notificationText(n, t, i18n.language);
+          return (
+            <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-kind={n.kind}>
+              <p>
+                <strong>{text.title}</strong>{' '}
+                {!n.readAt && <span className="badge">{t('cases.notifications.new')}</span>}
+              </p>
+              <p>{text.body}</p>
+              <p className="muted">
+                <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, i18n.language)}</time>
+              </p>
+              <div className="button-row">
+                {n.caseId && <Link to={`/cases/${n.caseId}`}>{t('cases.openCase')}</Link>}
+                {!n.readAt && (
+                  <button type="button" className="small secondary" onClick={() => void markRead(n)}>
+                    {t('cases.notifications.markRead')}
+                  </button>
+                )}
+              </div>
+            </li>
+          );
+        })}
       </ul>
       {list.data && list.data.total > PAGE_SIZE && (
         <Pager total={list.data.total} limit={PAGE_SIZE} offset={offset} onChange={setOffset} />

@@ -33,7 +33,7 @@ export class CaseDeadlineJob {
       for (const d of due) {
         const c = (await this.repo.find(d.id, trx))!;
         const deadline = d.kind === 'response' ? c.response_due_at : c.resolution_due_at;
-        const m = caseMessages.reminder(c.ref, c.title, d.kind, deadline);
+        const m = caseMessages.reminder(c, d.kind === 'response' ? 'response' : 'resolution', deadline);
         if (c.assignee_id && d.kind === 'resolution')
           await this.effects.send(trx, [c.assignee_id], 'case.reminder', c.id, m, now);
         else

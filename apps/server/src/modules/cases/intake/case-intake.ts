@@ -11,6 +11,7 @@ import { CASE_CELL_RESOLUTION } from '../location/case-public-location.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
 import type { CaseWritesRepository } from '../workflow/case-writes.repository.js';
 import type { IntakeHook, IntakeInput } from '../cases.service.js';
+import type { Titled } from '../case-titles.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
 import type { CategoryRow } from '../cases.types.js';
 
@@ -24,7 +25,7 @@ export interface IntakeDeps {
 
 /** A case intake has checked and routed, ready to be written. */
 export interface NewCase {
-  input: IntakeInput;
+  input: Titled<IntakeInput>;
   /** The owner of `input.sourceRef` (null without one). */
   submitter: string | null;
   category: CategoryRow;
@@ -54,6 +55,7 @@ export async function takeIn(
         source_submitter: submitter,
         category_id: category.id,
         title: input.title,
+        title_code: input.titleCode,
         description: input.description,
         address: input.address,
         lat: input.lat,
@@ -140,7 +142,7 @@ export async function takeIn(
       route.department,
       'case.routed',
       newId,
-      caseMessages.routed(c.ref, c.title),
+      caseMessages.routed(c),
       now,
       ctx.actor?.accessEpoch ?? null,
     );

@@ -173,14 +173,7 @@ export class CaseActionsService {
             : { assignee_id: a.assigneeId, responded_at: now, response_paused_ms: c.paused_ms },
           data: { assigneeId: a.assigneeId },
           after: (t, row) =>
-            this.effects.send(
-              t,
-              [a.assigneeId],
-              'case.assigned',
-              row.id,
-              caseMessages.assigned(row.ref, row.title),
-              now,
-            ),
+            this.effects.send(t, [a.assigneeId], 'case.assigned', row.id, caseMessages.assigned(row), now),
         };
       }
       case 'start':
@@ -253,7 +246,7 @@ export class CaseActionsService {
           },
           data: { byUnitId: grant.orgUnitId, note: a.note ?? null },
           after: async (t, row) => {
-            const m = caseMessages.supervised(row.ref, row.title);
+            const m = caseMessages.supervised(row);
             await this.effects.notifyStaffAt(
               t,
               row.responsible_unit_id,

@@ -1,17 +1,15 @@
-import type { CaseState } from '@civitas/contracts/cases';
+import type { CaseEventAction, CaseState } from '@civitas/contracts/cases';
 import type { Kysely, Transaction } from 'kysely';
 import type { Grant, RequestContext } from '../../../platform/auth/actor.js';
 import type { AuditLog } from '../../../platform/audit/audit-log.js';
 import type { EventBus } from '../../../platform/bus/event-bus.js';
 import type { NotificationsService } from '../../notifications/notifications.service.js';
-import { caseMessages } from './case-messages.js';
+import { caseMessages, type CaseMessage } from './case-messages.js';
 import './case-events.js';
 import type { CaseDetailRow, CasesRepository } from '../cases.repository.js';
 import type { StaffDirectory } from '../../identity/staff-directory.js';
 import type { CaseWritesRepository } from './case-writes.repository.js';
 import { baseTx, type CaseDB } from '../cases.tables.js';
-
-type Text = { 'zh-CN': string; en: string };
 
 /** The reads of a case that show personal data (docs/cases.md, "Audited reads"). */
 export type CaseLook =
@@ -20,7 +18,7 @@ export type CaseLook =
   | { action: 'case.attachment.read'; detail: { attachmentId: string; purpose: string } }
   | { action: 'open311.request.read'; detail?: Record<string, never> };
 export interface CaseEventInput {
-  action: string;
+  action: CaseEventAction;
   from: CaseState | null;
   to: CaseState | null;
   visibility: 'public' | 'internal';
@@ -121,7 +119,7 @@ export class CaseEffects {
   async notifyReporters(trx: Transaction<CaseDB>, c: CaseDetailRow, to: CaseState, at: Date, isNew = false) {
     const people = new Set(isNew ? [] : await this.repo.followers(c.id, trx));
     if (c.reporter_id) people.add(c.reporter_id);
-    const m = caseMessages.stateChanged(c.ref, c.title, to);
+    const m = caseMessages.stateChanged(c, to);
     await this.send(trx, [...people], 'case.state', c.id, m, at);
   }
 
@@ -133,7 +131,7 @@ export class CaseEffects {
     department: string | null,
     kind: string,
     caseId: string,
-    m: { title: Text; body: Text },
+    m: CaseMessage,
     at: Date,
     accessEpoch: number | null = null,
   ) {
@@ -153,12 +151,12 @@ export class CaseEffects {
     userIds: string[],
     kind: string,
     caseId: string,
-    m: { title: Text; body: Text },
+    m: CaseMessage,
     at: Date,
   ) {
     await this.notifications.send(
       baseTx(trx),
-      userIds.map((userId) => ({ userId, kind, caseId, title: m.title, body: m.body })),
+      userIds.map((userId) => ({ userId, kind, caseId, ...m })),
       at,
     );
   }

@@ -85,7 +85,7 @@ export class CaseHandover {
           row.responsible_department,
           'case.transferred',
           row.id,
-          caseMessages.transferred(row.ref, row.title),
+          caseMessages.transferred(row),
           now,
         ),
     };
@@ -141,7 +141,7 @@ export class CaseHandover {
           null,
           'case.escalated',
           row.id,
-          caseMessages.escalated(row.ref, row.title, automatic),
+          caseMessages.escalated(row, automatic),
           now,
         ),
     };
@@ -192,7 +192,7 @@ export class CaseHandover {
           reporters,
           'case.merged',
           target.id,
-          caseMessages.merged(row.ref, target.ref),
+          caseMessages.merged(row, target.ref),
           now,
         );
       },
