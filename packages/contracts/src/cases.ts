@@ -197,6 +197,33 @@ export const caseContactRevealRequest = z.object({
 });
 export const caseContactRevealResponse = z.object({ field: caseContactField, value: z.string().nullable() });
 
+/** Every workflow action's name (the `action` of a CaseAction body, checked below). */
+export const caseActionNames = [
+  'accept',
+  'reject',
+  'assign',
+  'start',
+  'pause',
+  'resume',
+  'resolve',
+  'confirm',
+  'dispute',
+  'transfer',
+  'escalate',
+  'supervise',
+  'merge',
+  'comment',
+] as const;
+/**
+ * What the server offers a caller on a case (ADR 0046): the workflow actions it would accept from
+ * them now, and `claim`, an assign to themselves, which only a handler at the holding unit may take.
+ */
+export const caseOffer = z.enum([...caseActionNames, 'claim']);
+export type CaseOffer = z.infer<typeof caseOffer>;
+const allowedActions = z
+  .array(caseOffer)
+  .describe('what the server would accept from you on this case now, by the same policy it enforces');
+
 const staffRef = z.object({ id: z.uuid(), name: z.string() }).nullable();
 const unitRef = z.object({ id: z.uuid(), code: z.string(), name: localizedName });
 
@@ -234,6 +261,8 @@ export const caseDetail = z.object({
   satisfaction: z.number().int().nullable(),
   attributes: z.record(z.string(), z.unknown()),
   contact: caseContactMasked.describe('the caller (hotline, walk-in), masked; null when none was taken'),
+  requiresPhoto: z.boolean().describe('the category needs a resolution photo before resolve'),
+  allowedActions,
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -262,6 +291,7 @@ export const publicCase = z.object({
   rejectionReason: z.string().nullable(),
   duplicateOf: z.uuid().nullable(),
   satisfaction: z.number().int().nullable(),
+  allowedActions,
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -411,3 +441,6 @@ export const caseAction = z.discriminatedUnion('action', [
 ]);
 export type CaseAction = z.infer<typeof caseAction>;
 export type CaseActionName = CaseAction['action'];
+// caseActionNames names every action and nothing else: this fails typecheck when they part.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+void (true satisfies Same<CaseActionName, (typeof caseActionNames)[number]>);

@@ -1,5 +1,6 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { ApiError, call } from '../../app/api-client';
+import { problemFacts } from '../../components/error-message';
 import { conflictCurrent, type AnyCase } from './case-api';
 import { uploadAttachment } from './case-attachments';
 import { listEntries, removeEntry, saveEntry, type QueueEntry } from './offline-queue';
@@ -39,7 +40,8 @@ export async function syncQueue(userId: string): Promise<SyncResult> {
         status: current ? 'conflict' : 'failed',
         detail: current ?? {
           status: error.status,
-          title: error.problem?.detail ?? error.problem?.title ?? error.message,
+          title: error.problem?.title ?? error.message,
+          ...problemFacts(error.problem),
         },
       } satisfies QueueEntry);
       if (caseId) blocked.add(caseId);

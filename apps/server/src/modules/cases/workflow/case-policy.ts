@@ -31,6 +31,19 @@ export const readGrant = (actor: Actor, c: CaseScope) =>
 export const handleGrant = (actor: Actor, c: CaseScope) =>
   covering(actor, 'case.handle', [c.responsiblePath], c);
 
+/**
+ * Claiming (assigning oneself) needs a handling grant at the holding unit itself, or a department
+ * grant the case is routed to: a commander above a grid dispatches its tasks, the grid's worker
+ * takes them.
+ */
+export const claimGrant = (actor: Actor, c: CaseScope) =>
+  grantsFor(actor, 'case.handle').find(
+    (g) =>
+      departmentFits(g, c) &&
+      (g.orgUnitPath === c.responsiblePath ||
+        (g.role === 'department_staff' && c.responsiblePath.startsWith(g.orgUnitPath))),
+  );
+
 export const supervisorGrant = (actor: Actor, c: CaseScope) =>
   grantsFor(actor, 'case.supervise').find(
     (g) => c.responsiblePath.startsWith(g.orgUnitPath) && c.responsiblePath !== g.orgUnitPath,

@@ -1,3 +1,4 @@
+import { caseActionRules, workingStates, type CaseActorKind } from '@civitas/contracts/case-workflow';
 import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
 
 /**
@@ -14,7 +15,6 @@ import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
  *   reopened  → assigned | pending_info | duplicate
  * transfer and escalate send assigned/in_progress work back to `accepted` at the new holder.
  */
-export type Actor = 'handler' | 'reporter' | 'supervisor' | 'handler_or_reporter';
 
 export interface WorkflowCase {
   state: CaseState;
@@ -23,11 +23,11 @@ export interface WorkflowCase {
 
 interface Rule {
   from: readonly CaseState[];
-  who: Actor;
+  who: CaseActorKind;
   to: (c: WorkflowCase) => CaseState;
 }
 
-const working: readonly CaseState[] = ['submitted', 'accepted', 'assigned', 'in_progress', 'reopened'];
+const working = workingStates;
 /** Response deadline: until someone is assigned. Resolution deadline: until resolved. */
 export const responseStates: readonly CaseState[] = ['submitted', 'accepted', 'reopened'];
 export const resolutionStates: readonly CaseState[] = ['assigned', 'in_progress'];
@@ -35,30 +35,30 @@ export const terminalStates: readonly CaseState[] = ['rejected', 'duplicate', 'c
 const backToQueue = (c: WorkflowCase): CaseState => (c.state === 'submitted' ? 'submitted' : 'accepted');
 const same = (c: WorkflowCase): CaseState => c.state;
 
-export const workflow: Record<CaseActionName, Rule> = {
-  accept: { from: ['submitted'], who: 'handler', to: () => 'accepted' },
-  reject: { from: ['submitted'], who: 'handler', to: () => 'rejected' },
-  assign: { from: ['accepted', 'assigned', 'reopened'], who: 'handler', to: () => 'assigned' },
-  start: { from: ['assigned'], who: 'handler', to: () => 'in_progress' },
-  pause: { from: working, who: 'handler', to: () => 'pending_info' },
-  resume: {
-    from: ['pending_info'],
-    who: 'handler_or_reporter',
-    to: (c) => c.pausedFrom ?? 'accepted',
-  },
-  resolve: { from: ['in_progress'], who: 'handler', to: () => 'resolved' },
-  confirm: { from: ['resolved'], who: 'reporter', to: () => 'closed' },
-  dispute: { from: ['resolved'], who: 'reporter', to: () => 'reopened' },
-  transfer: { from: working, who: 'handler', to: backToQueue },
-  escalate: { from: working, who: 'handler', to: backToQueue },
-  supervise: { from: [...working, 'pending_info'], who: 'supervisor', to: same },
-  merge: { from: [...working, 'pending_info'], who: 'handler', to: () => 'duplicate' },
-  comment: {
-    from: [...working, 'pending_info', 'resolved', 'closed', 'rejected', 'duplicate'],
-    who: 'handler_or_reporter',
-    to: same,
-  },
+/** Where each action leads; where it may start and who takes it are shared with the web (contracts). */
+const leadsTo: Record<CaseActionName, (c: WorkflowCase) => CaseState> = {
+  accept: () => 'accepted',
+  reject: () => 'rejected',
+  assign: () => 'assigned',
+  start: () => 'in_progress',
+  pause: () => 'pending_info',
+  resume: (c) => c.pausedFrom ?? 'accepted',
+  resolve: () => 'resolved',
+  confirm: () => 'closed',
+  dispute: () => 'reopened',
+  transfer: backToQueue,
+  escalate: backToQueue,
+  supervise: same,
+  merge: () => 'duplicate',
+  comment: same,
 };
+
+export const workflow = Object.fromEntries(
+  Object.entries(caseActionRules).map(([action, rule]) => [
+    action,
+    { ...rule, to: leadsTo[action as CaseActionName] },
+  ]),
+) as Record<CaseActionName, Rule>;
 
 /** The next state, or null when the action is not allowed from the current state. */
 export function nextState(c: WorkflowCase, action: CaseActionName): CaseState | null {
