@@ -28,7 +28,12 @@ export type QueuedWork =
       /** Uploaded before the action: a category demanding evidence refuses a resolve without it. */
       photo?: QueuedPhoto;
     }
-  | { kind: 'create'; body: CreateCase };
+  | {
+      kind: 'create';
+      body: CreateCase;
+      /** A patrol finding's photo, uploaded to the case once the server made it. */
+      photo?: QueuedPhoto;
+    };
 
 export type EntryStatus = 'pending' | 'conflict' | 'failed';
 

@@ -15,7 +15,7 @@ function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>)
 /** Says whether a queued action carries a photo, and whether that photo already reached the server. */
 function PhotoNote({ entry }: { entry: QueueEntry }) {
   const { t } = useTranslation();
-  const photo = entry.work.kind === 'action' ? entry.work.photo : undefined;
+  const photo = entry.work.photo;
   if (!photo) return null;
   return (
     <span className="muted" data-testid="queued-photo" data-sent={photo.sent}>

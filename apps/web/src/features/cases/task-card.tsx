@@ -88,6 +88,11 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
         </span>
         {task.overdue && <span className="badge badge-overdue">{t('cases.overdue')}</span>}
         {task.supervised && <span className="badge badge-supervised">{t('cases.supervised')}</span>}
+        {task.requiresPhoto && can('resolve') && (
+          <span className="badge badge-photo" data-testid="task-photo-required">
+            {t('grid.resolvePhotoRequired')}
+          </span>
+        )}
         {waiting > 0 && (
           <span className="badge badge-queued" data-testid="task-queued">
             {t('grid.queuedOnTask', { count: waiting })}
