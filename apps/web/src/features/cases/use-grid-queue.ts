@@ -105,8 +105,10 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
     async (entry: QueueEntry) => {
       await removeEntry(entry.id);
       await refresh();
+      // Work queued behind the discarded entry on the same case goes on at once.
+      await flush();
     },
-    [refresh],
+    [refresh, flush],
   );
 
   const reapply = useCallback(
