@@ -32,17 +32,21 @@ export const handleGrant = (actor: Actor, c: CaseScope) =>
   covering(actor, 'case.handle', [c.responsiblePath], c);
 
 /**
- * Claiming (assigning oneself) needs a handling grant at the holding unit itself, or a department
- * grant the case is routed to: a commander above a grid dispatches its tasks, the grid's worker
- * takes them.
+ * Claiming (assigning oneself) needs a handling grant at the holding unit or at most two levels
+ * above it (the community or the street covering a grid without staff of its own), or a department
+ * grant the case is routed to. Levels further up dispatch: a district commander assigns a grid's
+ * task to someone there instead of taking it (ADR 0046).
  */
-export const claimGrant = (actor: Actor, c: CaseScope) =>
-  grantsFor(actor, 'case.handle').find(
+const CLAIM_REACH = 2;
+export const claimGrant = (actor: Actor, c: CaseScope) => {
+  const depth = (p: string) => p.split('/').length;
+  return grantsFor(actor, 'case.handle').find(
     (g) =>
       departmentFits(g, c) &&
-      (g.orgUnitPath === c.responsiblePath ||
-        (g.role === 'department_staff' && c.responsiblePath.startsWith(g.orgUnitPath))),
+      c.responsiblePath.startsWith(g.orgUnitPath) &&
+      (g.role === 'department_staff' || depth(c.responsiblePath) - depth(g.orgUnitPath) <= CLAIM_REACH),
   );
+};
 
 export const supervisorGrant = (actor: Actor, c: CaseScope) =>
   grantsFor(actor, 'case.supervise').find(
