@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { localizedName } from '../../app/localized';
 import type { StaffCase } from './case-api';
-import { projectOffers } from './case-workflow';
+import { projectOffers } from '@civitas/contracts/case-workflow';
 import { PhotoPicker } from './photo-picker';
 import type { QueueEntry, QueuedWork } from './offline-queue';
 
@@ -24,7 +24,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
   const [busy, setBusy] = useState(false);
   // What the server offered, carried over the work still waiting to be sent.
   const { state, allowed } = projectOffers(
-    task.state,
+    { state: task.state, pausedFrom: task.pausedFrom },
     task.allowedActions,
     queued.flatMap((e) => (e.work.kind === 'action' ? [e.work.body.action] : [])),
   );

@@ -1,5 +1,5 @@
-import { caseActionRules, workingStates, type CaseActorKind } from '@civitas/contracts/case-workflow';
-import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
+import { caseActionRules, workingStates } from '@civitas/contracts/case-workflow';
+import type { CaseState } from '@civitas/contracts/cases';
 
 /**
  * The case state machine as data (docs/adr/0010). Each action names the states it may start from,
@@ -16,55 +16,16 @@ import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
  * transfer and escalate send assigned/in_progress work back to `accepted` at the new holder.
  */
 
-export interface WorkflowCase {
-  state: CaseState;
-  pausedFrom: CaseState | null;
-}
+export type { WorkflowCase } from '@civitas/contracts/case-workflow';
+export { nextState } from '@civitas/contracts/case-workflow';
 
-interface Rule {
-  from: readonly CaseState[];
-  who: CaseActorKind;
-  to: (c: WorkflowCase) => CaseState;
-}
-
-const working = workingStates;
 /** Response deadline: until someone is assigned. Resolution deadline: until resolved. */
 export const responseStates: readonly CaseState[] = ['submitted', 'accepted', 'reopened'];
 export const resolutionStates: readonly CaseState[] = ['assigned', 'in_progress'];
 export const terminalStates: readonly CaseState[] = ['rejected', 'duplicate', 'closed'];
-const backToQueue = (c: WorkflowCase): CaseState => (c.state === 'submitted' ? 'submitted' : 'accepted');
-const same = (c: WorkflowCase): CaseState => c.state;
 
-/** Where each action leads; where it may start and who takes it are shared with the web (contracts). */
-const leadsTo: Record<CaseActionName, (c: WorkflowCase) => CaseState> = {
-  accept: () => 'accepted',
-  reject: () => 'rejected',
-  assign: () => 'assigned',
-  start: () => 'in_progress',
-  pause: () => 'pending_info',
-  resume: (c) => c.pausedFrom ?? 'accepted',
-  resolve: () => 'resolved',
-  confirm: () => 'closed',
-  dispute: () => 'reopened',
-  transfer: backToQueue,
-  escalate: backToQueue,
-  supervise: same,
-  merge: () => 'duplicate',
-  comment: same,
-};
-
-export const workflow = Object.fromEntries(
-  Object.entries(caseActionRules).map(([action, rule]) => [
-    action,
-    { ...rule, to: leadsTo[action as CaseActionName] },
-  ]),
-) as Record<CaseActionName, Rule>;
-
-/** The next state, or null when the action is not allowed from the current state. */
-export function nextState(c: WorkflowCase, action: CaseActionName): CaseState | null {
-  const rule = workflow[action];
-  return rule.from.includes(c.state) ? rule.to(c) : null;
-}
+/** The table itself lives in contracts, so the web projects queued work by the same rules. */
+export const workflow = caseActionRules;
 
 /** What a row must satisfy in each state; checked by the tests after every action. */
 export interface InvariantView {
@@ -87,7 +48,7 @@ export function invariantViolations(c: InvariantView): string[] {
   if (!known.has(c.state)) out.push(`unknown state ${c.state}`);
   if ((c.state === 'pending_info') !== (c.paused_from !== null && c.paused_at !== null))
     out.push('pending_info must carry paused_from and paused_at, and only it');
-  if (c.paused_from !== null && !working.includes(c.paused_from as CaseState))
+  if (c.paused_from !== null && !workingStates.includes(c.paused_from as CaseState))
     out.push(`paused from a state that cannot pause: ${c.paused_from}`);
   if ((c.state === 'assigned' || c.state === 'in_progress') && c.assignee_id === null)
     out.push(`${c.state} without an assignee`);
