@@ -16,6 +16,15 @@ describe('offers projected over work queued offline', () => {
     expect(sorted(p.allowed)).toEqual(['comment', 'escalate', 'merge', 'pause', 'resolve', 'transfer']);
   });
 
+  it('let whoever may take a new task accept, claim and start it in one go', () => {
+    const server = ['accept', 'reject', 'pause', 'transfer', 'escalate', 'merge', 'comment'] as const;
+    const c = { state: 'submitted', pausedFrom: null } as const;
+    expect(projectOffers(c, server, ['accept']).allowed.has('claim')).toBe(false);
+    const p = projectOffers(c, server, ['accept'], true);
+    expect(p.allowed.has('claim')).toBe(true);
+    expect(projectOffers(c, server, ['accept', 'assign', 'start'], true).allowed.has('resolve')).toBe(true);
+  });
+
   it('never grant a claim or handling the server did not offer', () => {
     // A commander above the grid: may assign (dispatch), never claim, after any queued step.
     const p = projectOffers(

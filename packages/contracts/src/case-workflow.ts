@@ -65,7 +65,8 @@ export interface Offers {
 
 /**
  * The case after work queued offline, and what the user may do to it then. The user's standing on
- * the case (handler, claimer, reporter, supervisor) is read from the server's last offers; this
+ * the case (handler, claimer, reporter, supervisor) is read from the server's last offers and
+ * `claimable` (the case's staff view says whether the user may take it themselves); this
  * table says which actions that standing allows in the projected state. An escalation the server
  * withheld while the state allowed it (no unit above) stays withheld.
  */
@@ -73,6 +74,7 @@ export function projectOffers(
   c: WorkflowCase,
   allowed: readonly CaseOffer[],
   queued: readonly CaseActionName[],
+  claimable = false,
 ): Offers {
   if (queued.length === 0) return { state: c.state, allowed: new Set(allowed) };
   const next = queued.reduce<WorkflowCase>((w, a) => {
@@ -96,7 +98,7 @@ export function projectOffers(
     if (!rule.from.includes(next) || !standing[rule.who]) continue;
     if (a === 'escalate' && atTop) continue;
     out.add(a);
-    if (a === 'assign' && allowed.includes('claim')) out.add('claim');
+    if (a === 'assign' && (claimable || allowed.includes('claim'))) out.add('claim');
   }
   return { state: next, allowed: out };
 }

@@ -263,6 +263,9 @@ export const caseDetail = z.object({
   contact: caseContactMasked.describe('the caller (hotline, walk-in), masked; null when none was taken'),
   requiresPhoto: z.boolean().describe('the category needs a resolution photo before resolve'),
   allowedActions,
+  claimable: z
+    .boolean()
+    .describe('you may take this case yourself once its state allows an assign (ADR 0046)'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -12,7 +12,7 @@ import type { CaseEventRow } from './cases.tables.js';
 import type { CategoryRow } from './cases.types.js';
 import type { RuleWithUnits } from './config/case-config.repository.js';
 import { resolutionStates, responseStates } from './workflow/case-workflow.js';
-import { allowedActions } from './workflow/case-offers.js';
+import { allowedActions, claimable } from './workflow/case-offers.js';
 import type { Actor } from '../../platform/auth/actor.js';
 
 export function isOverdue(c: CaseDetailRow, now: Date): boolean {
@@ -89,6 +89,7 @@ export function presentCase(c: CaseDetailRow, now: Date, viewer: Actor): CaseDet
         : { name: c.contact_name_mask, phone: c.contact_phone_mask },
     requiresPhoto: c.requires_photo,
     allowedActions: allowedActions(viewer, c),
+    claimable: claimable(viewer, c),
     version: c.version,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),

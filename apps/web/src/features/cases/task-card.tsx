@@ -27,7 +27,10 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
     { state: task.state, pausedFrom: task.pausedFrom },
     task.allowedActions,
     queued.flatMap((e) => (e.work.kind === 'action' ? [e.work.body.action] : [])),
+    task.claimable,
   );
+  // Accepting a new task and taking it is one tap for whoever may take it.
+  const takeAfterAccept = task.claimable;
   const can = (a: Parameters<typeof allowed.has>[0]) => allowed.has(a);
   const photoMissing = mode === 'resolve' && task.requiresPhoto && !photo;
   const waiting = queued.filter((e) => e.status === 'pending').length;
@@ -88,7 +91,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
         </span>
         {task.overdue && <span className="badge badge-overdue">{t('cases.overdue')}</span>}
         {task.supervised && <span className="badge badge-supervised">{t('cases.supervised')}</span>}
-        {task.requiresPhoto && can('resolve') && (
+        {task.requiresPhoto && allowed.size > 0 && !['resolved', 'closed'].includes(state) && (
           <span className="badge badge-photo" data-testid="task-photo-required">
             {t('grid.resolvePhotoRequired')}
           </span>
@@ -110,10 +113,10 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
             type="button"
             disabled={busy}
             onClick={() =>
-              void run([action({ action: 'accept', version: v }), ...(can('claim') ? take : [])])
+              void run([action({ action: 'accept', version: v }), ...(takeAfterAccept ? take : [])])
             }
           >
-            {can('claim') ? t('grid.accept') : t('cases.action.accept')}
+            {takeAfterAccept ? t('grid.accept') : t('cases.action.accept')}
           </button>
         )}
         {can('claim') && !can('accept') && (

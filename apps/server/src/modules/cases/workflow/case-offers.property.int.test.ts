@@ -192,7 +192,11 @@ describe('offers over HTTP', () => {
   it('never offer a claim on a task held by another unit, and the server refuses it with a code', async () => {
     const made = (await report(await t.login('resident'))).json<{ id: string; version: number }>();
     const listed = async (client: Client) =>
-      (await client.get(`/api/v1/cases/${made.id}`)).json<{ allowedActions: string[]; version: number }>();
+      (await client.get(`/api/v1/cases/${made.id}`)).json<{
+        allowedActions: string[];
+        claimable: boolean;
+        version: number;
+      }>();
     // In the grid: the grid worker may accept and claim; the commander above may accept, not claim.
     expect((await listed(gw1)).allowedActions).toEqual(expect.arrayContaining(['accept', 'comment']));
     let v = (await listed(gw1)).version;
@@ -200,6 +204,8 @@ describe('offers over HTTP', () => {
     expect((await listed(gw1)).allowedActions).toContain('claim');
     const cmd = await listed(commander);
     expect(cmd.allowedActions).toContain('assign');
+    expect(cmd.claimable).toBe(false);
+    expect((await listed(gw1)).claimable).toBe(true);
     expect(cmd.allowedActions).not.toContain('claim');
     const page = (await commander.get('/api/v1/cases?limit=200')).json<{
       items: { allowedActions: string[]; responsible: { unit: { code: string } } }[];

@@ -79,3 +79,6 @@ export function allowedActions(actor: Actor, c: CaseDetailRow): CaseOffer[] {
   }
   return out;
 }
+
+/** Whether the actor may take the case themselves once its state allows an assign. */
+export const claimable = (actor: Actor, c: CaseDetailRow): boolean => rightTo(actor, c, 'assign', true).ok;
