@@ -1,4 +1,4 @@
-import type { CaseActionName } from '@civitas/contracts/cases';
+import { caseActionNames, type CaseActionName } from '@civitas/contracts/cases';
 
 /**
  * What the UI offers on a case is what the server said it would accept from this user
@@ -7,18 +7,7 @@ import type { CaseActionName } from '@civitas/contracts/cases';
  * the shared workflow table (`projectOffers` in packages/contracts/src/case-workflow.ts).
  */
 
-/** Staff actions in the order the action panel lists them. */
-export const staffActions: readonly CaseActionName[] = [
-  'accept',
-  'reject',
-  'assign',
-  'start',
-  'pause',
-  'resume',
-  'resolve',
-  'transfer',
-  'escalate',
-  'supervise',
-  'merge',
-  'comment',
-];
+/** Staff actions in the order the action panel lists them: all but the reporter's answers. */
+export const staffActions: readonly CaseActionName[] = caseActionNames.filter(
+  (a) => a !== 'confirm' && a !== 'dispute',
+);

@@ -1,4 +1,4 @@
-import type { CaseAction, CaseOffer } from '@civitas/contracts/cases';
+import { caseActionNames, type CaseAction, type CaseOffer } from '@civitas/contracts/cases';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../platform/auth/actor.js';
@@ -6,10 +6,10 @@ import { AppError } from '../../../platform/errors/errors.js';
 import {
   act,
   actorOf,
-  at,
   attachPhoto,
   casesRepository,
   report,
+  reportPothole,
 } from '../../../test-support/case-fixtures.js';
 import { createTestApp, type Client, type TestApp } from '../../../test-support/test-app.js';
 import type { CaseDetailRow } from '../cases.repository.js';
@@ -35,21 +35,9 @@ const holderOf: Record<string, Who> = {
   S1: 'street1',
   D: 'commander',
 };
-const probed: readonly CaseOffer[] = [
-  'accept',
-  'reject',
-  'assign',
-  'claim',
-  'start',
-  'pause',
-  'resume',
-  'resolve',
-  'confirm',
-  'dispute',
-  'escalate',
-  'supervise',
-  'comment',
-];
+const probed: readonly CaseOffer[] = [...caseActionNames, 'claim'].filter(
+  (o) => o !== 'transfer' && o !== 'merge',
+);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -118,22 +106,7 @@ describe('what the server offers on a case', () => {
     const seen = { accepted: new Set<string>(), refused: new Set<string>(), states: new Set<string>() };
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 14, size: 'max' }), async (steps) => {
-        const c = await t.services.cases.intake(
-          ctx('resident'),
-          {
-            channel: 'resident_report',
-            category: 'road_facility.pothole',
-            title: 'offers',
-            description: '',
-            lat: at.G1[1],
-            lng: at.G1[0],
-            address: null,
-            attributes: {},
-            sourceRef: null,
-            reporterId: actors.resident.userId,
-          },
-          null,
-        );
+        const c = await reportPothole(t, actors.resident, 'offers');
         // Pothole needs resolution evidence: with it attached, resolve is refused only by policy.
         await attachPhoto(t, c.id, null);
         for (const s of steps) {
