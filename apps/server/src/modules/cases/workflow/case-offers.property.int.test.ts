@@ -35,7 +35,7 @@ const holderOf: Record<string, Who> = {
   S1: 'street1',
   D: 'commander',
 };
-const probed: readonly CaseOffer[] = [...caseActionNames, 'claim'].filter(
+const probed: readonly CaseOffer[] = [...caseActionNames, 'claim' as const].filter(
   (o) => o !== 'transfer' && o !== 'merge',
 );
 
