@@ -1,5 +1,7 @@
+import { projectOffers } from '@civitas/contracts/case-workflow';
 import { describe, expect, it } from 'vitest';
-import { projectOffers } from './case-workflow.js';
+
+/** The web's projection of offers over queued work (contracts/case-workflow.ts, ADR 0046). */
 
 const sorted = (s: ReadonlySet<string>) => [...s].sort();
 
