@@ -3,6 +3,7 @@ import { setupE2e } from './support/e2e-env';
 import { caseExtrasSuite } from './suites/case-extras.suite';
 import { casesSuite } from './suites/cases.suite';
 import { gridOfflineSuite } from './suites/grid-offline.suite';
+import { gridLoopSuite } from './suites/grid-loop.suite';
 import { gridPhotoOfflineSuite } from './suites/grid-photo-offline.suite';
 import { injectionSuite } from './suites/injection.suite';
 import { languageSuite } from './suites/language.suite';
@@ -21,5 +22,7 @@ describe('governance metrics: drill-down, breakdowns, period', () => metricsSuit
 describe('stored HTML injection: every written field, every page that shows it', () => injectionSuite(env));
 describe('the reader language: system titles, notifications, timeline, metric names', () =>
   languageSuite(env));
+describe('grid worker loop: offers, photo rule, refusals, offline pages (zh-CN phone)', () =>
+  gridLoopSuite(env));
 // Last: it adds, merges and retires units of its own, which the lists suite of web-access picked up.
 describe('org edit: import, rename, retire, merge', () => orgEditSuite(env));

@@ -1,17 +1,35 @@
 /* Civitas service worker: the app shell and a few reads stay available without network, so a grid
  * worker can reopen the app offline and keep working; their changes wait in IndexedDB (see
  * src/features/cases/offline-queue.ts). Hand-written to stay small and auditable. */
-const SHELL = 'civitas-shell-v1';
-const DATA = 'civitas-data-v1';
+const SHELL = 'civitas-shell-v2';
+const DATA = 'civitas-data-v2';
 
-/* GET reads the grid app needs to start offline; answered from the network first, the cache after. */
+/* GET reads a grid worker needs for the day offline (their account, the categories and their rules,
+ * the task list, each task they opened and its timeline and photos list); answered from the network
+ * first, the cache after. Pages whose reads are not here say offline that they need the network. */
 const CACHED_READS = [
   /^\/api\/v1\/auth\/me$/,
   /^\/api\/v1\/config\/public$/,
   /^\/api\/v1\/case-categories$/,
   /^\/api\/v1\/cases$/,
+  /^\/api\/v1\/cases\/[0-9a-f-]{36}(\/timeline|\/attachments)?$/,
   /^\/api\/v1\/notifications$/,
 ];
+
+/* Every page's code, from the build's list (vite.config.ts), so no route goes white offline. */
+async function listedAssets() {
+  const listed = await fetch('/offline-assets.json', { cache: 'no-store' })
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
+  return Array.isArray(listed) ? listed.filter((u) => typeof u === 'string' && u.startsWith('/assets/')) : [];
+}
+
+/* Hashed names never change content: fetch only what is not cached yet (phone data is dear). */
+async function addMissing(cache, urls) {
+  const unique = [...new Set(urls)];
+  const missing = await Promise.all(unique.map(async (u) => ((await cache.match(u)) ? null : u)));
+  await cache.addAll(missing.filter((u) => u !== null));
+}
 
 async function cacheShell() {
   const cache = await caches.open(SHELL);
@@ -20,7 +38,7 @@ async function cacheShell() {
   const html = await response.clone().text();
   await cache.put('/', response);
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  await cache.addAll(assets);
+  await addMissing(cache, [...assets, ...(await listedAssets())]);
 }
 
 self.addEventListener('install', (event) => {
@@ -47,7 +65,10 @@ self.addEventListener('message', (event) => {
   );
   event.waitUntil(
     Promise.all([
-      caches.open(SHELL).then((cache) => cache.addAll(urls)),
+      // A build newer than this worker's install brings chunks the install never saw.
+      Promise.all([caches.open(SHELL), listedAssets()]).then(([cache, listed]) =>
+        addMissing(cache, [...urls, ...listed]),
+      ),
       caches.open(DATA).then((cache) => cache.addAll(reads)),
     ]).then(
       () => event.source && event.source.postMessage({ type: 'assets-cached', ok: true }),

@@ -211,6 +211,33 @@ export const caseContactRevealRequest = z.object({
 });
 export const caseContactRevealResponse = z.object({ field: caseContactField, value: z.string().nullable() });
 
+/** Every workflow action's name (the `action` of a CaseAction body, checked below). */
+export const caseActionNames = [
+  'accept',
+  'reject',
+  'assign',
+  'start',
+  'pause',
+  'resume',
+  'resolve',
+  'confirm',
+  'dispute',
+  'transfer',
+  'escalate',
+  'supervise',
+  'merge',
+  'comment',
+] as const;
+/**
+ * What the server offers a caller on a case (ADR 0046): the workflow actions it would accept from
+ * them now, and `claim`, an assign to themselves, which only a handler at the holding unit may take.
+ */
+export const caseOffer = z.enum([...caseActionNames, 'claim']);
+export type CaseOffer = z.infer<typeof caseOffer>;
+const allowedActions = z
+  .array(caseOffer)
+  .describe('what the server would accept from you on this case now, by the same policy it enforces');
+
 const staffRef = z.object({ id: z.uuid(), name: z.string() }).nullable();
 const unitRef = z.object({ id: z.uuid(), code: z.string(), name: localizedName });
 
@@ -249,6 +276,11 @@ export const caseDetail = z.object({
   satisfaction: z.number().int().nullable(),
   attributes: z.record(z.string(), z.unknown()),
   contact: caseContactMasked.describe('the caller (hotline, walk-in), masked; null when none was taken'),
+  requiresPhoto: z.boolean().describe('the category needs a resolution photo before resolve'),
+  allowedActions,
+  claimable: z
+    .boolean()
+    .describe('you may take this case yourself once its state allows an assign (ADR 0046)'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -278,6 +310,7 @@ export const publicCase = z.object({
   rejectionReason: z.string().nullable(),
   duplicateOf: z.uuid().nullable(),
   satisfaction: z.number().int().nullable(),
+  allowedActions,
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -441,3 +474,7 @@ export const caseEventActions = [
   'attach',
 ] as const;
 export type CaseEventAction = CaseActionName | 'create' | 'route' | 'merged_in' | 'attach';
+
+// caseActionNames names every action and nothing else: this fails typecheck when they part.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+void (true satisfies Same<CaseActionName, (typeof caseActionNames)[number]>);

@@ -104,6 +104,11 @@ export const errorStatus = {
   contact_not_allowed: 400,
   source_ref_reused: 409,
   illegal_transition: 409,
+  // Who may act on a case (ADR 0046); the web offers only what the same policy allows.
+  case_not_responsible: 403,
+  case_claim_not_holder: 403,
+  case_reporter_only: 403,
+  case_supervisor_only: 403,
   photo_required: 400,
   assignee_not_responsible: 400,
   already_at_top: 400,

@@ -1,7 +1,7 @@
 import type { CaseAction, CaseChannel } from '@civitas/contracts/cases';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { HOUR, ManualClock } from '../modules/cases/case-clock.js';
-import { handleGrant } from '../modules/cases/workflow/case-policy.js';
+import { claimGrant } from '../modules/cases/workflow/case-policy.js';
 import { scopeOf } from '../modules/cases/cases.service.js';
 import type { Services } from '../services.js';
 import type { DemoDistrict } from './demo-district.js';
@@ -167,10 +167,11 @@ export async function seedDemoCases(services: Services, demo: DemoDistrict, now:
       p.channel === 'resident_report' || p.channel === 'external_api' ? null : commander,
     );
     written++;
+    // Whoever takes the case themselves: staff of the holding unit or of an office close above it.
     let handler: Actor | undefined;
     for (const name of HANDLERS) {
       const a = await actor(name);
-      if (handleGrant(a, scopeOf(row))) {
+      if (claimGrant(a, scopeOf(row))) {
         handler = a;
         break;
       }

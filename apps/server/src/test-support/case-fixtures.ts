@@ -65,3 +65,23 @@ export async function actorOf(t: TestApp, username: string): Promise<Actor> {
   if (!actor) throw new Error(`cannot resolve ${username}`);
   return actor;
 }
+
+/** A resident's pothole report in G1 through the service (the property tests' starting case). */
+export function reportPothole(t: TestApp, resident: Actor, title: string) {
+  return t.services.cases.intake(
+    { actor: resident, requestId: 'prop', ip: '127.0.0.1' },
+    {
+      channel: 'resident_report',
+      category: 'road_facility.pothole',
+      title,
+      description: '',
+      lat: at.G1[1],
+      lng: at.G1[0],
+      address: null,
+      attributes: {},
+      sourceRef: null,
+      reporterId: resident.userId,
+    },
+    null,
+  );
+}

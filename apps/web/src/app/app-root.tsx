@@ -5,6 +5,7 @@ import { LoginPage } from '../features/identity/login-page';
 import { AppRoutes } from './app-routes';
 import { AppShell } from './app-shell';
 import { AuthProvider, useAuth } from './auth-context';
+import { RouteErrorBoundary } from './route-error-boundary';
 import { UnitProvider } from './unit-context';
 
 function Gate() {
@@ -25,7 +26,9 @@ function Gate() {
   if (state.me.passwordChangeRequired) return <ForcedPasswordChangePage />;
   return (
     <AppShell>
-      <AppRoutes />
+      <RouteErrorBoundary>
+        <AppRoutes />
+      </RouteErrorBoundary>
     </AppShell>
   );
 }

@@ -1,5 +1,6 @@
 import type { i18n, TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { ApiProblem } from '@civitas/contracts/errors';
 import { ApiError } from '../app/api-client';
 
 /** Turns a failed request into a translated sentence; the server's field messages are listed below it. */
@@ -45,14 +46,33 @@ const standardMembers = new Set([
  */
 function codeMessage(error: unknown, t: TFunction, i18n: i18n): string | null {
   if (!(error instanceof ApiError) || !error.problem) return null;
-  const key = `errors.byCode.${error.problem.code}`;
-  if (!i18n.exists(key)) return null;
-  const values = Object.fromEntries(
-    Object.entries(error.problem).filter(
-      ([name, value]) =>
-        !standardMembers.has(name) && (typeof value === 'string' || typeof value === 'number'),
+  return problemMessage(problemFacts(error.problem), t, i18n);
+}
+
+/** A problem's code and the values its sentence may use, kept where a refusal is shown later. */
+export interface ProblemFacts {
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
+/** The facts of a problem worth keeping: its code and its extension members. */
+export function problemFacts(problem: ApiProblem | null): ProblemFacts {
+  if (!problem) return {};
+  const params = Object.fromEntries(
+    Object.entries(problem).filter(
+      (entry): entry is [string, string | number] =>
+        !standardMembers.has(entry[0]) && (typeof entry[1] === 'string' || typeof entry[1] === 'number'),
     ),
   );
+  return { code: problem.code, params };
+}
+
+/** The sentence for a problem's code in the user's language, or null when the code has none. */
+export function problemMessage(facts: ProblemFacts, t: TFunction, i18n: i18n): string | null {
+  if (!facts.code) return null;
+  const key = `errors.byCode.${facts.code}`;
+  if (!i18n.exists(key)) return null;
+  const values = facts.params ?? {};
   const { count } = values;
   const more = typeof count === 'number' && count > 1 ? ` ${t('errors.andMore', { count: count - 1 })}` : '';
   return `${t(key, values)}${more}`;

@@ -13,6 +13,8 @@ import type { CaseEventRow } from './cases.tables.js';
 import type { CategoryRow } from './cases.types.js';
 import type { RuleWithUnits } from './config/case-config.repository.js';
 import { resolutionStates, responseStates } from './workflow/case-workflow.js';
+import { allowedActions, claimable } from './workflow/case-offers.js';
+import type { Actor } from '../../platform/auth/actor.js';
 
 export function isOverdue(c: CaseDetailRow, now: Date): boolean {
   const state = c.state as CaseState;
@@ -32,7 +34,7 @@ const point = (c: CaseDetailRow) => ({
 });
 
 /** The staff view: everything, including who handles it. */
-export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
+export function presentCase(c: CaseDetailRow, now: Date, viewer: Actor): CaseDetail {
   return {
     id: c.id,
     ref: c.ref,
@@ -87,6 +89,9 @@ export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
       c.contact_name_mask === null && c.contact_phone_mask === null
         ? null
         : { name: c.contact_name_mask, phone: c.contact_phone_mask },
+    requiresPhoto: c.requires_photo,
+    allowedActions: allowedActions(viewer, c),
+    claimable: claimable(viewer, c),
     version: c.version,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
@@ -99,7 +104,8 @@ export function presentCase(c: CaseDetailRow, now: Date): CaseDetail {
  * into it) sees it as every public view shows a person's report (ADR 0020): at the centre of its
  * cell, without the address.
  */
-export function presentPublicCase(c: CaseDetailRow, viewerId: string): PublicCase {
+export function presentPublicCase(c: CaseDetailRow, viewer: Actor): PublicCase {
+  const viewerId = viewer.userId;
   const open = !['resolved', 'closed', 'rejected', 'duplicate'].includes(c.state);
   const own = c.reporter_id !== null && c.reporter_id === viewerId;
   const where = own ? { lat: c.lat, lng: c.lng } : publicPoint(c);
@@ -122,6 +128,7 @@ export function presentPublicCase(c: CaseDetailRow, viewerId: string): PublicCas
     rejectionReason: c.rejection_reason,
     duplicateOf: c.duplicate_of,
     satisfaction: c.satisfaction,
+    allowedActions: allowedActions(viewer, c),
     version: c.version,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),

@@ -1,5 +1,6 @@
 import { type CaseState } from '@civitas/contracts/cases';
 import { caseEndpoints as e } from '@civitas/contracts/endpoints/cases';
+import type { Actor } from '../../platform/auth/actor.js';
 import type { App } from '../../platform/http/http-server.js';
 import { answer, route } from '../../platform/http/route.js';
 import type { CaseActionsService } from './workflow/case-actions.service.js';
@@ -15,10 +16,10 @@ export function registerCaseRoutes(
   actions: CaseActionsService,
   contacts: CaseContacts,
 ): void {
-  const present = (row: CaseDetailRow, view: CaseView, viewerId: string) =>
+  const present = (row: CaseDetailRow, view: CaseView, viewer: Actor) =>
     view === 'staff'
-      ? { ...presentCase(row, cases.now()), view: 'staff' as const }
-      : { ...presentPublicCase(row, viewerId), view: 'public' as const };
+      ? { ...presentCase(row, cases.now(), viewer), view: 'staff' as const }
+      : { ...presentPublicCase(row, viewer), view: 'public' as const };
 
   route(app, e.create, 'case.report', async (req, reply) => {
     const ctx = req.ctx;
@@ -31,13 +32,13 @@ export function registerCaseRoutes(
     // The first answer needs no audit row (the intake's own is there); a repeat reads the case
     // as it is now, possibly changed by others.
     if (repeated) await cases.looked(ctx, row, { action: 'case.read', detail: { view, repeat: true } });
-    return answer(reply, e.create, repeated ? 200 : 201, present(row, view, ctx.actor.userId));
+    return answer(reply, e.create, repeated ? 200 : 201, present(row, view, ctx.actor));
   });
 
   route(app, e.list, 'authenticated', async (req) => {
     const { rows, total, totalExact, view } = await cases.list(req.ctx, req.query);
     return {
-      items: rows.map((r) => present(r, view, req.actor.userId)),
+      items: rows.map((r) => present(r, view, req.actor)),
       total,
       totalExact,
       limit: req.query.limit,
@@ -80,7 +81,7 @@ export function registerCaseRoutes(
 
   route(app, e.get, 'authenticated', async (req) => {
     const { row, view } = await cases.read(req.ctx, req.params.id);
-    return present(row, view, req.actor.userId);
+    return present(row, view, req.actor);
   });
 
   route(app, e.timeline, 'authenticated', async (req) => {
@@ -90,6 +91,6 @@ export function registerCaseRoutes(
 
   route(app, e.act, 'authenticated', async (req) => {
     const row = await actions.act(req.ctx, req.params.id, req.body);
-    return present(row, (await cases.viewOf(req.actor, row)) ?? 'public', req.actor.userId);
+    return present(row, (await cases.viewOf(req.actor, row)) ?? 'public', req.actor);
   });
 }

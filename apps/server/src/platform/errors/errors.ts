@@ -35,6 +35,9 @@ export const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'Wrong username or password.');
 export const forbidden = (message = 'You do not have permission for this action.') =>
   new AppError(403, 'forbidden', message);
+/** 403 with a code of its own: the web explains this refusal in the user's language. */
+export const refused = (code: CodeWithStatus<403>, message: string, body?: Record<string, unknown>) =>
+  new AppError(403, code, message, body ? { body } : {});
 export const csrfFailed = () =>
   new AppError(
     403,

@@ -4,15 +4,22 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../app/auth-context';
 import { call } from '../../app/api-client';
+import type { StaffCase } from './case-api';
 
 export type Assignee = ResponseOf<typeof endpoints.cases.assignees>['items'][number];
 
 /**
  * People who may take every one of the given cases, as the server decides it
- * (GET /cases/:id/assignees): for several cases, only those who may take them all.
+ * (GET /cases/:id/assignees): for several cases, only those who may take them all. The user is
+ * listed only where the server offers them the claim (assigning oneself; ADR 0046).
  */
-export function useAssignees(caseIds: readonly string[]): { assignees: Assignee[]; error: unknown } {
-  const key = caseIds.join(',');
+export function useAssignees(cases: readonly Pick<StaffCase, 'id' | 'allowedActions'>[]): {
+  assignees: Assignee[];
+  error: unknown;
+} {
+  const me = useMe();
+  const key = cases.map((c) => c.id).join(',');
+  const mayClaim = cases.every((c) => c.allowedActions.includes('claim'));
   const [loaded, setLoaded] = useState<{ key: string; assignees: Assignee[]; error: unknown }>({
     key: '',
     assignees: [],
@@ -41,7 +48,7 @@ export function useAssignees(caseIds: readonly string[]): { assignees: Assignee[
   }, [key]);
 
   return loaded.key === key
-    ? { assignees: loaded.assignees, error: loaded.error }
+    ? { assignees: loaded.assignees.filter((a) => mayClaim || a.id !== me.id), error: loaded.error }
     : { assignees: [], error: null };
 }
 

@@ -10,7 +10,7 @@ import { AssigneeSelect, useAssignees } from './assignee-select';
  */
 export function BulkAssign({ selected, onDone }: { selected: StaffCase[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const { assignees, error: assigneesError } = useAssignees(selected.map((c) => c.id));
+  const { assignees, error: assigneesError } = useAssignees(selected);
   const [assigneeId, setAssigneeId] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: number; failed: { ref: string; error: unknown }[] } | null>(

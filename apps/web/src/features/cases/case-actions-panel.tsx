@@ -2,16 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseActionName } from '@civitas/contracts/cases';
 import { departments } from '@civitas/contracts/roles';
-import { useCan } from '../../app/auth-context';
 import { localizedName } from '../../app/localized';
 import { useUnits } from '../../app/unit-context';
 import { ErrorMessage } from '../../components/error-message';
 import { actOnCase, conflictCurrent, type CaseActionBody, type StaffCase } from './case-api';
-import { allowedIn, staffActions } from './case-workflow';
+import { staffActions } from './case-workflow';
 import { AssigneeSelect, useAssignees } from './assignee-select';
 import { uploadAttachment } from './case-attachments';
 import { PhotoPicker } from './photo-picker';
-import { useCategories } from './use-case-data';
 
 interface Draft {
   action: CaseActionName | '';
@@ -91,19 +89,16 @@ interface Props {
  */
 export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
   const { t, i18n } = useTranslation();
-  const canSupervise = useCan('case.supervise');
   const { units } = useUnits();
   const [draft, setDraft] = useState<Draft>(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [photo, setPhoto] = useState<File | null>(null);
-  const { categories } = useCategories();
-  const offered = staffActions.filter(
-    (a) => allowedIn(current.state, a) && (a !== 'supervise' || canSupervise),
-  );
+  // Exactly what the server said it would accept from this user (allowedActions, ADR 0046).
+  const offered = staffActions.filter((a) => current.allowedActions.includes(a));
   const action = draft.action && offered.includes(draft.action) ? draft.action : '';
   // Only the assign action needs the list, and only the server knows who fits the case.
-  const { assignees, error: assigneesError } = useAssignees(action === 'assign' ? [current.id] : []);
+  const { assignees, error: assigneesError } = useAssignees(action === 'assign' ? [current] : []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -235,7 +230,7 @@ export function CaseActionsPanel({ current, onChanged, onConflict }: Props) {
           id="case-resolve-photo"
           photo={photo}
           onChange={setPhoto}
-          required={categories.some((c) => c.id === current.category.id && c.requiresPhoto)}
+          required={current.requiresPhoto}
         />
       )}
       {action === 'comment' && (

@@ -165,7 +165,7 @@ export default function CaseDetailPage() {
       {c?.view === 'public' && (
         <>
           <ResidentFacts c={c} />
-          {c.state === 'resolved' && <ResidentFeedback current={c} onChanged={changed} />}
+          {c.allowedActions.includes('confirm') && <ResidentFeedback current={c} onChanged={changed} />}
         </>
       )}
       {c && <CasePhotos caseId={c.id} version={c.version} />}

@@ -1,8 +1,9 @@
 import { endpoints } from '@civitas/contracts/endpoints';
 import { ApiError, call } from '../../app/api-client';
+import { problemFacts } from '../../components/error-message';
 import { conflictCurrent, type AnyCase } from './case-api';
 import { uploadAttachment } from './case-attachments';
-import { listEntries, removeEntry, saveEntry, type QueueEntry } from './offline-queue';
+import { listEntries, removeEntry, saveEntry, type QueueEntry, type QueuedWork } from './offline-queue';
 
 export interface SyncResult {
   sent: number;
@@ -39,7 +40,8 @@ export async function syncQueue(userId: string): Promise<SyncResult> {
         status: current ? 'conflict' : 'failed',
         detail: current ?? {
           status: error.status,
-          title: error.problem?.detail ?? error.problem?.title ?? error.message,
+          title: error.problem?.title ?? error.message,
+          ...problemFacts(error.problem),
         },
       } satisfies QueueEntry);
       if (caseId) blocked.add(caseId);
@@ -50,15 +52,23 @@ export async function syncQueue(userId: string): Promise<SyncResult> {
 
 async function send(entry: QueueEntry): Promise<AnyCase> {
   const work = entry.work;
-  if (work.kind === 'create')
-    return call(endpoints.cases.create, { body: { ...work.body, sourceRef: entry.id } });
-  if (work.photo && !work.photo.sent) {
-    await uploadAttachment(work.caseId, work.photo.blob, work.photo.name, work.photo.purpose);
-    // Persisted at once: if the action then fails or conflicts, the photo is not sent again.
-    work.photo = { ...work.photo, sent: true };
-    await saveEntry(entry);
+  if (work.kind === 'create') {
+    // The sourceRef makes a resend answer with the case made the first time, so a photo whose
+    // upload failed goes to that case and no second case is made.
+    const made = await call(endpoints.cases.create, { body: { ...work.body, sourceRef: entry.id } });
+    await sendPhoto(entry, work, made.id);
+    return made;
   }
+  await sendPhoto(entry, work, work.caseId);
   return call(endpoints.cases.act, { params: { id: work.caseId }, body: work.body });
+}
+
+async function sendPhoto(entry: QueueEntry, work: QueuedWork, caseId: string) {
+  if (!work.photo || work.photo.sent) return;
+  await uploadAttachment(caseId, work.photo.blob, work.photo.name, work.photo.purpose);
+  // Persisted at once: if the action then fails or conflicts, the photo is not sent again.
+  work.photo = { ...work.photo, sent: true };
+  await saveEntry(entry);
 }
 
 /**

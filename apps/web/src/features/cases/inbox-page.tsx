@@ -43,7 +43,9 @@ export default function InboxPage() {
     query: { ...(filter as CaseListInput), limit: PAGE_SIZE, offset },
   });
   const items = (cases.data?.items ?? []).filter((c): c is StaffCase => c.view === 'staff');
-  const chosen = items.filter((c) => selected.has(c.id));
+  // Bulk assign offers only the cases the server would let this user assign.
+  const assignable = items.filter((c) => c.allowedActions.includes('assign'));
+  const chosen = assignable.filter((c) => selected.has(c.id));
   const markers = useMemo<MapMarker[]>(
     () =>
       items.map((c) => ({
@@ -72,7 +74,7 @@ export default function InboxPage() {
     setSelected(next);
   }
 
-  const allOnPage = items.length > 0 && items.every((c) => selected.has(c.id));
+  const allOnPage = assignable.length > 0 && assignable.every((c) => selected.has(c.id));
 
   return (
     <>
@@ -120,7 +122,7 @@ export default function InboxPage() {
                     type="checkbox"
                     aria-label={t('cases.inbox.selectAll')}
                     checked={allOnPage}
-                    onChange={() => setSelected(allOnPage ? new Set() : new Set(items.map((c) => c.id)))}
+                    onChange={() => setSelected(allOnPage ? new Set() : new Set(assignable.map((c) => c.id)))}
                   />
                 </th>
               )}
@@ -139,12 +141,14 @@ export default function InboxPage() {
               <tr key={c.id} data-case-id={c.id}>
                 {canHandle && (
                   <td>
-                    <input
-                      type="checkbox"
-                      aria-label={t('cases.inbox.select', { ref: c.ref })}
-                      checked={selected.has(c.id)}
-                      onChange={() => toggle(c.id)}
-                    />
+                    {c.allowedActions.includes('assign') && (
+                      <input
+                        type="checkbox"
+                        aria-label={t('cases.inbox.select', { ref: c.ref })}
+                        checked={selected.has(c.id)}
+                        onChange={() => toggle(c.id)}
+                      />
+                    )}
                   </td>
                 )}
                 <th scope="row">

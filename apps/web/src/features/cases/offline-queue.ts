@@ -1,5 +1,6 @@
 import type { AttachmentPurpose, CaseAction, CreateCase } from '@civitas/contracts/cases';
 import type { AnyCase } from '@civitas/contracts/endpoints/cases';
+import type { ProblemFacts } from '../../components/error-message';
 
 /**
  * A photo taken with an action (evidence of a resolution). IndexedDB keeps the Blob itself, so the
@@ -27,7 +28,12 @@ export type QueuedWork =
       /** Uploaded before the action: a category demanding evidence refuses a resolve without it. */
       photo?: QueuedPhoto;
     }
-  | { kind: 'create'; body: CreateCase };
+  | {
+      kind: 'create';
+      body: CreateCase;
+      /** A patrol finding's photo, uploaded to the case once the server made it. */
+      photo?: QueuedPhoto;
+    };
 
 export type EntryStatus = 'pending' | 'conflict' | 'failed';
 
@@ -43,8 +49,11 @@ export interface QueueEntry {
   detail: AnyCase | QueueFailure | null;
 }
 
-/** A refusal other than a stale version, as the panel explains it. */
-export interface QueueFailure {
+/**
+ * A refusal other than a stale version, as the panel explains it: by its code and values in the
+ * worker's language (`title` is the server's English, kept for entries stored before codes were).
+ */
+export interface QueueFailure extends ProblemFacts {
   status: number;
   title: string;
 }

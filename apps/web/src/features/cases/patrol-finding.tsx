@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { CaseCategory } from '@civitas/contracts/cases';
 import { localizedName } from '../../app/localized';
 import type { QueuedWork } from './offline-queue';
+import { PhotoPicker } from './photo-picker';
 
 type Located = { status: 'idle' | 'locating' | 'failed' } | { status: 'sent'; title: string };
 
 /**
- * A patrol finding in two taps: a category chip, then "report here" at the device's position.
- * It is queued like any other work, so it also works without network.
+ * A patrol finding in two taps: a category chip, then "report here" at the device's position, with
+ * a note and a photo when the worker adds them. It is queued like any other work, photo included
+ * (IndexedDB keeps the Blob), so it also works without network.
  */
 export function PatrolFinding({
   categories,
@@ -20,6 +22,8 @@ export function PatrolFinding({
   const { t, i18n } = useTranslation();
   const [code, setCode] = useState('');
   const [state, setState] = useState<Located>({ status: 'idle' });
+  const [note, setNote] = useState('');
+  const [photo, setPhoto] = useState<File | null>(null);
   const chosen = categories.find((c) => c.code === code);
 
   function report() {
@@ -35,16 +39,21 @@ export function PatrolFinding({
               channel: 'patrol',
               category: chosen.code,
               // No title: the server names the finding by its category in each reader's language.
-              description: '',
+              description: note.trim(),
               location: { type: 'Point', coordinates: [pos.coords.longitude, pos.coords.latitude] },
               address: null,
               attributes: {},
               sourceRef: null,
             },
+            ...(photo
+              ? { photo: { blob: photo, name: photo.name, purpose: 'report' as const, sent: false } }
+              : {}),
           },
         ]).then(() => {
           setState({ status: 'sent', title });
           setCode('');
+          setNote('');
+          setPhoto(null);
         });
       },
       () => setState({ status: 'failed' }),
@@ -69,6 +78,17 @@ export function PatrolFinding({
           </button>
         ))}
       </fieldset>
+      <div className="field">
+        <label htmlFor="patrol-note">{t('grid.patrol.note')}</label>
+        <textarea
+          id="patrol-note"
+          rows={2}
+          maxLength={2000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </div>
+      <PhotoPicker id="patrol-photo" photo={photo} onChange={setPhoto} />
       <button
         type="button"
         disabled={!chosen || state.status === 'locating'}

@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { conflictCase, failureOf, type QueueEntry } from './offline-queue';
+import { Link } from 'react-router-dom';
+import { errorKey, problemMessage } from '../../components/error-message';
+import { ApiError } from '../../app/api-client';
+import { conflictCase, failureOf, type QueueEntry, type QueueFailure } from './offline-queue';
 import type { GridQueue } from './use-grid-queue';
 
 function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>) => string): string {
@@ -12,7 +15,7 @@ function describe(entry: QueueEntry, t: (k: string, o?: Record<string, unknown>)
 /** Says whether a queued action carries a photo, and whether that photo already reached the server. */
 function PhotoNote({ entry }: { entry: QueueEntry }) {
   const { t } = useTranslation();
-  const photo = entry.work.kind === 'action' ? entry.work.photo : undefined;
+  const photo = entry.work.photo;
   if (!photo) return null;
   return (
     <span className="muted" data-testid="queued-photo" data-sent={photo.sent}>
@@ -22,9 +25,17 @@ function PhotoNote({ entry }: { entry: QueueEntry }) {
   );
 }
 
+/** Why the server refused, in the worker's language: the code's own sentence, else its status's. */
+function useRefusal() {
+  const { t, i18n } = useTranslation();
+  return (f: QueueFailure | null) =>
+    (f && problemMessage(f, t, i18n)) ?? t(errorKey(new ApiError(f?.status ?? 500, null)));
+}
+
 /** What waits to be sent, and what the server refused: conflicts show the case as it is now. */
 export function QueuePanel({ queue }: { queue: GridQueue }) {
   const { t } = useTranslation();
+  const refusal = useRefusal();
   const pending = queue.entries.filter((e) => e.status === 'pending');
   const problems = queue.entries.filter((e) => e.status !== 'pending');
   return (
@@ -76,7 +87,12 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
                       })}
                     </p>
                   ) : (
-                    <p>{t('grid.queue.failed', { reason: failure?.title ?? '' })}</p>
+                    <>
+                      <p data-testid="queue-refusal">
+                        {t('grid.queue.failed', { reason: refusal(failure) })}
+                      </p>
+                      <p className="muted">{t('grid.queue.whatNow')}</p>
+                    </>
                   )}
                   <div className="button-row">
                     {current && (
@@ -84,9 +100,19 @@ export function QueuePanel({ queue }: { queue: GridQueue }) {
                         {t('grid.queue.reapply')}
                       </button>
                     )}
+                    {!current && (
+                      <button type="button" onClick={() => void queue.retry(e)}>
+                        {t('grid.queue.retry')}
+                      </button>
+                    )}
                     <button type="button" className="secondary" onClick={() => void queue.discard(e)}>
                       {t('grid.queue.discard')}
                     </button>
+                    {e.work.kind === 'action' && (
+                      <Link className="button-link" to={`/cases/${e.work.caseId}`}>
+                        {t('grid.queue.openCase', { ref: e.work.ref })}
+                      </Link>
+                    )}
                   </div>
                 </li>
               );

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import type { CaseState } from '@civitas/contracts/cases';
 import { caseTitle, localizedName } from '../../app/localized';
 import type { StaffCase } from './case-api';
-import { projectedState } from './case-workflow';
+import { projectOffers } from '@civitas/contracts/case-workflow';
 import { PhotoPicker } from './photo-picker';
 import type { QueueEntry, QueuedWork } from './offline-queue';
 
@@ -23,10 +22,17 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
   const [publicNote, setPublicNote] = useState(false);
   const [photo, setPhoto] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
-  const state: CaseState = queued.reduce<CaseState>(
-    (s, e) => (e.work.kind === 'action' ? projectedState(s, e.work.body.action) : s),
-    task.state,
+  // What the server offered, carried over the work still waiting to be sent.
+  const { state, allowed } = projectOffers(
+    { state: task.state, pausedFrom: task.pausedFrom },
+    task.allowedActions,
+    queued.flatMap((e) => (e.work.kind === 'action' ? [e.work.body.action] : [])),
+    task.claimable,
   );
+  // Accepting a new task and taking it is one tap for whoever may take it.
+  const takeAfterAccept = task.claimable;
+  const can = (a: Parameters<typeof allowed.has>[0]) => allowed.has(a);
+  const photoMissing = mode === 'resolve' && task.requiresPhoto && !photo;
   const waiting = queued.filter((e) => e.status === 'pending').length;
   const action = (body: Extract<QueuedWork, { kind: 'action' }>['body']): QueuedWork => ({
     kind: 'action',
@@ -54,6 +60,8 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
     const note = text.trim();
     if (!note) return;
     if (mode === 'resolve') {
+      // The category's rule travels with the task: no evidence, nothing queued.
+      if (photoMissing) return;
       const work = action({ action: 'resolve', version: v, note });
       // The photo rides in the queue with the resolution and is uploaded just before it.
       void run([
@@ -83,6 +91,11 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
         </span>
         {task.overdue && <span className="badge badge-overdue">{t('cases.overdue')}</span>}
         {task.supervised && <span className="badge badge-supervised">{t('cases.supervised')}</span>}
+        {task.requiresPhoto && allowed.size > 0 && !['resolved', 'closed'].includes(state) && (
+          <span className="badge badge-photo" data-testid="task-photo-required">
+            {t('grid.resolvePhotoRequired')}
+          </span>
+        )}
         {waiting > 0 && (
           <span className="badge badge-queued" data-testid="task-queued">
             {t('grid.queuedOnTask', { count: waiting })}
@@ -95,21 +108,23 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
       </p>
       {task.description && <p>{task.description}</p>}
       <div className="button-row">
-        {state === 'submitted' && (
+        {can('accept') && (
           <button
             type="button"
             disabled={busy}
-            onClick={() => void run([action({ action: 'accept', version: v }), ...take])}
+            onClick={() =>
+              void run([action({ action: 'accept', version: v }), ...(takeAfterAccept ? take : [])])
+            }
           >
-            {t('grid.accept')}
+            {takeAfterAccept ? t('grid.accept') : t('cases.action.accept')}
           </button>
         )}
-        {(state === 'accepted' || state === 'reopened') && (
+        {can('claim') && !can('accept') && (
           <button type="button" disabled={busy} onClick={() => void run(take)}>
             {t('grid.take')}
           </button>
         )}
-        {state === 'assigned' && (
+        {can('start') && (
           <button
             type="button"
             disabled={busy}
@@ -118,7 +133,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
             {t('grid.start')}
           </button>
         )}
-        {state === 'pending_info' && (
+        {can('resume') && (
           <button
             type="button"
             disabled={busy}
@@ -127,7 +142,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
             {t('cases.action.resume')}
           </button>
         )}
-        {state !== 'resolved' && state !== 'closed' && (
+        {can('comment') && (
           <button
             type="button"
             className="secondary"
@@ -137,7 +152,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
             {t('grid.update')}
           </button>
         )}
-        {state === 'in_progress' && (
+        {can('resolve') && (
           <button
             type="button"
             aria-expanded={mode === 'resolve'}
@@ -145,6 +160,11 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
           >
             {t('grid.resolve')}
           </button>
+        )}
+        {allowed.size === 0 && (
+          <p className="muted" data-testid="task-held-elsewhere">
+            {t('grid.heldElsewhere', { unit: localizedName(task.responsible.unit.name, i18n.language) })}
+          </p>
         )}
       </div>
       {mode !== 'none' && (
@@ -162,7 +182,19 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
               onChange={(e) => setText(e.target.value)}
             />
           </div>
-          {mode === 'resolve' && <PhotoPicker id={`${textId}-photo`} photo={photo} onChange={setPhoto} />}
+          {mode === 'resolve' && (
+            <PhotoPicker
+              id={`${textId}-photo`}
+              photo={photo}
+              onChange={setPhoto}
+              required={task.requiresPhoto}
+            />
+          )}
+          {photoMissing && (
+            <p className="hint" data-testid="photo-required-note">
+              {t('grid.photoRequired')}
+            </p>
+          )}
           {mode === 'update' && (
             <div className="field-check">
               <input
@@ -174,7 +206,7 @@ export function TaskCard({ task, meId, queued, onWork }: Props) {
               <label htmlFor={`${textId}-public`}>{t('grid.publicNote')}</label>
             </div>
           )}
-          <button type="submit" disabled={busy || !text.trim()}>
+          <button type="submit" disabled={busy || !text.trim() || photoMissing}>
             {mode === 'resolve' ? t('grid.sendResolve') : t('grid.sendUpdate')}
           </button>
         </form>

@@ -23,6 +23,8 @@ export interface GridQueue {
   discard: (entry: QueueEntry) => Promise<void>;
   /** After seeing the current case, the worker chooses to apply the change to it anyway. */
   reapply: (entry: QueueEntry) => Promise<void>;
+  /** Sends a refused entry again as it is (the worker fixed the cause, e.g. attached the photo). */
+  retry: (entry: QueueEntry) => Promise<void>;
 }
 
 /** The queue of unsent work and its syncing: on start, when the network returns, and on a timer. */
@@ -103,8 +105,10 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
     async (entry: QueueEntry) => {
       await removeEntry(entry.id);
       await refresh();
+      // Work queued behind the discarded entry on the same case goes on at once.
+      await flush();
     },
-    [refresh],
+    [refresh, flush],
   );
 
   const reapply = useCallback(
@@ -123,5 +127,14 @@ export function useGridQueue(userId: string, onSynced: () => void): GridQueue {
     [refresh, flush],
   );
 
-  return { entries, online, syncing, lastSynced, sentTotal, submit, discard, reapply };
+  const retry = useCallback(
+    async (entry: QueueEntry) => {
+      await saveEntry({ ...entry, status: 'pending', detail: null });
+      await refresh();
+      await flush();
+    },
+    [refresh, flush],
+  );
+
+  return { entries, online, syncing, lastSynced, sentTotal, submit, discard, reapply, retry };
 }

@@ -2,13 +2,21 @@ import type { CaseAction, CaseState } from '@civitas/contracts/cases';
 import { rolePermissions, type Role } from '@civitas/contracts/roles';
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor, Grant, RequestContext } from '../../../platform/auth/actor.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../../platform/errors/errors.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  refused,
+} from '../../../platform/errors/errors.js';
 import type { OrgUnitRow } from '../../orgs/orgs.service.js';
 import type { OrgsService } from '../../orgs/orgs.service.js';
 import { HOUR, type Clock } from '../case-clock.js';
 import type { CaseEffects } from './case-effects.js';
 import { caseMessages } from './case-messages.js';
-import { handleGrant, isReporter, readGrant, supervisorGrant } from './case-policy.js';
+import { readGrant } from './case-policy.js';
+import { rightTo } from './case-offers.js';
 import { CaseHandover, type Outcome } from './case-handover.js';
 import { nextState, resolutionStates, responseStates, workflow } from './case-workflow.js';
 import { presentCase, presentPublicCase } from '../cases.presenter.js';
@@ -90,41 +98,56 @@ export class CaseActionsService {
   }
 
   /**
-   * Who may take the action: handlers hold case.handle over the holding unit, the reporter acts on
-   * their own report (staff act for reporters without an account: hotline callers, sensors), and
-   * supervisors sit above the holding unit. Someone who can read the case hears what they lack.
+   * Who may take the action (case-offers.ts, the same decision the presenters list as
+   * `allowedActions`): someone who cannot read the case learns nothing more than 404; someone who
+   * can hears what they lack, by a code the web words in their language.
    */
   private authorize(actor: Actor, c: CaseDetailRow, a: CaseAction): Grant | undefined {
-    const scope = scopeOf(c);
-    const reader = readGrant(actor, scope);
-    const reporter = isReporter(actor, scope);
-    if (!reader && !reporter) throw notFound('Case');
-    const handler = handleGrant(actor, scope);
+    const claim = a.action === 'assign' && a.assigneeId === actor.userId;
+    const right = rightTo(actor, c, a.action, claim);
+    if (right.ok) return right.grant;
+    if (right.status === 404) throw notFound('Case');
     const where = `${c.resp_code}${c.responsible_department ? ` (${c.responsible_department})` : ''}`;
-    switch (workflow[a.action].who) {
-      case 'handler':
-        if (handler) return handler;
-        throw forbidden(`${a.action}: you are not responsible for this case; it is held by ${where}`);
-      case 'reporter':
-        if (reporter) return undefined;
-        if (!c.reporter_id && handler) return handler;
-        throw forbidden(`${a.action}: only the reporter can ${a.action} the resolution`);
-      case 'supervisor': {
-        const g = supervisorGrant(actor, scope);
-        if (g) return g;
-        throw forbidden(`${a.action}: supervision (督办) needs a supervising role above ${c.resp_code}`);
-      }
-      case 'handler_or_reporter':
-        if (handler) return handler;
-        if (reporter) return undefined;
-        throw forbidden(`${a.action}: you are not responsible for this case; it is held by ${where}`);
+    const unit = { unitCode: c.resp_code, unitNameZh: c.resp_name_zh, unitNameEn: c.resp_name_en };
+    switch (right.code) {
+      case 'case_not_responsible':
+        throw refused(
+          right.code,
+          `${a.action}: you are not responsible for this case; it is held by ${where}`,
+          {
+            action: a.action,
+            ...unit,
+          },
+        );
+      case 'case_claim_not_holder':
+        throw refused(
+          right.code,
+          `assign: only staff of ${where} take its cases themselves; assign someone there`,
+          {
+            action: a.action,
+            ...unit,
+          },
+        );
+      case 'case_reporter_only':
+        throw refused(right.code, `${a.action}: only the reporter can ${a.action} the resolution`, {
+          action: a.action,
+        });
+      case 'case_supervisor_only':
+        throw refused(
+          right.code,
+          `${a.action}: supervision (督办) needs a supervising role above ${c.resp_code}`,
+          {
+            action: a.action,
+            ...unit,
+          },
+        );
     }
   }
 
   private stale(actor: Actor, c: CaseDetailRow): AppError {
     const current = readGrant(actor, scopeOf(c))
-      ? presentCase(c, this.clock.now())
-      : presentPublicCase(c, actor.userId);
+      ? presentCase(c, this.clock.now(), actor)
+      : presentPublicCase(c, actor);
     return conflict(
       'stale_version',
       `The case was changed by someone else (now version ${c.version}, ${c.state}); reload and try again.`,

@@ -31,6 +31,25 @@ export const readGrant = (actor: Actor, c: CaseScope) =>
 export const handleGrant = (actor: Actor, c: CaseScope) =>
   covering(actor, 'case.handle', [c.responsiblePath], c);
 
+/**
+ * Claiming (assigning oneself) is for those who work cases on the ground: a handling grant at the
+ * holding unit or at most two levels above it (the community or the street covering a grid
+ * without staff of its own), or a department grant the case is routed to. The district's command
+ * centre dispatches: a commander claims only what the district itself holds (ADR 0046).
+ */
+const CLAIM_REACH = 2;
+export const claimGrant = (actor: Actor, c: CaseScope) => {
+  const depth = (p: string) => p.split('/').length;
+  const reaches = (g: Grant) => {
+    if (g.role === 'department_staff') return true;
+    if (g.role === 'district_commander') return g.orgUnitPath === c.responsiblePath;
+    return depth(c.responsiblePath) - depth(g.orgUnitPath) <= CLAIM_REACH;
+  };
+  return grantsFor(actor, 'case.handle').find(
+    (g) => departmentFits(g, c) && c.responsiblePath.startsWith(g.orgUnitPath) && reaches(g),
+  );
+};
+
 export const supervisorGrant = (actor: Actor, c: CaseScope) =>
   grantsFor(actor, 'case.supervise').find(
     (g) => c.responsiblePath.startsWith(g.orgUnitPath) && c.responsiblePath !== g.orgUnitPath,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../platform/auth/actor.js';
 import { AppError } from '../../../platform/errors/errors.js';
-import { actorOf, at, attachPhoto, casesRepository } from '../../../test-support/case-fixtures.js';
+import { actorOf, attachPhoto, casesRepository, reportPothole } from '../../../test-support/case-fixtures.js';
 import { createTestApp, type TestApp } from '../../../test-support/test-app.js';
 import { invariantViolations, nextState, workflow } from './case-workflow.js';
 
@@ -128,23 +128,7 @@ describe('the case workflow under random use', () => {
     const ctx = (who: string) => ({ actor: actors[who]!, requestId: 'prop', ip: '127.0.0.1' });
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 20, size: 'max' }), async (steps) => {
-        const make = (title: string) =>
-          svc.cases.intake(
-            ctx('resident'),
-            {
-              channel: 'resident_report',
-              category: 'road_facility.pothole',
-              title,
-              description: '',
-              lat: at.G1[1],
-              lng: at.G1[0],
-              address: null,
-              attributes: {},
-              sourceRef: null,
-              reporterId: actors.resident!.userId,
-            },
-            null,
-          );
+        const make = (title: string) => reportPothole(t, actors.resident!, title);
         const c = await make('prop');
         const other = await make('prop-other');
         await attachPhoto(t, c.id, null);

@@ -1,4 +1,5 @@
-import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
+import { caseActionRules, workingStates } from '@civitas/contracts/case-workflow';
+import type { CaseState } from '@civitas/contracts/cases';
 
 /**
  * The case state machine as data (docs/adr/0010). Each action names the states it may start from,
@@ -14,57 +15,17 @@ import type { CaseActionName, CaseState } from '@civitas/contracts/cases';
  *   reopened  → assigned | pending_info | duplicate
  * transfer and escalate send assigned/in_progress work back to `accepted` at the new holder.
  */
-export type Actor = 'handler' | 'reporter' | 'supervisor' | 'handler_or_reporter';
 
-export interface WorkflowCase {
-  state: CaseState;
-  pausedFrom: CaseState | null;
-}
+export type { WorkflowCase } from '@civitas/contracts/case-workflow';
+export { nextState } from '@civitas/contracts/case-workflow';
 
-interface Rule {
-  from: readonly CaseState[];
-  who: Actor;
-  to: (c: WorkflowCase) => CaseState;
-}
-
-const working: readonly CaseState[] = ['submitted', 'accepted', 'assigned', 'in_progress', 'reopened'];
 /** Response deadline: until someone is assigned. Resolution deadline: until resolved. */
 export const responseStates: readonly CaseState[] = ['submitted', 'accepted', 'reopened'];
 export const resolutionStates: readonly CaseState[] = ['assigned', 'in_progress'];
 export const terminalStates: readonly CaseState[] = ['rejected', 'duplicate', 'closed'];
-const backToQueue = (c: WorkflowCase): CaseState => (c.state === 'submitted' ? 'submitted' : 'accepted');
-const same = (c: WorkflowCase): CaseState => c.state;
 
-export const workflow: Record<CaseActionName, Rule> = {
-  accept: { from: ['submitted'], who: 'handler', to: () => 'accepted' },
-  reject: { from: ['submitted'], who: 'handler', to: () => 'rejected' },
-  assign: { from: ['accepted', 'assigned', 'reopened'], who: 'handler', to: () => 'assigned' },
-  start: { from: ['assigned'], who: 'handler', to: () => 'in_progress' },
-  pause: { from: working, who: 'handler', to: () => 'pending_info' },
-  resume: {
-    from: ['pending_info'],
-    who: 'handler_or_reporter',
-    to: (c) => c.pausedFrom ?? 'accepted',
-  },
-  resolve: { from: ['in_progress'], who: 'handler', to: () => 'resolved' },
-  confirm: { from: ['resolved'], who: 'reporter', to: () => 'closed' },
-  dispute: { from: ['resolved'], who: 'reporter', to: () => 'reopened' },
-  transfer: { from: working, who: 'handler', to: backToQueue },
-  escalate: { from: working, who: 'handler', to: backToQueue },
-  supervise: { from: [...working, 'pending_info'], who: 'supervisor', to: same },
-  merge: { from: [...working, 'pending_info'], who: 'handler', to: () => 'duplicate' },
-  comment: {
-    from: [...working, 'pending_info', 'resolved', 'closed', 'rejected', 'duplicate'],
-    who: 'handler_or_reporter',
-    to: same,
-  },
-};
-
-/** The next state, or null when the action is not allowed from the current state. */
-export function nextState(c: WorkflowCase, action: CaseActionName): CaseState | null {
-  const rule = workflow[action];
-  return rule.from.includes(c.state) ? rule.to(c) : null;
-}
+/** The table itself lives in contracts, so the web projects queued work by the same rules. */
+export const workflow = caseActionRules;
 
 /** What a row must satisfy in each state; checked by the tests after every action. */
 export interface InvariantView {
@@ -87,7 +48,7 @@ export function invariantViolations(c: InvariantView): string[] {
   if (!known.has(c.state)) out.push(`unknown state ${c.state}`);
   if ((c.state === 'pending_info') !== (c.paused_from !== null && c.paused_at !== null))
     out.push('pending_info must carry paused_from and paused_at, and only it');
-  if (c.paused_from !== null && !working.includes(c.paused_from as CaseState))
+  if (c.paused_from !== null && !workingStates.includes(c.paused_from as CaseState))
     out.push(`paused from a state that cannot pause: ${c.paused_from}`);
   if ((c.state === 'assigned' || c.state === 'in_progress') && c.assignee_id === null)
     out.push(`${c.state} without an assignee`);
