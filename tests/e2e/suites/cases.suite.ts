@@ -235,8 +235,11 @@ export function casesSuite(env: E2eEnv): void {
     await axeClean(page, 'cases-rules');
     await page.getByTestId('rule-new').click();
     await page.locator('#rule-category').selectOption({ label: 'Parking' });
-    const area = page.locator('#rule-area option', { hasText: '-S02)' }).first();
-    const areaId = await area.getAttribute('value');
+    // Units are offered by name; the street whose code ends in -S02 is found through the API.
+    const streets = await (
+      await env.api('demo-commander')
+    ).get<{ items: { id: string; code: string }[] }>('/org-units?type=street&limit=50');
+    const areaId = streets.items.find((u) => u.code.endsWith('-S02'))?.id;
     if (!areaId) throw new Error('no S02 option');
     await page.locator('#rule-area').selectOption(areaId);
     await page.locator('#rule-role').selectOption('department_staff');

@@ -99,9 +99,10 @@ export function deviceMapSuite(env: E2eEnv): void {
     });
     const reading: Record<typeof device.profile, [Record<string, number>, string]> = {
       'air-quality': [{ pm25: 80, pm10: 40 }, 'AQI 107'],
-      noise: [{ LAeq: 71.5 }, 'LAeq 71.5'],
-      'waste-bin': [{ fillingLevel: 0.97 }, 'fillingLevel 0.97'],
-      'water-level': [{ waterLevel: 3.25 }, 'waterLevel 3.25'],
+      // Metrics are named by their profile's display name, never by their payload key.
+      noise: [{ LAeq: 71.5 }, 'Equivalent sound level 71.5'],
+      'waste-bin': [{ fillingLevel: 0.97 }, 'Filling level 0.97'],
+      'water-level': [{ waterLevel: 3.25 }, 'Water level 3.25'],
     };
     const [values, shown] = reading[device.profile];
     await ingest(env, device.token, values);

@@ -124,6 +124,7 @@ export function gridOfflineSuite(env: E2eEnv): void {
     const patrol = await api.get<{ items: { title: string; channel: string }[] }>(
       '/cases?channel=patrol&limit=5',
     );
-    expect(patrol.items.map((c) => c.title)).toContain('Greenery');
+    // The system names a finding by its category; `title` keeps the installation's language (zh-CN).
+    expect(patrol.items.map((c) => c.title)).toContain('绿化养护');
   });
 }

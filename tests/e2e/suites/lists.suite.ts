@@ -20,8 +20,11 @@ export function listsSuite(env: E2eEnv): void {
     ]);
     // The answer arrives before React re-renders the table: wait for the rows to show it.
     await expect
-      .poll(async () => new Set(await rows.locator('td:nth-child(4)').allTextContents()), { timeout: 60_000 })
-      .toEqual(new Set([grid.code]));
+      .poll(async () => [...new Set(await rows.locator('td:nth-child(4)').allTextContents())], {
+        timeout: 60_000,
+      })
+      // Units are shown by name with their parent ("Shiyan Village · Grid 2"), never by code.
+      .toEqual([expect.stringMatching(new RegExp(`· ${grid.name.en}$`))]);
 
     await page.getByLabel('Flag').selectOption('elderlyLivingAlone');
     await Promise.all([

@@ -182,7 +182,10 @@ export function residentsSuite(env: E2eEnv): void {
     await dialog.getByRole('button', { name: '取消' }).click();
     await expect(page.getByTestId('identifier-search-blocked').textContent()).resolves.toMatch(/后可再次/);
     await expect(
-      page.locator('form[role="search"] button[type="submit"]').first().isDisabled(),
+      page
+        .getByRole('search', { name: '按电话或身份证号查找居民' })
+        .locator('button[type="submit"]')
+        .isDisabled(),
     ).resolves.toBe(true);
 
     const auditor = await env.api('demo-auditor');

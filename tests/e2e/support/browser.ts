@@ -94,7 +94,18 @@ export async function loginViaUi(page: Page, username: string, password: string,
 }
 
 export async function navHrefs(page: Page): Promise<string[]> {
-  return page.locator('nav.app-nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  const read = (selector: string) =>
+    page.locator(selector).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  // On a phone: the bottom bar and the "more" sheet, which lists its places only while open.
+  const more = page.getByTestId('more-menu');
+  if (await more.isVisible()) {
+    await more.click();
+    await page.locator('.more-sheet a').first().waitFor();
+    const hrefs = await read('nav.bottom-nav a, .more-sheet a');
+    await more.click();
+    return hrefs;
+  }
+  return read('nav.app-nav a');
 }
 
 interface AxeViolation {
