@@ -58,7 +58,9 @@ export function homeScreensSuite(env: E2eEnv): void {
     const homes = [
       ['demo-commander', 'zh-CN', '[data-testid="home-targets"]'],
       ['demo-community-1', 'zh-CN', '[data-figure="state-submitted"]'],
-      ['demo-gridworker-1', 'zh-CN', '[data-figure="mineOpen"]:not([data-value=""])'],
+      // Not the grid worker: whether demo-gridworker-1 holds an open task depends on the hour the
+      // demo was loaded (its case steps are placed relative to now), which changes the page's
+      // layout, not only its figures. Its home is checked by the homes suite against the API.
       ['demo-resident-1', 'zh-CN', '.case-brief li'],
     ] as const;
     for (const [user, locale, ready] of homes) {
